@@ -1,0 +1,173 @@
+// Connection: one accepted TCP connection on its reactor core, from accept to close.
+//
+// Receiving: a multishot recv with buffer selection stays armed for the connection's life;
+// each completion's bytes are appended to the connection's input buffer and the provided
+// buffer goes straight back to the ring. Read() hands the session a view of everything
+// buffered and not yet consumed. When unconsumed input reaches input_max the recv is
+// cancelled (back-pressure) and re-armed once the session has consumed half of it.
+//
+// Sending: Write() appends to the output buffer; Flush() sends all of it, with SEND_ZC when
+// the batch is at least the zero-copy threshold, and completes only when every byte is sent
+// and every zero-copy notification has arrived (until then the kernel may still read the
+// buffer, so it is neither changed nor freed).
+//
+// Deadlines: a waiting Read or Flush is bounded by read_timeout_ms / write_timeout_ms on the
+// reactor's timer wheel. Shutdown: RequestShutdown makes Read return kShutdown once the
+// input is drained; ForceClose cancels everything in flight.
+//
+// One session coroutine drives a connection: at most one Read or Flush waits at a time.
+// Owned by the Listener's connection task; lives on one core for its whole life.
+#pragma once
+
+#include <liburing.h>
+
+#include <coroutine>
+#include <cstdint>
+#include <string_view>
+
+#include "base/byte_buffer.h"
+#include "base/intrusive_list.h"
+#include "base/result.h"
+#include "base/socket_address.h"
+#include "runtime/completion.h"
+#include "runtime/runtime_metrics.h"
+#include "runtime/task.h"
+#include "runtime/timer_wheel.h"
+
+namespace ringmail {
+
+class Reactor;
+
+struct ConnectionOptions {
+  uint32_t input_max = 64 * 1024;
+  uint32_t read_timeout_ms = 30 * 60 * 1000;
+  uint32_t write_timeout_ms = 60 * 1000;
+  uint32_t send_zerocopy_threshold = UINT32_MAX;  // UINT32_MAX: never zero-copy
+};
+
+class Connection {
+ public:
+  // Takes ownership of the socket `fd` (a regular descriptor). `options` and `metrics`
+  // must outlive the connection (they belong to the listener).
+  Connection(Reactor& reactor, int fd, const SocketAddress& peer, const ConnectionOptions& options,
+             const ListenerMetrics* metrics);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Moves the socket into the ring's direct descriptor table when `direct` (falling back to
+  // the regular descriptor if the table is full) and starts receiving.
+  Task<Result<void>> Start(bool direct);
+
+  struct ReadAwaiter {
+    Connection* c;
+    bool await_ready() const { return c->ReadReady(); }
+    void await_suspend(std::coroutine_handle<> h) { c->WaitForRead(h); }
+    Result<std::string_view> await_resume() { return c->TakeRead(); }
+  };
+  // Waits for input the caller has not seen yet, then returns a view of every unconsumed
+  // byte. The view is valid until the next Read, Consume or buffered() call. Errors:
+  // kClosed (peer closed and all input consumed), kTimeout, kShutdown, kIo.
+  ReadAwaiter Read() { return ReadAwaiter{this}; }
+  // Unconsumed input without waiting (possibly empty).
+  std::string_view buffered();
+  // Discards the first n bytes of input. REQUIRES: n <= buffered size.
+  void Consume(size_t n);
+
+  // Queues bytes for the next Flush. REQUIRES: no Flush in progress.
+  void Write(std::string_view bytes);
+  size_t pending_output() const { return out_.size(); }
+
+  struct FlushAwaiter {
+    Connection* c;
+    bool await_ready() const { return c->out_.empty(); }
+    void await_suspend(std::coroutine_handle<> h) { c->StartFlush(h); }
+    Result<void> await_resume() { return c->TakeFlushResult(); }
+  };
+  FlushAwaiter Flush() { return FlushAwaiter{this}; }
+
+  // Stops receiving and closes the socket; completes when the kernel holds nothing of this
+  // connection any more. REQUIRES: no Read or Flush waiting.
+  Task<void> Close();
+
+  void RequestShutdown();
+  void ForceClose();
+  bool shutdown_requested() const { return shutdown_; }
+
+  void set_read_timeout_ms(uint32_t ms) { read_timeout_ms_ = ms; }
+  uint64_t id() const { return id_; }
+  const SocketAddress& peer() const { return peer_; }
+  Reactor& reactor() { return reactor_; }
+  bool direct() const { return fixed_; }
+  // Bytes of user-space memory this connection holds beyond sizeof(Connection).
+  size_t buffer_bytes() const { return input_.capacity() + out_.capacity(); }
+
+  ListNode reactor_node;  // the reactor's list of live connections
+
+ private:
+  enum class Wake : uint8_t { kNone, kData, kTimeout, kShutdown };
+
+  bool ReadReady() const;
+  void WaitForRead(std::coroutine_handle<> h);
+  Result<std::string_view> TakeRead();
+  void ArmRecv();
+  void MaybeResumeRecv();
+  void CancelRecv();
+  void PrepareFd(io_uring_sqe* sqe);
+  static void OnRecv(Completion* c, int32_t res, uint32_t flags);
+  void HandleRecv(int32_t res, uint32_t flags);
+  void WakeReader();
+
+  void StartFlush(std::coroutine_handle<> h);
+  void SubmitSend();
+  static void OnSend(Completion* c, int32_t res, uint32_t flags);
+  void MaybeFinishFlush();
+  Result<void> TakeFlushResult();
+  static void OnDeadline(TimerEntry* e);
+
+  Reactor& reactor_;
+  const ConnectionOptions& options_;
+  const ListenerMetrics* metrics_;
+  uint64_t id_;
+  SocketAddress peer_;
+  int fd_;
+  int install_slot_ = -1;  // written by the kernel: the allocated direct descriptor
+  bool fixed_ = false;
+
+  // Completions and timer entries that know their connection.
+  struct Op : Completion {
+    Connection* owner;
+  };
+  struct Deadline : TimerEntry {
+    Connection* owner;
+  };
+
+  // Receive side.
+  Op recv_op_;
+  bool recv_armed_ = false;
+  bool recv_paused_ = false;
+  bool eof_ = false;
+  bool shutdown_ = false;
+  bool forced_ = false;
+  bool closing_ = false;
+  Wake wake_ = Wake::kNone;
+  int32_t recv_error_ = 0;
+  uint32_t read_timeout_ms_;
+  size_t returned_ = 0;  // bytes of input the session has seen and not consumed
+  ByteBuffer input_;
+  std::coroutine_handle<> reader_;
+  std::coroutine_handle<> recv_stopped_waiter_;
+
+  // Send side.
+  Op send_op_;
+  ByteBuffer out_;
+  size_t send_offset_ = 0;
+  uint32_t notifs_pending_ = 0;
+  bool send_inflight_ = false;
+  int32_t send_error_ = 0;
+  std::coroutine_handle<> flusher_;
+
+  Deadline deadline_;  // the waiting Read's or Flush's deadline, or an immediate wake-up
+};
+
+}  // namespace ringmail
