@@ -31,30 +31,30 @@ Task<void> RunConnection(Connection* conn, ListenerShared* shared) {
 }
 }  // namespace
 
-Result<int> OpenListeningSocket(const SocketAddress& address, int backlog) {
+Result<int> OpenListeningSocket(const SocketAddress& address, int backlog, bool first) {
   int fd = ::socket(address.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return SysError("socket", errno);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+  auto fail = [fd](std::string what) {
     int err = errno;
     ::close(fd);
-    return SysError("SO_REUSEPORT", err);
-  }
+    return SysError(std::move(what), err);
+  };
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (address.family() == AF_INET6) {
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
   }
-  if (::bind(fd, address.get(), address.length()) != 0) {
-    int err = errno;
-    ::close(fd);
-    return SysError("bind " + address.ToString(), err);
+  // The first socket binds without SO_REUSEPORT, so a port held by anyone (even another
+  // process using SO_REUSEPORT) is refused; it joins the reuse group before listen().
+  if (!first && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    return fail("SO_REUSEPORT");
   }
-  if (::listen(fd, backlog) != 0) {
-    int err = errno;
-    ::close(fd);
-    return SysError("listen " + address.ToString(), err);
+  if (::bind(fd, address.get(), address.length()) != 0) return fail("bind " + address.ToString());
+  if (first && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    return fail("SO_REUSEPORT");
   }
+  if (::listen(fd, backlog) != 0) return fail("listen " + address.ToString());
   return fd;
 }
 

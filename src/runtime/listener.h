@@ -74,7 +74,8 @@ class Listener {
   RetryTimer retry_;
 };
 
-// Creates a listening socket with SO_REUSEPORT bound to `address` (backlog `backlog`).
-Result<int> OpenListeningSocket(const SocketAddress& address, int backlog);
+// Creates a listening socket in the SO_REUSEPORT group of `address`. `first` creates the
+// group: its bind fails if anything else holds the address.
+Result<int> OpenListeningSocket(const SocketAddress& address, int backlog, bool first);
 
 }  // namespace ringmail

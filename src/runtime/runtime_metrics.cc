@@ -11,8 +11,9 @@ bool g_registered = false;
 }  // namespace
 
 const RuntimeMetrics& RegisterRuntimeMetrics() {
-  if (g_registered) return g_metrics;
   auto& r = MetricsRegistry::Global();
+  // Registration is idempotent, so a registry reset by a test simply gets them again.
+  if (g_registered && r.frozen()) return g_metrics;
   const auto kC = MetricType::kCounter;
   g_metrics.sqes_submitted =
       r.Register("ringmail_io_uring_submits_total", "Submission queue entries submitted.", kC);

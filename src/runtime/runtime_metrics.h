@@ -19,7 +19,8 @@ struct RuntimeMetrics {
   MetricId worker_jobs;
 };
 
-// REQUIRES: called before the registry is frozen; idempotent.
+// REQUIRES: called before the registry is frozen (or again after a test reset it);
+// idempotent.
 const RuntimeMetrics& RegisterRuntimeMetrics();
 // REQUIRES: RegisterRuntimeMetrics() was called.
 const RuntimeMetrics& GetRuntimeMetrics();
