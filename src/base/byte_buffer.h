@@ -12,9 +12,7 @@ namespace ringmail {
 class ByteBuffer {
  public:
   // Bytes not yet consumed. The view is invalidated by Append and Consume.
-  std::string_view readable() const {
-    return std::string_view(data_).substr(begin_);
-  }
+  std::string_view readable() const { return std::string_view(data_).substr(begin_); }
   size_t size() const { return data_.size() - begin_; }
   bool empty() const { return size() == 0; }
 

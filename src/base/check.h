@@ -3,13 +3,14 @@
 #pragma once
 
 namespace ringmail {
-[[noreturn]] void CheckFailed(const char* file, int line, const char* condition, const char* message);
+[[noreturn]] void CheckFailed(const char* file, int line, const char* condition,
+                              const char* message);
 }  // namespace ringmail
 
-#define CHECK(cond, ...)                                                          \
-  do {                                                                            \
-    if (!(cond)) [[unlikely]]                                                     \
-      ::ringmail::CheckFailed(__FILE__, __LINE__, #cond, "" __VA_ARGS__);         \
+#define CHECK(cond, ...)                                                  \
+  do {                                                                    \
+    if (!(cond)) [[unlikely]]                                             \
+      ::ringmail::CheckFailed(__FILE__, __LINE__, #cond, "" __VA_ARGS__); \
   } while (0)
 
 #ifdef NDEBUG

@@ -30,8 +30,12 @@ bool NeedsQuotes(std::string_view value) {
 }
 }  // namespace
 
-void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level), std::memory_order_relaxed); }
-LogLevel CurrentLogLevel() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
+void SetLogLevel(LogLevel level) {
+  g_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+LogLevel CurrentLogLevel() {
+  return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed));
+}
 void SetLogCore(int core) { t_core = core; }
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {

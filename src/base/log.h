@@ -28,7 +28,9 @@ class LineBuilder {
   LineBuilder(LogLevel level, std::string_view event);
   void Field(std::string_view key, std::string_view value);
   void Field(std::string_view key, const char* value) { Field(key, std::string_view(value)); }
-  void Field(std::string_view key, const std::string& value) { Field(key, std::string_view(value)); }
+  void Field(std::string_view key, const std::string& value) {
+    Field(key, std::string_view(value));
+  }
   void Field(std::string_view key, bool value) { Field(key, value ? "true" : "false"); }
   void Field(std::string_view key, double value);
   template <std::integral T>

@@ -30,8 +30,8 @@ class MetricsShard {
   }
   void Inc(MetricId id) { Add(id, 1); }
   void Set(MetricId id, int64_t value) {
-    std::atomic_ref<uint64_t>(values_[id]).store(static_cast<uint64_t>(value),
-                                                 std::memory_order_relaxed);
+    std::atomic_ref<uint64_t>(values_[id])
+        .store(static_cast<uint64_t>(value), std::memory_order_relaxed);
   }
   int64_t Get(MetricId id) const {
     return static_cast<int64_t>(std::atomic_ref<uint64_t>(const_cast<uint64_t&>(values_[id]))

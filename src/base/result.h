@@ -14,10 +14,10 @@ enum class ErrorCode {
   kNotFound,
   kAlreadyExists,
   kTimeout,
-  kClosed,       // the peer closed the connection
-  kShutdown,     // the server is draining; finish up
+  kClosed,    // the peer closed the connection
+  kShutdown,  // the server is draining; finish up
   kCancelled,
-  kBusy,         // a bounded queue is full; try again later
+  kBusy,  // a bounded queue is full; try again later
   kLimitExceeded,
   kUnavailable,  // a dependency (store, directory) is down: a temporary failure
   kIo,           // a system call failed; sys_errno says why
@@ -50,16 +50,16 @@ std::unexpected<Error> SysError(std::string what, int err);
 
 // TRY(expr): evaluates a Result; returns its error from the enclosing function, or yields
 // its value. CO_TRY is the same for coroutines. (GCC statement expressions.)
-#define TRY(expr)                                                   \
-  ({                                                                \
-    auto&& try_result_ = (expr);                                    \
+#define TRY(expr)                                                             \
+  ({                                                                          \
+    auto&& try_result_ = (expr);                                              \
     if (!try_result_) return std::unexpected(std::move(try_result_).error()); \
-    std::move(try_result_).value();                                 \
+    std::move(try_result_).value();                                           \
   })
 
-#define CO_TRY(expr)                                                   \
-  ({                                                                   \
-    auto&& try_result_ = (expr);                                       \
+#define CO_TRY(expr)                                                             \
+  ({                                                                             \
+    auto&& try_result_ = (expr);                                                 \
     if (!try_result_) co_return std::unexpected(std::move(try_result_).error()); \
-    std::move(try_result_).value();                                    \
+    std::move(try_result_).value();                                              \
   })

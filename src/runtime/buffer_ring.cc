@@ -17,8 +17,8 @@ Result<BufferRing*> BufferRing::Create(io_uring* ring, uint16_t group_id, uint32
   self->count_ = count;
   self->buffer_size_ = buffer_size;
   self->ring_bytes_ = count * sizeof(io_uring_buf);
-  void* mem = mmap(nullptr, self->ring_bytes_, PROT_READ | PROT_WRITE,
-                   MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  void* mem =
+      mmap(nullptr, self->ring_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   if (mem == MAP_FAILED) {
     delete self;
     return SysError("mmap buffer ring", errno);
@@ -38,8 +38,8 @@ Result<BufferRing*> BufferRing::Create(io_uring* ring, uint16_t group_id, uint32
   io_uring_buf_ring_init(self->br_);
   const int mask = io_uring_buf_ring_mask(count);
   for (uint32_t i = 0; i < count; ++i) {
-    io_uring_buf_ring_add(self->br_, self->buffers_ + size_t{i} * buffer_size, buffer_size, i,
-                          mask, i);
+    io_uring_buf_ring_add(self->br_, self->buffers_ + size_t{i} * buffer_size, buffer_size, i, mask,
+                          i);
   }
   io_uring_buf_ring_advance(self->br_, count);
   return self;

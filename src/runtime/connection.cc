@@ -286,7 +286,8 @@ void Connection::ForceClose() {
   if (forced_) return;
   forced_ = true;
   io_uring_sqe* sqe = reactor_.Prepare(nullptr);
-  io_uring_prep_cancel_fd(sqe, fd_, IORING_ASYNC_CANCEL_ALL | (fixed_ ? IORING_ASYNC_CANCEL_FD_FIXED : 0));
+  io_uring_prep_cancel_fd(sqe, fd_,
+                          IORING_ASYNC_CANCEL_ALL | (fixed_ ? IORING_ASYNC_CANCEL_FD_FIXED : 0));
   if (reader_) {
     reactor_.timers().Cancel(&deadline_);
     reactor_.timers().Schedule(&deadline_, reactor_.now_ms());

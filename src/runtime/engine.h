@@ -22,7 +22,7 @@ namespace ringmail {
 
 struct EngineListener {
   std::string name;
-  SocketAddress address;  // port 0: an ephemeral port, the same on every core
+  SocketAddress address;               // port 0: an ephemeral port, the same on every core
   ProtocolHandler* handler = nullptr;  // outlives the engine
   ConnectionOptions connection_options;
   uint32_t connections_max = 10000;

@@ -55,9 +55,7 @@ struct Reactor::ConnectionList {
 };
 
 Reactor::Reactor(const ReactorOptions& options)
-    : options_(options),
-      timers_(MonotonicMs()),
-      connections_(std::make_unique<ConnectionList>()) {}
+    : options_(options), timers_(MonotonicMs()), connections_(std::make_unique<ConnectionList>()) {}
 
 Result<std::unique_ptr<Reactor>> Reactor::Create(const ReactorOptions& options) {
   std::unique_ptr<Reactor> r(new Reactor(options));
@@ -77,8 +75,8 @@ Result<void> Reactor::Init() {
   ring_ready_ = true;
   io_uring_register_ring_fd(&ring_);  // saves an fdget per enter; optional
 
-  BufferRing* br = TRY(BufferRing::Create(&ring_, 0, options_.recv_buffer_count,
-                                           options_.recv_buffer_size));
+  BufferRing* br =
+      TRY(BufferRing::Create(&ring_, 0, options_.recv_buffer_count, options_.recv_buffer_size));
   buffers_.reset(br);
 
   rc = io_uring_register_files_sparse(&ring_, options_.direct_files_max);

@@ -21,8 +21,8 @@ const RuntimeMetrics& RegisterRuntimeMetrics() {
       r.Register("ringmail_io_uring_enter_total", "io_uring_enter system calls.", kC);
   g_metrics.completions =
       r.Register("ringmail_io_uring_completions_total", "Completion queue entries handled.", kC);
-  g_metrics.buffer_ring_exhausted = r.Register(
-      "ringmail_buffer_ring_exhausted_total", "Receives that found the buffer ring empty.", kC);
+  g_metrics.buffer_ring_exhausted = r.Register("ringmail_buffer_ring_exhausted_total",
+                                               "Receives that found the buffer ring empty.", kC);
   g_metrics.timeouts =
       r.Register("ringmail_timeouts_total", "Reads and writes ended by their deadline.", kC);
   g_metrics.errors = r.Register("ringmail_errors_total", "Runtime I/O errors.", kC);
@@ -45,12 +45,13 @@ ListenerMetrics RegisterListenerMetrics(std::string_view listener_name) {
   ListenerMetrics m;
   m.accepted = r.Register("ringmail_connections_accepted_total", "Connections accepted.",
                           MetricType::kCounter, labels);
-  m.refused = r.Register("ringmail_connections_refused_total",
-                         "Connections refused at a connection limit.", MetricType::kCounter, labels);
-  m.open = r.Register("ringmail_connections_open", "Connections open now.", MetricType::kGauge,
-                      labels);
-  m.bytes_in = r.Register("ringmail_received_bytes_total", "Bytes received.",
-                          MetricType::kCounter, labels);
+  m.refused =
+      r.Register("ringmail_connections_refused_total", "Connections refused at a connection limit.",
+                 MetricType::kCounter, labels);
+  m.open =
+      r.Register("ringmail_connections_open", "Connections open now.", MetricType::kGauge, labels);
+  m.bytes_in =
+      r.Register("ringmail_received_bytes_total", "Bytes received.", MetricType::kCounter, labels);
   m.bytes_out =
       r.Register("ringmail_sent_bytes_total", "Bytes sent.", MetricType::kCounter, labels);
   return m;

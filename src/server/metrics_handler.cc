@@ -30,8 +30,7 @@ Outcome Answer(const http::RequestHead& head, std::string* out) {
   std::string body;
   body.reserve(4096);
   MetricsRegistry::Global().RenderPrometheus(&body);
-  http::WriteResponse(out, 200, "text/plain; version=0.0.4; charset=utf-8", body,
-                      head.keep_alive);
+  http::WriteResponse(out, 200, "text/plain; version=0.0.4; charset=utf-8", body, head.keep_alive);
   if (head.method == "HEAD") out->resize(out->size() - body.size());  // the body ends it
   return head.keep_alive ? Outcome::kKeepAlive : Outcome::kClose;
 }
