@@ -16,6 +16,10 @@ constexpr uint64_t kAcceptRetryMs = 100;
 
 Task<void> RunConnection(Connection* conn, ListenerShared* shared) {
   Result<void> started = co_await conn->Start(shared->direct_descriptors);
+  if (CurrentLogLevel() <= LogLevel::kDebug) {
+    Log(LogLevel::kDebug, "connection_open", "conn", conn->id(), "listener", shared->name, "peer",
+        conn->peer().ToString(), "direct", conn->direct());
+  }
   if (started) {
     co_await shared->handler->Serve(*conn);
   } else {
@@ -23,6 +27,7 @@ Task<void> RunConnection(Connection* conn, ListenerShared* shared) {
         started.error().ToString());
   }
   co_await conn->Close();
+  Log(LogLevel::kDebug, "connection_closed", "conn", conn->id());
   Reactor& reactor = conn->reactor();
   reactor.RemoveConnection(conn);
   reactor.metrics().Add(shared->metrics.open, -1);
