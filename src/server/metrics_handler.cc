@@ -62,7 +62,8 @@ Task<void> MetricsHandler::Serve(Connection& conn) {
     if (!out.empty()) {
       conn.Write(out);
       out.clear();
-      if (!(co_await conn.Flush())) co_return;
+      Result<void> flushed = co_await conn.Flush();  // not inside the `if`: see task.h
+      if (!flushed) co_return;
     }
     if (outcome == Outcome::kClose) co_return;
   }

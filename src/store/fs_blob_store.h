@@ -1,0 +1,38 @@
+// The local-directory blob store: ROOT/ab/cd/<sha256 hex>, each object in the format of
+// store/blob_format.h. A write goes to ROOT/tmp, is fsynced, renamed into place, and the
+// directories it touched are fsynced: durable before Put succeeds. All file operations go
+// through the reactor's ring (runtime/file_io.h); no reactor thread blocks on the disk.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/blob_store.h"
+
+namespace ringmail {
+
+struct FsBlobStoreOptions {
+  std::string root;  // created if missing
+  blob_format::Compression compression = blob_format::Compression::kNone;
+};
+
+class FsBlobStore : public BlobStore {
+ public:
+  // Creates ROOT and ROOT/tmp if needed. Runs at start-up (blocking calls are fine there).
+  static Result<std::unique_ptr<FsBlobStore>> Open(const FsBlobStoreOptions& options);
+  ~FsBlobStore() override;
+
+  Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
+  Task<Result<std::string>> Get(BlobKey key) override;
+  Task<Result<void>> Delete(BlobKey key) override;
+
+ private:
+  FsBlobStore(FsBlobStoreOptions options, int root_fd)
+      : options_(std::move(options)), root_fd_(root_fd) {}
+  Task<Result<void>> EnsureParents(std::string hex);
+
+  FsBlobStoreOptions options_;
+  int root_fd_;
+};
+
+}  // namespace ringmail
