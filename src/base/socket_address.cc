@@ -10,7 +10,10 @@ namespace ringmail {
 Result<SocketAddress> SocketAddress::Parse(std::string_view text) {
   std::string_view host;
   std::string_view port_text;
-  if (!text.empty() && text.front() == '[') {
+  // IPv6 only in brackets, IPv4 only without: unbracketed, the last group of an IPv6
+  // address would be taken for the port ("2001:db8::1:25" as [2001:db8::1]:25).
+  const bool bracketed = !text.empty() && text.front() == '[';
+  if (bracketed) {
     size_t close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
       return MakeError(ErrorCode::kInvalidArgument, "expected [IPv6]:PORT");
@@ -35,13 +38,13 @@ Result<SocketAddress> SocketAddress::Parse(std::string_view text) {
   SocketAddress out;
   auto* v4 = reinterpret_cast<sockaddr_in*>(&out.storage_);
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.storage_);
-  if (inet_pton(AF_INET, host_z.c_str(), &v4->sin_addr) == 1) {
+  if (!bracketed && inet_pton(AF_INET, host_z.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons(static_cast<uint16_t>(port));
     out.length_ = sizeof(sockaddr_in);
     return out;
   }
-  if (inet_pton(AF_INET6, host_z.c_str(), &v6->sin6_addr) == 1) {
+  if (bracketed && inet_pton(AF_INET6, host_z.c_str(), &v6->sin6_addr) == 1) {
     v6->sin6_family = AF_INET6;
     v6->sin6_port = htons(static_cast<uint16_t>(port));
     out.length_ = sizeof(sockaddr_in6);

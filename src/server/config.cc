@@ -1,0 +1,314 @@
+// The config file's top level and the [server], [runtime], [storage], [directory] and
+// [authentication] tables; listeners and certificates are in config_listeners.cc.
+#include "server/config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <set>
+
+#include "base/check.h"
+#include "server/config_reader.h"
+
+namespace ringmail {
+
+using config_internal::FailAt;
+using config_internal::LineOf;
+using config_internal::Printable;
+using config_internal::Section;
+
+namespace {
+
+constexpr std::string_view kDefaultDataDir = "./var";
+constexpr std::string_view kEmbeddedMetricsBind = "127.0.0.1:10090";
+
+// gethostname(2), or "localhost" when it fails or is not a valid host name (the name is
+// written into protocol greetings, so it must never carry spaces or line breaks).
+std::string MachineHostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || !config_internal::IsHostName(name, false)) {
+    return "localhost";
+  }
+  return name;
+}
+
+// DIR + "/" + NAME without doubling a trailing slash.
+std::string JoinPath(std::string_view dir, std::string_view name) {
+  std::string out(dir);
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  if (out != "/") out += '/';
+  out += name;
+  return out;
+}
+
+Result<void> ReadCores(const Section& s, std::vector<int>* cores) {
+  const toml::node* node = s.Find("cores");
+  if (node == nullptr) return {};
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return s.Fail(LineOf(*node), "cores must be an array of integers");
+  if (array->empty()) {
+    return s.Fail(LineOf(*node), "cores must not be empty (leave it out to use every core)");
+  }
+  long online = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));  // -1 if unknown
+  std::set<int64_t> seen;
+  for (const toml::node& element : *array) {
+    const toml::value<int64_t>* value = element.as_integer();
+    if (value == nullptr) return s.Fail(LineOf(element), "cores must be an array of integers");
+    int64_t core = value->get();
+    if (core < 0 || core >= online) {
+      return s.Fail(LineOf(element), "cores: " + std::to_string(core) +
+                                         " is not an online CPU (0.." + std::to_string(online - 1) +
+                                         ")");
+    }
+    if (!seen.insert(core).second) {
+      return s.Fail(LineOf(element), "cores: " + std::to_string(core) + " is listed twice");
+    }
+    cores->push_back(static_cast<int>(core));
+  }
+  return {};
+}
+
+Result<void> ReadServer(const Section& s, Config* config) {
+  TRY(s.AllowOnly({"hostname", "cores", "log-level", "data-dir"}));
+  if (const toml::node* node = s.Find("hostname")) {
+    TRY(s.String("hostname", &config->hostname));
+    if (!config_internal::IsHostName(config->hostname, false)) {
+      return s.Fail(LineOf(*node),
+                    "hostname '" + Printable(config->hostname) + "' is not a valid host name");
+    }
+  }
+  if (const toml::node* node = s.Find("log-level")) {
+    std::string level;
+    TRY(s.String("log-level", &level));
+    if (!ParseLogLevel(level, &config->log_level)) {
+      return s.Fail(LineOf(*node), "unknown log-level '" + Printable(level) +
+                                       "' (expected debug, info, warn or error)");
+    }
+  }
+  if (const toml::node* node = s.Find("data-dir")) {
+    TRY(s.String("data-dir", &config->data_dir));
+    if (config->data_dir.empty()) return s.Fail(LineOf(*node), "data-dir must not be empty");
+  }
+  return ReadCores(s, &config->runtime.cores);
+}
+
+Result<void> ReadRuntime(const Section& s, RuntimeConfig* runtime) {
+  TRY(s.AllowOnly({"ring-entries", "recv-buffer-size", "recv-buffer-count",
+                   "send-zerocopy-threshold", "workers", "shutdown-timeout-ms"}));
+  TRY(s.PowerOfTwo("ring-entries", 64, 32768, &runtime->ring_entries));
+  TRY(s.PowerOfTwo("recv-buffer-size", 1024, 65536, &runtime->recv_buffer_size));
+  TRY(s.PowerOfTwo("recv-buffer-count", 16, 32768, &runtime->recv_buffer_count));
+  TRY(s.Uint32("send-zerocopy-threshold", 0, 64 * 1024 * 1024, &runtime->send_zerocopy_threshold));
+  TRY(s.Uint32("workers", 1, 64, &runtime->workers));
+  TRY(s.Uint32("shutdown-timeout-ms", 0, 600000, &runtime->shutdown_timeout_ms));
+  return {};
+}
+
+// Fails unless KEY's value starts with one of PREFIXES and has something after it. The value
+// is not quoted in the message: a database URL may hold a password.
+Result<void> CheckUrl(const Section& s, std::string_view key, const std::string& value,
+                      std::initializer_list<std::string_view> prefixes, std::string_view forms) {
+  for (std::string_view prefix : prefixes) {
+    if (value.starts_with(prefix) && value.size() > prefix.size()) return {};
+  }
+  return s.Fail(LineOf(*s.Find(key)), std::string(key) + " must be " + std::string(forms));
+}
+
+Result<void> ReadS3(const Section& s, StorageConfig* storage) {
+  TRY(s.AllowOnly({"access-key", "secret-key"}));
+  TRY(s.RequiredString("access-key", &storage->s3_access_key));
+  TRY(s.RequiredString("secret-key", &storage->s3_secret_key));
+  if (storage->s3_access_key.empty()) {
+    return s.Fail(LineOf(*s.Find("access-key")), "access-key must not be empty");
+  }
+  if (storage->s3_secret_key.empty()) {
+    return s.Fail(LineOf(*s.Find("secret-key")), "secret-key must not be empty");
+  }
+  return {};
+}
+
+Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
+  TRY(s.AllowOnly({"metadata", "blobs", "s3"}));
+  if (s.Find("metadata") != nullptr) {
+    TRY(s.String("metadata", &storage->metadata));
+    TRY(CheckUrl(s, "metadata", storage->metadata, {"sqlite://", "postgresql://", "postgres://"},
+                 "sqlite://PATH, postgresql://... or postgres://..."));
+  }
+  if (s.Find("blobs") != nullptr) {
+    TRY(s.String("blobs", &storage->blobs));
+    TRY(CheckUrl(s, "blobs", storage->blobs, {"file://", "s3://"}, "file://PATH or s3://BUCKET"));
+  }
+  const toml::table* s3 = TRY(s.Table("s3"));
+  if (s3 != nullptr) TRY(ReadS3(Section(s.path(), *s3, "[storage.s3]"), storage));
+  return {};
+}
+
+Result<void> ReadDirectory(const Section& s, DirectoryConfig* directory) {
+  TRY(s.AllowOnly({"type"}));
+  static constexpr std::string_view kTypes[] = {"internal", "sql", "memory"};
+  size_t index = 0;
+  if (s.Find("type") == nullptr) return {};
+  TRY(s.OneOf("type", "directory type", kTypes, &index));
+  directory->type = kTypes[index];
+  return {};
+}
+
+Result<void> ReadFallbackAdmin(const Section& s, FallbackAdminConfig* admin) {
+  TRY(s.AllowOnly({"user", "secret"}));
+  TRY(s.RequiredString("user", &admin->user));
+  TRY(s.RequiredString("secret", &admin->secret));
+  if (admin->user.empty()) return s.Fail(LineOf(*s.Find("user")), "user must not be empty");
+  // Only the hash's shape is checked; the directory verifies it with crypt(3).
+  if (admin->secret.size() < 2 || admin->secret[0] != '$') {
+    return s.Fail(LineOf(*s.Find("secret")), "secret must be a crypt(3) hash");
+  }
+  admin->present = true;
+  admin->line = s.line();
+  return {};
+}
+
+Result<void> ReadAuthentication(const Section& s, FallbackAdminConfig* admin) {
+  TRY(s.AllowOnly({"fallback-admin"}));
+  const toml::table* table = TRY(s.Table("fallback-admin"));
+  if (table == nullptr) return {};
+  return ReadFallbackAdmin(Section(s.path(), *table, "[authentication.fallback-admin]"), admin);
+}
+
+constexpr std::string_view kTopLevelTables[] = {"server",  "runtime",   "listener",      "tls",
+                                                "storage", "directory", "authentication"};
+
+// Every top-level key must be one of kTopLevelTables and hold a table; the first offender in
+// file order is reported.
+Result<void> CheckTopLevel(std::string_view path, const toml::table& root) {
+  for (const config_internal::Entry& entry : config_internal::InFileOrder(root)) {
+    std::string name = Printable(entry.key->str());
+    bool known = std::find(std::begin(kTopLevelTables), std::end(kTopLevelTables),
+                           entry.key->str()) != std::end(kTopLevelTables);
+    if (known && entry.value->is_table()) continue;
+    if (known) return FailAt(path, LineOf(*entry.value), name + " must be a table");
+    if (entry.value->is_table()) {
+      return FailAt(path, LineOf(*entry.key), "unknown table [" + name + "]");
+    }
+    return FailAt(path, LineOf(*entry.key), "unknown key '" + name + "'");
+  }
+  return {};
+}
+
+// Reads each top-level table whose reader takes a Section.
+Result<void> ReadSections(std::string_view path, const toml::table& root, Config* config) {
+  auto section = [&](std::string_view name) -> std::optional<Section> {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return std::nullopt;
+    return Section(path, *node->as_table(), "[" + std::string(name) + "]");
+  };
+  if (auto s = section("server")) TRY(ReadServer(*s, config));
+  if (auto s = section("runtime")) TRY(ReadRuntime(*s, &config->runtime));
+  if (auto s = section("storage")) TRY(ReadStorage(*s, &config->storage));
+  if (auto s = section("directory")) TRY(ReadDirectory(*s, &config->directory));
+  if (auto s = section("authentication")) TRY(ReadAuthentication(*s, &config->fallback_admin));
+  return {};
+}
+
+}  // namespace
+
+const char* ProtocolName(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kImap: return "imap";
+    case Protocol::kSmtp: return "smtp";
+    case Protocol::kSubmission: return "submission";
+    case Protocol::kLmtp: return "lmtp";
+    case Protocol::kHttp: return "http";
+    case Protocol::kMetrics: return "metrics";
+  }
+  return "unknown";
+}
+
+const char* TlsModeName(TlsMode mode) {
+  switch (mode) {
+    case TlsMode::kNone: return "none";
+    case TlsMode::kStartTls: return "starttls";
+    case TlsMode::kImplicit: return "implicit";
+  }
+  return "unknown";
+}
+
+Result<Config> ParseConfig(std::string_view text, std::string_view path) {
+  TRY(config_internal::CheckTomlInput(path, text));
+  toml::parse_result parsed = toml::parse(text, path);
+  if (!parsed) {
+    const toml::parse_error& error = parsed.error();
+    int line = std::max(1, static_cast<int>(error.source().begin.line));
+    return FailAt(path, line, error.description());
+  }
+  const toml::table& root = parsed.table();
+  TRY(CheckTopLevel(path, root));
+
+  Config config;
+  config.path = path;
+  config.hostname = MachineHostName();
+  config.data_dir = kDefaultDataDir;
+  TRY(ReadSections(path, root, &config));
+  if (const toml::node* tls = root.get("tls")) TRY(config_internal::ReadTls(path, *tls, &config));
+  const toml::node* listeners = root.get("listener");
+  if (listeners != nullptr) TRY(config_internal::ReadListeners(path, *listeners, &config));
+  if (config.listeners.empty()) {
+    int line = listeners != nullptr ? LineOf(*listeners) : 1;
+    return FailAt(path, line, "no listeners: add at least one [listener.NAME] table");
+  }
+  if (config.storage.metadata.empty()) {
+    config.storage.metadata = "sqlite://" + JoinPath(config.data_dir, "meta.db");
+  }
+  if (config.storage.blobs.empty()) {
+    config.storage.blobs = "file://" + JoinPath(config.data_dir, "blobs");
+  }
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  auto cannot_read = [&](std::string_view why) {
+    return MakeError(ErrorCode::kConfig, path + ": cannot read: " + std::string(why));
+  };
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return cannot_read(std::strerror(errno));
+  std::string text;
+  char buffer[16384];
+  while (text.size() <= kConfigFileSizeMax) {
+    ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return cannot_read(std::strerror(err));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (text.size() > kConfigFileSizeMax) {
+    return cannot_read("larger than " + std::to_string(kConfigFileSizeMax) + " bytes");
+  }
+  return ParseConfig(text, path);
+}
+
+Config EmbeddedDefaultConfig(std::string_view data_dir) {
+  Config config;
+  config.path = "<embedded>";
+  config.hostname = MachineHostName();
+  config.data_dir = data_dir;
+  config.storage.metadata = "sqlite://" + JoinPath(data_dir, "meta.db");
+  config.storage.blobs = "file://" + JoinPath(data_dir, "blobs");
+  ListenerConfig metrics;
+  metrics.name = "metrics";
+  metrics.protocol = Protocol::kMetrics;
+  Result<SocketAddress> bind = SocketAddress::Parse(kEmbeddedMetricsBind);
+  CHECK(bind.has_value(), "the embedded metrics address must parse");
+  metrics.bind.push_back(*bind);
+  config.listeners.push_back(std::move(metrics));
+  return config;
+}
+
+}  // namespace ringmail

@@ -1,0 +1,109 @@
+// The daemon's configuration: one TOML file (docs/config.md lists every key), read once at
+// start on the main thread before any reactor core runs. A Config is a plain value; once
+// parsed it is immutable and may be copied to or shared (read-only) with every core.
+//
+// Every error is ErrorCode::kConfig with a message of exactly "PATH:LINE: reason", where LINE
+// is the line of the offending key or value (or of its table when a required key is missing),
+// so the daemon can print it as is and exit 2.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/log.h"
+#include "base/result.h"
+#include "base/socket_address.h"
+
+namespace ringmail {
+
+enum class Protocol { kImap, kSmtp, kSubmission, kLmtp, kHttp, kMetrics };
+enum class TlsMode { kNone, kStartTls, kImplicit };
+
+// The name used in the config file ("imap", "submission", ...).
+const char* ProtocolName(Protocol protocol);
+// "none", "starttls" or "implicit".
+const char* TlsModeName(TlsMode mode);
+
+// One [listener.NAME] table.
+struct ListenerConfig {
+  std::string name;  // matches [a-z0-9-]+
+  Protocol protocol = Protocol::kImap;
+  // At least one address. No two listeners share an address with a nonzero port, and no
+  // wildcard (0.0.0.0 / [::]) overlaps another address of its family on the same port.
+  std::vector<SocketAddress> bind;
+  TlsMode tls = TlsMode::kNone;  // kStartTls only for imap, smtp, submission, lmtp
+  uint32_t connections_max = 10000;
+  uint32_t idle_timeout_ms = 1800000;
+  uint32_t input_max = 64 * 1024;  // longest command line / request head, bytes
+  int line = 0;                    // line of its table, for later error messages
+};
+
+// [runtime]: the reactor's knobs. Sizes are validated here so the runtime can CHECK them.
+struct RuntimeConfig {
+  std::vector<int> cores;                // distinct online CPU indexes; empty = every online core
+  uint32_t ring_entries = 4096;          // power of two, 64..32768
+  uint32_t recv_buffer_size = 8192;      // power of two, 1024..65536
+  uint32_t recv_buffer_count = 1024;     // power of two, 16..32768
+  uint32_t send_zerocopy_threshold = 0;  // bytes; 0 = the runtime's built-in default
+  uint32_t workers = 2;                  // blocking-work pool threads, 1..64
+  uint32_t shutdown_timeout_ms = 10000;  // 0..600000
+};
+
+// [tls] (name "") or [tls.NAME]. The files are not opened here: the TLS layer reads and
+// validates them and reports errors against `line`.
+struct TlsCertificateConfig {
+  std::string name;
+  std::string certificate;           // path to a PEM chain
+  std::string private_key;           // path to a PEM key
+  std::vector<std::string> domains;  // SNI names served; empty for [tls], non-empty otherwise
+  int line = 0;
+};
+
+struct StorageConfig {
+  std::string metadata;                      // sqlite://PATH, postgresql://... or postgres://...
+  std::string blobs;                         // file://PATH or s3://BUCKET...
+  std::string s3_access_key, s3_secret_key;  // both set or both empty
+};
+
+struct DirectoryConfig {
+  std::string type = "internal";  // internal | sql | memory
+};
+
+struct FallbackAdminConfig {
+  std::string user;
+  std::string secret;  // a crypt(3) hash (starts with '$'), never plain text
+  bool present = false;
+  int line = 0;
+};
+
+struct Config {
+  std::string path;  // the file it came from; "<embedded>" for the default
+  std::string hostname;
+  LogLevel log_level = LogLevel::kInfo;
+  RuntimeConfig runtime;
+  std::vector<ListenerConfig> listeners;  // at least one, in file order
+  std::vector<TlsCertificateConfig> tls;  // [tls] first if present, then [tls.NAME] in file order
+  StorageConfig storage;
+  DirectoryConfig directory;
+  FallbackAdminConfig fallback_admin;
+  std::string data_dir;
+};
+
+// Parses and validates a whole config file's text; PATH only names it in messages.
+// Reads the machine's hostname and online CPU count (for defaults and [server] cores), nothing
+// else: certificates, databases and addresses are checked by their layers later.
+Result<Config> ParseConfig(std::string_view text, std::string_view path);
+
+// Reads PATH (at most kConfigFileSizeMax bytes) and parses it. An unreadable file is
+// "PATH: cannot read: strerror".
+Result<Config> LoadConfigFile(const std::string& path);
+inline constexpr size_t kConfigFileSizeMax = 1024 * 1024;
+
+// The configuration used without --config or RINGMAIL_CONFIG: SQLite and a blob directory under
+// DATA_DIR, and loopback listeners on unprivileged ports (for now only metrics on
+// 127.0.0.1:10090).
+Config EmbeddedDefaultConfig(std::string_view data_dir);
+
+}  // namespace ringmail
