@@ -50,6 +50,9 @@ std::unexpected<Error> SysError(std::string what, int err);
 
 // TRY(expr): evaluates a Result; returns its error from the enclosing function, or yields
 // its value. CO_TRY is the same for coroutines. (GCC statement expressions.)
+// CO_TRY's argument must not contain co_await: GCC 12 crashes (internal compiler error in
+// gimplify_var_or_parm_decl) on a co_await inside a statement expression. Await into a
+// local first: `Result<T> r = co_await F(); T v = CO_TRY(std::move(r));`.
 #define TRY(expr)                                                             \
   ({                                                                          \
     auto&& try_result_ = (expr);                                              \

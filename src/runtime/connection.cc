@@ -233,7 +233,14 @@ void Connection::OnSend(Completion* c, int32_t res, uint32_t flags) {
 }
 
 void Connection::MaybeFinishFlush() {
-  if (!flusher_ || send_inflight_ || notifs_pending_ > 0) return;
+  if (!flusher_ || send_inflight_) return;
+  if (notifs_pending_ > 0) {
+    // A flush that failed (deadline, forced close, send error) would wait for notifications
+    // that come only once the peer acknowledges the data, which a peer that does not read
+    // never does: reset the connection so that the kernel lets go of the buffers.
+    if (send_error_ != 0) Abort();
+    return;
+  }
   reactor_.timers().Cancel(&deadline_);
   std::exchange(flusher_, nullptr).resume();
 }
@@ -263,20 +270,27 @@ void Connection::OnDeadline(TimerEntry* e) {
   if (self->reader_) {
     self->wake_ = self->ReadReady() ? Wake::kData : Wake::kTimeout;
     std::exchange(self->reader_, nullptr).resume();
-  } else if (self->flusher_ && self->send_inflight_) {
-    // Cancel the stalled send; its completion finishes the flush with the timeout.
+  } else if (self->flusher_) {
+    // Cancel the stalled send; its completion finishes the flush with the timeout. With no
+    // send in flight the flush waits for zero-copy notifications: MaybeFinishFlush aborts.
     self->wake_ = Wake::kTimeout;
     if (self->send_error_ == 0) self->send_error_ = -ETIMEDOUT;
-    io_uring_prep_cancel64(self->reactor_.Prepare(nullptr),
-                           reinterpret_cast<uint64_t>(&self->send_op_), 0);
+    if (self->send_inflight_) {
+      io_uring_prep_cancel64(self->reactor_.Prepare(nullptr),
+                             reinterpret_cast<uint64_t>(&self->send_op_), 0);
+    } else {
+      self->MaybeFinishFlush();
+    }
   }
 }
 
 void Connection::RequestShutdown() {
   shutdown_ = true;
   // Wake a waiting reader from the timer wheel rather than inline: the caller is iterating
-  // the reactor's connection list.
-  if (reader_) {
+  // the reactor's connection list. Only a reader with no unconsumed input is woken: one
+  // holding part of a command waits for the rest of it (or the drain deadline), and gets
+  // kShutdown once it has consumed its input.
+  if (reader_ && ReadReady()) {
     reactor_.timers().Cancel(&deadline_);
     reactor_.timers().Schedule(&deadline_, reactor_.now_ms());
   }
@@ -292,6 +306,23 @@ void Connection::ForceClose() {
     reactor_.timers().Cancel(&deadline_);
     reactor_.timers().Schedule(&deadline_, reactor_.now_ms());
   }
+  if (flusher_ && !send_inflight_) {
+    // Waiting for zero-copy notifications only: nothing to cancel, so abort (never resumes
+    // the flusher here, as notifications are pending).
+    if (send_error_ == 0) send_error_ = -ECANCELED;
+    MaybeFinishFlush();
+  }
+}
+
+// connect() with AF_UNSPEC disconnects a TCP socket (tcp_disconnect): queued data is dropped
+// and the peer gets a reset, so zero-copy buffers are released and their notifications post.
+void Connection::Abort() {
+  if (aborted_) return;
+  aborted_ = true;
+  static const sockaddr kUnspecified{AF_UNSPEC, {}};
+  io_uring_sqe* sqe = reactor_.Prepare(nullptr);
+  io_uring_prep_connect(sqe, fd_, &kUnspecified, sizeof kUnspecified);
+  PrepareFd(sqe);
 }
 
 Task<void> Connection::Close() {

@@ -122,6 +122,7 @@ class Connection {
   void SubmitSend();
   static void OnSend(Completion* c, int32_t res, uint32_t flags);
   void MaybeFinishFlush();
+  void Abort();
   Result<void> TakeFlushResult();
   static void OnDeadline(TimerEntry* e);
 
@@ -164,6 +165,7 @@ class Connection {
   size_t send_offset_ = 0;
   uint32_t notifs_pending_ = 0;
   bool send_inflight_ = false;
+  bool aborted_ = false;  // the TCP connection was reset to release zero-copy buffers
   int32_t send_error_ = 0;
   std::coroutine_handle<> flusher_;
 

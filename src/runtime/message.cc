@@ -3,6 +3,7 @@
 #include "base/check.h"
 #include "base/log.h"
 #include "runtime/reactor.h"
+#include "runtime/runtime_metrics.h"
 
 namespace ringmail {
 namespace {
@@ -16,6 +17,7 @@ Completion g_post_failed{&OnPostFailed};
 }  // namespace
 
 void PostMessage(Reactor& from, int target_ring_fd, Completion* message, int32_t value) {
+  from.metrics().Inc(GetRuntimeMetrics().messages);
   io_uring_sqe* sqe = from.Prepare(&g_post_failed);
   io_uring_prep_msg_ring(sqe, target_ring_fd, static_cast<uint32_t>(value),
                          reinterpret_cast<uint64_t>(message), 0);

@@ -1,9 +1,18 @@
 // Task<T>: the coroutine type of protocol and store code. A Task is lazy: it starts when
-// awaited, runs on the awaiting core, and resumes its awaiter by symmetric transfer when it
-// finishes (no stack growth for long await chains). Spawn() starts a detached root task.
+// awaited and runs on the awaiting core. A task that finishes without suspending returns
+// to its awaiter's await_suspend, which then continues without suspending; one that
+// suspended resumes its awaiter by symmetric transfer when it finishes. Either way the
+// stack grows with the nesting depth of awaits (like calls), never with their number.
+// Spawn() starts a detached root task.
 //
 // Rules (STYLE.md): coroutine parameters by value; no capturing lambda coroutines; an
 // exception escaping a coroutine terminates the process (runtime code does not throw).
+// GCC 12.2 miscompiles two forms, both crashing once the awaited task suspends:
+//  - `if (!co_await x) co_return;` (co_return in the branch of an `if` whose condition
+//    awaits). Await into a local first: `Result<void> r = co_await x; if (!r) co_return;`.
+//  - a `?:` building a temporary inside an awaited call's arguments,
+//    `co_await Send(ok ? "a" : std::string(b))`: the string is freed from the wrong address.
+//    Build the argument in a local first.
 #pragma once
 
 #include <coroutine>
@@ -22,6 +31,13 @@ namespace task_internal {
 
 struct PromiseBase {
   std::coroutine_handle<> continuation = std::noop_coroutine();
+  // Set while the awaiter's await_suspend runs this task; `finished_inline` when the task
+  // finished before returning there. Resuming the awaiter from the final suspend instead
+  // would nest two stack frames per await wherever the compiler does not turn the transfer
+  // into a tail call (-O0, -O1, sanitizer builds): a loop of a million awaits that
+  // complete at once overflowed the stack.
+  bool running_inline = false;
+  bool finished_inline = false;
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -29,7 +45,12 @@ struct PromiseBase {
     bool await_ready() noexcept { return false; }
     template <typename P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
-      return h.promise().continuation;
+      PromiseBase& p = h.promise();
+      if (p.running_inline) {
+        p.finished_inline = true;
+        return std::noop_coroutine();  // back to Task::await_suspend
+      }
+      return p.continuation;
     }
     void await_resume() noexcept {}
   };
@@ -78,9 +99,16 @@ class [[nodiscard]] Task {
   }
 
   bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
-    handle_.promise().continuation = awaiter;
-    return handle_;
+  // Runs the task until it finishes or suspends; the awaiter suspends only in the latter
+  // case. The frame outlives the task's end (final_suspend suspends), so the promise is
+  // still valid after resume() returns.
+  bool await_suspend(std::coroutine_handle<> awaiter) noexcept {
+    promise_type& p = handle_.promise();
+    p.continuation = awaiter;
+    p.running_inline = true;
+    handle_.resume();
+    p.running_inline = false;
+    return !p.finished_inline;
   }
   T await_resume() {
     if constexpr (!std::is_void_v<T>) {

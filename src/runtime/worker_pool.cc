@@ -18,8 +18,10 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Create(int threads, int queue_ma
   if (::pipe2(fds, O_CLOEXEC) != 0) return SysError("pipe2", errno);
   pool->pipe_read_ = fds[0];
   pool->pipe_write_ = fds[1];
-  // The pipe is the queue: its capacity bounds the number of waiting jobs, and a full pipe
-  // refuses a job (non-blocking write) instead of stalling the reactor.
+  pool->queue_max_ = queue_max;
+  // The pipe is the queue; queued_ bounds it to queue_max (a pipe holds at least a page), and
+  // a job over the bound is refused instead of stalling the reactor. The pipe is sized for
+  // queue_max so that the non-blocking write of an admitted job does not fail.
   ::fcntl(pool->pipe_write_, F_SETFL, O_NONBLOCK);
   ::fcntl(pool->pipe_write_, F_SETPIPE_SZ, queue_max * static_cast<int>(sizeof(Job*)));
   for (int i = 0; i < threads; ++i) {
@@ -40,9 +42,14 @@ WorkerPool::~WorkerPool() {
 }
 
 bool WorkerPool::Submit(Job* job) {
+  if (queued_.fetch_add(1, std::memory_order_relaxed) >= queue_max_) {
+    queued_.fetch_sub(1, std::memory_order_relaxed);
+    return false;
+  }
   ssize_t n = ::write(pipe_write_, &job, sizeof job);
   if (n == sizeof job) return true;
   CHECK(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK), "worker pipe write failed");
+  queued_.fetch_sub(1, std::memory_order_relaxed);
   return false;
 }
 
@@ -57,6 +64,7 @@ void WorkerPool::WorkerMain() {
     if (n < 0 && errno == EINTR) continue;
     CHECK(n == sizeof job);
     if (job == nullptr) return;
+    queued_.fetch_sub(1, std::memory_order_relaxed);
     job->run(job);
     Result<void> posted = poster.Post(job->reply_ring_fd, job);
     CHECK(posted.has_value(), "worker cannot post a finished job back");

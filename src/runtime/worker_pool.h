@@ -10,6 +10,7 @@
 // the coroutine's locals (they live until it resumes) but must not touch reactor state.
 #pragma once
 
+#include <atomic>
 #include <coroutine>
 #include <optional>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "base/result.h"
 #include "runtime/completion.h"
 #include "runtime/reactor.h"
+#include "runtime/runtime_metrics.h"
 
 namespace ringmail {
 
@@ -51,6 +53,10 @@ class WorkerPool {
 
   int pipe_read_ = -1;
   int pipe_write_ = -1;
+  // Jobs submitted and not yet taken by a worker. The pipe alone cannot bound them to
+  // queue_max: its capacity is at least a page (512 jobs).
+  std::atomic<int> queued_{0};
+  int queue_max_ = 0;
   std::vector<std::thread> threads_;
 };
 
@@ -82,6 +88,7 @@ class WorkerPool::RunAwaiter : public Job {
     self->value_.emplace(self->fn_());
   }
   static void Resume(Completion* c, int32_t, uint32_t) {
+    Reactor::Current()->metrics().Inc(GetRuntimeMetrics().worker_jobs);
     static_cast<RunAwaiter*>(c)->waiter.resume();
   }
   WorkerPool* pool_;
