@@ -26,8 +26,8 @@ const RuntimeMetrics& RegisterRuntimeMetrics() {
   g_metrics.timeouts =
       r.Register("ringmail_timeouts_total", "Reads and writes ended by their deadline.", kC);
   g_metrics.errors = r.Register("ringmail_errors_total", "Runtime I/O errors.", kC);
-  g_metrics.messages =
-      r.Register("ringmail_cross_core_messages_total", "Cross-core messages posted by reactors.", kC);
+  g_metrics.messages = r.Register("ringmail_cross_core_messages_total",
+                                  "Cross-core messages posted by reactors.", kC);
   g_metrics.worker_jobs =
       r.Register("ringmail_worker_jobs_total", "Blocking jobs completed by the worker pool.", kC);
   g_registered = true;
