@@ -1,0 +1,180 @@
+// MetadataStore: the mail model's relational state (docs/storage.md) — domains, accounts,
+// mailboxes, messages, flags, modification sequences, change history, blob references.
+// Backends: SQLite (embedded default, store/sqlite/) and PostgreSQL (store/postgres/); one
+// conformance suite (tests/store/metadata_conformance.h) runs against both.
+//
+// Every method is a coroutine called on a reactor core and completing there; each is one
+// transaction. A database outage is kUnavailable (a temporary failure the protocol reports as
+// such: SMTP 451, IMAP NO [UNAVAILABLE]); the store reconnects by itself. Times are Unix
+// seconds (UTC).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "runtime/task.h"
+#include "store/blob_format.h"
+#include "store/blob_key.h"
+
+namespace ringmail {
+
+struct AccountRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string type = "individual";  // individual | group | list
+  std::string secret;
+  bool active = true;
+  uint64_t quota_bytes = 0;  // 0: unlimited
+  uint64_t used_bytes = 0;
+  uint64_t used_messages = 0;
+  uint64_t highest_modseq = 0;
+};
+
+struct MailboxRecord {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string name;         // full path, '/'-separated, UTF-8; "INBOX" exact
+  std::string special_use;  // "" or "\\Sent", "\\Trash", ...
+  bool subscribed = true;
+  uint32_t uid_validity = 0;
+  uint32_t uid_next = 1;
+  uint64_t highest_modseq = 0;
+  uint64_t message_count = 0;
+  uint64_t unseen_count = 0;
+  uint64_t total_bytes = 0;
+};
+
+struct MessageFlags {
+  bool seen = false;
+  bool answered = false;
+  bool flagged = false;
+  bool deleted = false;
+  bool draft = false;
+  std::vector<std::string> keywords;  // other keywords, sorted, no duplicates
+  friend bool operator==(const MessageFlags&, const MessageFlags&) = default;
+};
+
+// A message in a mailbox: a mailbox_messages row with its email.
+struct MessageRecord {
+  uint32_t uid = 0;
+  uint64_t modseq = 0;
+  int64_t email_id = 0;
+  int64_t thread_id = 0;
+  uint64_t size = 0;
+  int64_t received_at = 0;
+  int64_t saved_at = 0;
+  MessageFlags flags;
+  BlobKey blob;
+};
+
+// What the delivering code parsed from the message, cached with the email.
+struct EmailSummary {
+  std::string message_id;
+  std::string subject;
+  std::string from_display;
+  std::optional<int64_t> sent_at;
+  std::string preview;
+  std::string envelope;
+  std::string bodystructure;
+};
+
+// "Deliver this message to these mailboxes": one transaction. REQUIRES: the blob is durably
+// stored already.
+struct DeliveryRequest {
+  BlobKey blob;
+  uint64_t size = 0;  // message bytes
+  uint64_t stored_size = 0;
+  blob_format::Compression compression = blob_format::Compression::kNone;
+  int64_t received_at = 0;
+  EmailSummary summary;
+  struct Target {
+    int64_t mailbox_id = 0;
+    MessageFlags flags;
+  };
+  std::vector<Target> targets;  // at least one; may span accounts
+  bool enforce_quota = true;    // over quota: kLimitExceeded and nothing is delivered
+};
+
+struct PlacedMessage {
+  int64_t account_id = 0;
+  int64_t mailbox_id = 0;
+  int64_t email_id = 0;
+  uint32_t uid = 0;
+  uint64_t modseq = 0;
+};
+
+struct MailboxSnapshot {
+  MailboxRecord mailbox;
+  std::vector<MessageRecord> messages;  // ascending UID
+};
+
+enum class FlagOperation { kReplace, kAdd, kRemove };
+
+struct FlagUpdate {
+  int64_t mailbox_id = 0;
+  std::vector<uint32_t> uids;  // messages to change; UIDs not in the mailbox are ignored
+  FlagOperation operation = FlagOperation::kAdd;
+  MessageFlags flags;
+  // CONDSTORE UNCHANGEDSINCE: messages whose modseq is greater are not changed and are
+  // reported in `FlagUpdateResult::conflicts`.
+  std::optional<uint64_t> unchanged_since;
+};
+
+struct FlagUpdateResult {
+  std::vector<MessageRecord> changed;  // with their new flags and modseq
+  std::vector<uint32_t> conflicts;
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // --- Domains and accounts (the directory layer builds on these) ---
+  // Domain names are stored lower-case; kAlreadyExists for a duplicate.
+  virtual Task<Result<int64_t>> CreateDomain(std::string name) = 0;
+  virtual Task<Result<std::vector<std::string>>> ListDomains() = 0;
+  // Creates the account with INBOX and the special-use set (Drafts, Sent, Junk, Trash,
+  // Archive). kAlreadyExists for a duplicate name.
+  virtual Task<Result<AccountRecord>> CreateAccount(AccountRecord account) = 0;
+  // kNotFound when there is no such account.
+  virtual Task<Result<AccountRecord>> GetAccount(std::string name) = 0;
+
+  // --- Mailboxes ---
+  virtual Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) = 0;
+  // kAlreadyExists when the name is taken. A new uid_validity is never one the account used
+  // for a mailbox of the same name before.
+  virtual Task<Result<MailboxRecord>> CreateMailbox(int64_t account_id, std::string name,
+                                                    std::string special_use) = 0;
+  // Renames one mailbox (and its children: "a/b" follows "a"). kNotFound, kAlreadyExists.
+  virtual Task<Result<void>> RenameMailbox(int64_t account_id, int64_t mailbox_id,
+                                           std::string new_name) = 0;
+  // Deletes the mailbox and its messages (their blobs lose a reference).
+  virtual Task<Result<void>> DeleteMailbox(int64_t account_id, int64_t mailbox_id) = 0;
+
+  // --- Messages ---
+  virtual Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) = 0;
+  virtual Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) = 0;
+  virtual Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) = 0;
+  // Removes the messages with these UIDs; returns the UIDs removed (ascending). Their emails
+  // are deleted when no mailbox holds them any more, and their blobs lose a reference.
+  virtual Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
+                                                      std::vector<uint32_t> uids) = 0;
+  // UIDs expunged from the mailbox with a modseq greater than `modseq` (QRESYNC).
+  virtual Task<Result<std::vector<uint32_t>>> ExpungedSince(int64_t mailbox_id,
+                                                            uint64_t modseq) = 0;
+
+  // --- Blob collection (docs/storage.md, "Collection") ---
+  // Marks up to `max` unreferenced blobs older than `unreferenced_before` as deleting and
+  // returns their keys.
+  virtual Task<Result<std::vector<BlobKey>>> MarkBlobsForDeletion(int64_t unreferenced_before,
+                                                                  size_t max) = 0;
+  // Deletes the rows of blobs marked deleting whose objects are gone.
+  virtual Task<Result<void>> ForgetBlobs(std::vector<BlobKey> keys) = 0;
+  // Whether a blobs row exists for `key` (the orphan sweep).
+  virtual Task<Result<bool>> HasBlob(BlobKey key) = 0;
+};
+
+}  // namespace ringmail

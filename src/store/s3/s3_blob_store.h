@@ -1,0 +1,57 @@
+// The S3 blob store: each blob is one object, key BlobKey::ObjectPath() ("ab/cd/abcd…") in
+// the bucket, in the format of store/blob_format.h (the same bytes as the directory
+// backend's files). Put is one PUT (S3 makes an object durable before answering it; a
+// repeated PUT of a content-addressed key is harmless); Get verifies every checksum; Delete
+// of an absent object succeeds.
+//
+// Calls run on the calling reactor core (see S3Client for errors, retries and shutdown).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/worker_pool.h"
+#include "store/blob_store.h"
+#include "store/s3/s3_client.h"
+
+namespace ringmail {
+
+struct S3BlobStoreOptions {
+  s3::S3ClientOptions client;
+  blob_format::Compression compression = blob_format::Compression::kNone;
+};
+
+class S3BlobStore : public BlobStore {
+ public:
+  // Options from the configuration: the `[storage] blobs` URL (s3://BUCKET?endpoint=…), the
+  // `[storage.s3]` credentials (both empty: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), and
+  // the worker pool that resolves a DNS-name endpoint (may be null for a numeric one).
+  // kConfig with the reason.
+  static Result<S3BlobStoreOptions> OptionsFromConfig(std::string_view url, std::string access_key,
+                                                      std::string secret_key, WorkerPool* workers);
+  // Validates the options; no I/O (CheckBucket does the start-up check).
+  static Result<std::unique_ptr<S3BlobStore>> Open(S3BlobStoreOptions options);
+
+  // The start-up check: the bucket exists and answers (kConfig / kUnavailable otherwise).
+  Task<Result<void>> CheckBucket() { return client_->CheckBucket(); }
+
+  Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
+  Task<Result<std::string>> Get(BlobKey key) override;
+  Task<Result<void>> Delete(BlobKey key) override;
+
+  // Closes this core's idle connections; each core, before its reactor stops.
+  Task<void> CloseConnections() { return client_->CloseIdleConnections(); }
+
+  // The client underneath, for tools (the orphan sweep lists the bucket) and tests.
+  s3::S3Client& client() { return *client_; }
+
+ private:
+  S3BlobStore(std::unique_ptr<s3::S3Client> client, blob_format::Compression compression)
+      : client_(std::move(client)), compression_(compression) {}
+
+  std::unique_ptr<s3::S3Client> client_;
+  blob_format::Compression compression_;
+};
+
+}  // namespace ringmail

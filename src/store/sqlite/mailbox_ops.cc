@@ -1,0 +1,170 @@
+// Mailboxes: list, create, rename (children follow), delete.
+#include <algorithm>
+#include <ctime>
+
+#include "store/sqlite/op_support.h"
+#include "store/sqlite/ops.h"
+
+namespace ringmail::sqlite {
+namespace {
+
+constexpr const char* kSpecialUses[] = {"\\Drafts",  "\\Sent", "\\Junk",   "\\Trash",
+                                        "\\Archive", "\\All",  "\\Flagged"};
+
+bool ValidSpecialUse(std::string_view s) {
+  return s.empty() ||
+         std::find(std::begin(kSpecialUses), std::end(kSpecialUses), s) != std::end(kSpecialUses);
+}
+
+bool IsInbox(std::string_view level) {
+  return level.size() == 5 && std::equal(level.begin(), level.end(), "INBOX", [](char a, char b) {
+           return std::toupper(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+// The mailbox, if it belongs to the account (kNotFound otherwise: one account cannot probe
+// another's ids).
+Result<MailboxRecord> ReadOwnMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id) {
+  Result<MailboxRecord> m = ReadMailbox(db, mailbox_id);
+  if (m && m->account_id != account_id) {
+    return MakeError(ErrorCode::kNotFound, "no mailbox " + std::to_string(mailbox_id));
+  }
+  return m;
+}
+
+Result<bool> NameTaken(SqliteDb& db, int64_t account_id, std::string_view name) {
+  const int64_t n = TRY(db.QueryInt(
+      "SELECT count(*) FROM mailboxes WHERE account_id = ? AND name = ?", account_id, name));
+  return n > 0;
+}
+
+}  // namespace
+
+Result<std::string> NormalizeMailboxName(std::string_view name) {
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < ' ' || c == 0x7f;
+  });
+  if (name.empty() || name.size() > kMailboxNameMax || control || name.front() == '/' ||
+      name.back() == '/' || name.find("//") != std::string_view::npos) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid mailbox name");
+  }
+  std::string normal(name);
+  const size_t first_end = std::min(normal.find('/'), normal.size());
+  if (IsInbox(std::string_view(normal).substr(0, first_end))) normal.replace(0, 5, "INBOX");
+  return normal;
+}
+
+Result<MailboxRecord> InsertMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
+                                    std::string_view special_use, ModseqAllocator& modseqs) {
+  if (!ValidSpecialUse(special_use)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid special use '" + std::string(special_use) + "'");
+  }
+  Result<int64_t> last =
+      db.QueryInt("SELECT last_uid_validity FROM accounts WHERE id = ?", account_id);
+  if (!last) {
+    if (last.error().code != ErrorCode::kNotFound) return std::unexpected(last.error());
+    return MakeError(ErrorCode::kNotFound, "no account " + std::to_string(account_id));
+  }
+  if (TRY(NameTaken(db, account_id, name))) {
+    return MakeError(ErrorCode::kAlreadyExists, "mailbox '" + std::string(name) + "' exists");
+  }
+  // Time-based, so that even a database rebuilt from scratch does not hand a client a
+  // uid_validity it has cached; strictly increasing per account, so never repeated.
+  const int64_t uid_validity = std::max<int64_t>(*last + 1, std::time(nullptr));
+  if (uid_validity > static_cast<int64_t>(kUidMax)) {
+    return MakeError(ErrorCode::kLimitExceeded, "uid_validity space exhausted");
+  }
+  TRY(db.Run("UPDATE accounts SET last_uid_validity = ? WHERE id = ?", uid_validity, account_id));
+  const uint64_t modseq = TRY(modseqs.Take(db, account_id));
+  const int64_t id = TRY(db.QueryInt(
+      "INSERT INTO mailboxes (account_id, name, special_use, uid_validity, highest_modseq) "
+      "VALUES (?, ?, NULLIF(?, ''), ?, ?) RETURNING id",
+      account_id, name, special_use, uid_validity, modseq));
+  TRY(RecordChange(db, account_id, modseq, "mailbox", id, "created"));
+  return ReadMailbox(db, id);
+}
+
+Result<std::vector<MailboxRecord>> ListMailboxes(SqliteDb& db, int64_t account_id) {
+  Statement st = TRY(db.Query("SELECT " RINGMAIL_SQL_MAILBOX_COLUMNS
+                              " FROM mailboxes WHERE account_id = ? ORDER BY name",
+                              account_id));
+  std::vector<MailboxRecord> mailboxes;
+  for (;;) {
+    const bool row = TRY(st.Step());
+    if (!row) return mailboxes;
+    mailboxes.push_back(MailboxFromRow(st));
+  }
+}
+
+Result<MailboxRecord> CreateMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
+                                    std::string_view special_use) {
+  const std::string normal = TRY(NormalizeMailboxName(name));
+  ModseqAllocator modseqs;
+  return InsertMailbox(db, account_id, normal, special_use, modseqs);
+}
+
+Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
+                           std::string_view new_name) {
+  const std::string target = TRY(NormalizeMailboxName(new_name));
+  const MailboxRecord m = TRY(ReadOwnMailbox(db, account_id, mailbox_id));
+  const std::string& old = m.name;
+  if (old == "INBOX") {
+    return MakeError(ErrorCode::kInvalidArgument, "INBOX is not renamed (move its messages)");
+  }
+  if (target == old) return {};
+  if (target.starts_with(old + "/")) {
+    return MakeError(ErrorCode::kInvalidArgument, "a mailbox cannot move below itself");
+  }
+  // The mailbox and every mailbox below it, whose names start with the old path + '/'.
+  std::vector<std::pair<int64_t, std::string>> moving;
+  {
+    Statement st =
+        TRY(db.Query("SELECT id, name FROM mailboxes WHERE account_id = ? AND (name = ? OR "
+                     "substr(name, 1, ?) = ?)",
+                     account_id, old, old.size() + 1, old + "/"));
+    for (;;) {
+      const bool row = TRY(st.Step());
+      if (!row) break;
+      moving.emplace_back(st.Int(0), target + st.Text(1).substr(old.size()));
+    }
+  }
+  const uint64_t modseq = TRY(ModseqAllocator().Take(db, account_id));
+  for (const auto& [id, name] : moving) {
+    if (name.size() > kMailboxNameMax) {
+      return MakeError(ErrorCode::kInvalidArgument, "mailbox name too long after rename");
+    }
+    if (TRY(NameTaken(db, account_id, name))) {
+      return MakeError(ErrorCode::kAlreadyExists, "mailbox '" + name + "' exists");
+    }
+    TRY(db.Run("UPDATE mailboxes SET name = ? WHERE id = ?", name, id));
+    TRY(RecordChange(db, account_id, modseq, "mailbox", id, "updated"));
+  }
+  return {};
+}
+
+Result<void> DeleteMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id) {
+  const MailboxRecord m = TRY(ReadOwnMailbox(db, account_id, mailbox_id));
+  if (m.name == "INBOX") return MakeError(ErrorCode::kInvalidArgument, "INBOX is not deleted");
+  std::vector<uint32_t> uids;
+  {
+    Statement st = TRY(db.Query("SELECT uid FROM mailbox_messages WHERE mailbox_id = ?", m.id));
+    for (;;) {
+      const bool row = TRY(st.Step());
+      if (!row) break;
+      uids.push_back(static_cast<uint32_t>(st.Int(0)));
+    }
+  }
+  ModseqAllocator modseqs;
+  // Removed one by one, like an expunge, so blobs and usage follow; no expunged rows: they
+  // would go with the mailbox.
+  for (size_t i = 0; i < uids.size(); i += kUidsPerCallMax) {
+    const size_t n = std::min(kUidsPerCallMax, uids.size() - i);
+    TRY(RemoveMessages(db, m, std::span(uids).subspan(i, n), modseqs, false));
+  }
+  const uint64_t modseq = TRY(modseqs.Take(db, account_id));
+  TRY(db.Run("DELETE FROM mailboxes WHERE id = ?", m.id));
+  return RecordChange(db, account_id, modseq, "mailbox", m.id, "destroyed");
+}
+
+}  // namespace ringmail::sqlite

@@ -1,0 +1,145 @@
+// Messages in a mailbox: load, flags, expunge.
+#include <algorithm>
+#include <optional>
+
+#include "store/sqlite/op_support.h"
+#include "store/sqlite/ops.h"
+
+namespace ringmail::sqlite {
+namespace {
+
+void Normalize(std::vector<std::string>* keywords) {
+  std::sort(keywords->begin(), keywords->end());
+  keywords->erase(std::unique(keywords->begin(), keywords->end()), keywords->end());
+}
+
+MessageFlags Apply(FlagOperation operation, const MessageFlags& current,
+                   const MessageFlags& change) {
+  MessageFlags next = current;
+  switch (operation) {
+    case FlagOperation::kReplace: next = change; break;
+    case FlagOperation::kAdd:
+      next.seen |= change.seen;
+      next.answered |= change.answered;
+      next.flagged |= change.flagged;
+      next.deleted |= change.deleted;
+      next.draft |= change.draft;
+      next.keywords.insert(next.keywords.end(), change.keywords.begin(), change.keywords.end());
+      break;
+    case FlagOperation::kRemove:
+      next.seen &= !change.seen;
+      next.answered &= !change.answered;
+      next.flagged &= !change.flagged;
+      next.deleted &= !change.deleted;
+      next.draft &= !change.draft;
+      std::erase_if(next.keywords, [&](const std::string& k) {
+        return std::find(change.keywords.begin(), change.keywords.end(), k) !=
+               change.keywords.end();
+      });
+      break;
+  }
+  Normalize(&next.keywords);
+  return next;
+}
+
+Result<std::optional<MessageRecord>> ReadMessage(SqliteDb& db, int64_t mailbox_id, uint32_t uid) {
+  Statement st = TRY(db.Query(RINGMAIL_SQL_MESSAGE_SELECT "WHERE mm.mailbox_id = ? AND mm.uid = ?",
+                              mailbox_id, uid));
+  const bool row = TRY(st.Step());
+  if (!row) return std::nullopt;
+  return MessageFromRow(st);
+}
+
+// Flags belong to the email, so every placement of it changes: each gets the new modseq, and
+// each mailbox holding it its unseen count and highest_modseq.
+Result<void> WriteFlags(SqliteDb& db, int64_t account_id, int64_t email_id, const MessageFlags& old,
+                        const MessageFlags& next, uint64_t modseq) {
+  TRY(
+      db.Run("UPDATE emails SET seen = ?, answered = ?, flagged = ?, deleted = ?, draft = ?, "
+             "keywords = ? WHERE id = ?",
+             next.seen, next.answered, next.flagged, next.deleted, next.draft,
+             JoinKeywords(next.keywords), email_id));
+  const int unseen_delta = old.seen == next.seen ? 0 : (next.seen ? -1 : 1);
+  TRY(
+      db.Run("UPDATE mailboxes SET highest_modseq = ?, unseen_count = unseen_count + ? * "
+             "(SELECT count(*) FROM mailbox_messages mm WHERE mm.mailbox_id = mailboxes.id "
+             "AND mm.email_id = ?) WHERE id IN "
+             "(SELECT mailbox_id FROM mailbox_messages WHERE email_id = ?)",
+             modseq, unseen_delta, email_id, email_id));
+  TRY(db.Run("UPDATE mailbox_messages SET modseq = ? WHERE email_id = ?", modseq, email_id));
+  TRY(RecordChange(db, account_id, modseq, "email", email_id, "updated"));
+  if (unseen_delta == 0) return {};
+  // Unread counts are part of a JMAP Mailbox.
+  std::vector<int64_t> mailboxes;
+  {
+    Statement st = TRY(
+        db.Query("SELECT DISTINCT mailbox_id FROM mailbox_messages WHERE email_id = ?", email_id));
+    for (;;) {
+      const bool row = TRY(st.Step());
+      if (!row) break;
+      mailboxes.push_back(st.Int(0));
+    }
+  }
+  for (int64_t id : mailboxes) TRY(RecordChange(db, account_id, modseq, "mailbox", id, "updated"));
+  return {};
+}
+
+}  // namespace
+
+Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id) {
+  MailboxSnapshot snapshot;
+  snapshot.mailbox = TRY(ReadMailbox(db, mailbox_id));
+  Statement st = TRY(
+      db.Query(RINGMAIL_SQL_MESSAGE_SELECT "WHERE mm.mailbox_id = ? ORDER BY mm.uid", mailbox_id));
+  for (;;) {
+    const bool row = TRY(st.Step());
+    if (!row) return snapshot;
+    snapshot.messages.push_back(MessageFromRow(st));
+  }
+}
+
+Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update) {
+  TRY(ValidateFlags(update.flags));
+  const std::vector<uint32_t> uids = TRY(SortedUids(update.uids));
+  const MailboxRecord mailbox = TRY(ReadMailbox(db, update.mailbox_id));
+  ModseqAllocator modseqs;
+  FlagUpdateResult result;
+  for (uint32_t uid : uids) {
+    std::optional<MessageRecord> m = TRY(ReadMessage(db, mailbox.id, uid));
+    if (!m) continue;
+    if (update.unchanged_since && m->modseq > *update.unchanged_since) {
+      result.conflicts.push_back(uid);
+      continue;
+    }
+    const MessageFlags next = Apply(update.operation, m->flags, update.flags);
+    if (next == m->flags) continue;  // nothing changes, so no new modseq
+    const uint64_t modseq = TRY(modseqs.Take(db, mailbox.account_id));
+    TRY(WriteFlags(db, mailbox.account_id, m->email_id, m->flags, next, modseq));
+    m->flags = next;
+    m->modseq = modseq;
+    result.changed.push_back(std::move(*m));
+  }
+  return result;
+}
+
+Result<std::vector<uint32_t>> Expunge(SqliteDb& db, int64_t mailbox_id,
+                                      std::span<const uint32_t> uids) {
+  const MailboxRecord mailbox = TRY(ReadMailbox(db, mailbox_id));
+  ModseqAllocator modseqs;
+  return RemoveMessages(db, mailbox, uids, modseqs, true);
+}
+
+Result<std::vector<uint32_t>> ExpungedSince(SqliteDb& db, int64_t mailbox_id, uint64_t modseq) {
+  TRY(ReadMailbox(db, mailbox_id));
+  Statement st =
+      TRY(db.Query("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                   mailbox_id, modseq));
+  std::vector<uint32_t> uids;
+  for (;;) {
+    const bool row = TRY(st.Step());
+    if (!row) return uids;
+    uids.push_back(static_cast<uint32_t>(st.Int(0)));
+  }
+}
+
+}  // namespace ringmail::sqlite

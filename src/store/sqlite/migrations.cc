@@ -1,0 +1,236 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace ringmail::sqlite {
+namespace {
+
+// docs/storage.md's tables with SQLite's types: INTEGER for BIGINT/BOOLEAN, BLOB for BYTEA,
+// TEXT (ISO 8601 UTC, whole seconds) for TIMESTAMPTZ, INTEGER PRIMARY KEY AUTOINCREMENT for
+// BIGSERIAL (AUTOINCREMENT so that, as in PostgreSQL, an id is never handed out twice).
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE schema_migrations (
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE domains (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE accounts (
+  id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  name               TEXT NOT NULL UNIQUE,
+  type               TEXT NOT NULL DEFAULT 'individual'
+                     CHECK (type IN ('individual', 'group', 'list')),
+  secret             TEXT,
+  description        TEXT NOT NULL DEFAULT '',
+  active             INTEGER NOT NULL DEFAULT 1,
+  is_admin           INTEGER NOT NULL DEFAULT 0,
+  quota_bytes        INTEGER NOT NULL DEFAULT 0,
+  quota_messages     INTEGER NOT NULL DEFAULT 0,
+  used_bytes         INTEGER NOT NULL DEFAULT 0,
+  used_messages      INTEGER NOT NULL DEFAULT 0,
+  highest_modseq     INTEGER NOT NULL DEFAULT 0,
+  last_uid_validity  INTEGER NOT NULL DEFAULT 0,
+  created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE addresses (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  domain_id   INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+  local_part  TEXT NOT NULL,
+  display     TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('primary', 'alias', 'list')),
+  UNIQUE (domain_id, local_part)
+);
+
+CREATE TABLE group_members (
+  group_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  member_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, member_id)
+);
+
+CREATE TABLE mailboxes (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  special_use     TEXT CHECK (special_use IN ('\Drafts', '\Sent', '\Junk', '\Trash',
+                                              '\Archive', '\All', '\Flagged')),
+  subscribed      INTEGER NOT NULL DEFAULT 1,
+  uid_validity    INTEGER NOT NULL,
+  uid_next        INTEGER NOT NULL DEFAULT 1,
+  highest_modseq  INTEGER NOT NULL DEFAULT 0,
+  message_count   INTEGER NOT NULL DEFAULT 0,
+  unseen_count    INTEGER NOT NULL DEFAULT 0,
+  total_bytes     INTEGER NOT NULL DEFAULT 0,
+  sort_order      INTEGER NOT NULL DEFAULT 0,
+  created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (account_id, name)
+);
+
+CREATE TABLE blobs (
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  sha256              BLOB NOT NULL UNIQUE,
+  size                INTEGER NOT NULL,
+  stored_size         INTEGER NOT NULL,
+  compression         TEXT NOT NULL DEFAULT 'none' CHECK (compression IN ('none', 'zstd')),
+  refcount            INTEGER NOT NULL DEFAULT 0,
+  state               TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'deleting')),
+  unreferenced_since  TEXT,
+  created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX blobs_collectable ON blobs (unreferenced_since) WHERE refcount = 0;
+
+CREATE TABLE emails (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  blob_id       INTEGER NOT NULL REFERENCES blobs(id),
+  size          INTEGER NOT NULL,
+  received_at   TEXT NOT NULL,
+  thread_id     INTEGER NOT NULL,
+  seen          INTEGER NOT NULL DEFAULT 0,
+  answered      INTEGER NOT NULL DEFAULT 0,
+  flagged       INTEGER NOT NULL DEFAULT 0,
+  deleted       INTEGER NOT NULL DEFAULT 0,
+  draft         INTEGER NOT NULL DEFAULT 0,
+  keywords      TEXT NOT NULL DEFAULT '',
+  message_id    TEXT NOT NULL DEFAULT '',
+  subject       TEXT NOT NULL DEFAULT '',
+  from_display  TEXT NOT NULL DEFAULT '',
+  sent_at       TEXT,
+  preview       TEXT NOT NULL DEFAULT '',
+  envelope      TEXT NOT NULL DEFAULT '',
+  bodystructure TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX emails_account ON emails (account_id, received_at);
+CREATE INDEX emails_thread ON emails (account_id, thread_id);
+CREATE INDEX emails_message_id ON emails (account_id, message_id);
+
+CREATE TABLE mailbox_messages (
+  mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid         INTEGER NOT NULL,
+  email_id    INTEGER NOT NULL REFERENCES emails(id) ON DELETE CASCADE,
+  modseq      INTEGER NOT NULL,
+  saved_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (mailbox_id, uid)
+);
+CREATE INDEX mailbox_messages_email ON mailbox_messages (email_id);
+CREATE INDEX mailbox_messages_modseq ON mailbox_messages (mailbox_id, modseq);
+
+CREATE TABLE expunged (
+  mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid         INTEGER NOT NULL,
+  modseq      INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, uid)
+);
+CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq);
+
+CREATE TABLE changes (
+  account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  modseq       INTEGER NOT NULL,
+  object_type  TEXT NOT NULL CHECK (object_type IN ('mailbox', 'email', 'thread')),
+  object_id    INTEGER NOT NULL,
+  change       TEXT NOT NULL CHECK (change IN ('created', 'updated', 'destroyed')),
+  PRIMARY KEY (account_id, modseq, object_type, object_id)
+);
+
+CREATE TABLE queue_messages (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  blob_id          INTEGER NOT NULL REFERENCES blobs(id),
+  return_path      TEXT NOT NULL,
+  account_id       INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+  envelope_id      TEXT NOT NULL DEFAULT '',
+  dsn_ret          TEXT NOT NULL DEFAULT '' CHECK (dsn_ret IN ('', 'FULL', 'HDRS')),
+  requiretls       INTEGER NOT NULL DEFAULT 0,
+  created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  expires_at       TEXT NOT NULL,
+  next_attempt_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  lease_owner      TEXT,
+  lease_until      TEXT
+);
+CREATE INDEX queue_due ON queue_messages (next_attempt_at);
+
+CREATE TABLE queue_recipients (
+  message_id     INTEGER NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+  address        TEXT NOT NULL,
+  status         TEXT NOT NULL DEFAULT 'pending'
+                 CHECK (status IN ('pending', 'delivered', 'failed')),
+  notify         TEXT NOT NULL DEFAULT '',
+  orcpt          TEXT NOT NULL DEFAULT '',
+  last_response  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (message_id, address)
+);
+
+CREATE TABLE domain_keys (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  domain_id    INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+  purpose      TEXT NOT NULL,
+  selector     TEXT NOT NULL,
+  algorithm    TEXT NOT NULL,
+  private_key  TEXT NOT NULL,
+  active       INTEGER NOT NULL DEFAULT 1,
+  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE (domain_id, purpose, selector)
+);
+)sql";
+
+constexpr int kAnotherStep = -1;
+
+constexpr SchemaMigration kMigrations[] = {
+    {1, "initial schema (docs/storage.md)", kSchemaV1},
+};
+
+// Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.
+Result<void> ApplyOne(SqliteDb& db, const SchemaMigration& m) {
+  TRY(db.Exec(m.sql));
+  return db.Run("INSERT INTO schema_migrations (version, description) VALUES (?, ?)", m.version,
+                m.description);
+}
+
+// One step under the lock: refuse, finish, or apply the next migration. Returns the version
+// reached, or kAnotherStep after applying one.
+Result<int> Step(SqliteDb& db, std::span<const SchemaMigration> migrations, int known) {
+  const int version = TRY(SchemaVersion(db));
+  if (version > known) return std::unexpected(NewerSchemaError(version, known));
+  if (version == known) return version;
+  TRY(ApplyOne(db, migrations[static_cast<size_t>(version)]));
+  return kAnotherStep;
+}
+
+}  // namespace
+
+std::span<const SchemaMigration> Migrations() { return kMigrations; }
+
+Result<int> SchemaVersion(SqliteDb& db) {
+  const int64_t tables = TRY(db.QueryInt(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'"));
+  if (tables == 0) return 0;
+  const int64_t version =
+      TRY(db.QueryInt("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  return static_cast<int>(version);
+}
+
+Result<int> Migrate(SqliteDb& db, std::span<const SchemaMigration> migrations) {
+  const int known = LatestSchemaVersion(migrations);
+  for (;;) {
+    TRY(db.Exec("BEGIN IMMEDIATE"));
+    Result<int> reached = Step(db, migrations, known);
+    // Nothing was written when the step refused or had nothing to do: roll back either way.
+    const bool applied = reached && *reached == kAnotherStep;
+    Result<void> ended = applied ? db.Exec("COMMIT") : db.Exec("ROLLBACK");
+    if (!reached) return reached;
+    if (!ended) {
+      (void)db.Exec("ROLLBACK");
+      return std::unexpected(ended.error());
+    }
+    if (!applied) return reached;
+  }
+}
+
+}  // namespace ringmail::sqlite

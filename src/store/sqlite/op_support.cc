@@ -1,0 +1,119 @@
+#include "store/sqlite/op_support.h"
+
+#include <algorithm>
+
+namespace ringmail::sqlite {
+
+MailboxRecord MailboxFromRow(const Statement& st) {
+  MailboxRecord m;
+  m.id = st.Int(0);
+  m.account_id = st.Int(1);
+  m.name = st.Text(2);
+  m.special_use = st.Text(3);
+  m.subscribed = st.Int(4) != 0;
+  m.uid_validity = static_cast<uint32_t>(st.Int(5));
+  m.uid_next = static_cast<uint32_t>(st.Int(6));
+  m.highest_modseq = static_cast<uint64_t>(st.Int(7));
+  m.message_count = static_cast<uint64_t>(st.Int(8));
+  m.unseen_count = static_cast<uint64_t>(st.Int(9));
+  m.total_bytes = static_cast<uint64_t>(st.Int(10));
+  return m;
+}
+
+Result<MailboxRecord> ReadMailbox(SqliteDb& db, int64_t mailbox_id) {
+  Statement st = TRY(
+      db.Query("SELECT " RINGMAIL_SQL_MAILBOX_COLUMNS " FROM mailboxes WHERE id = ?", mailbox_id));
+  const bool row = TRY(st.Step());
+  if (!row) return MakeError(ErrorCode::kNotFound, "no mailbox " + std::to_string(mailbox_id));
+  return MailboxFromRow(st);
+}
+
+MessageRecord MessageFromRow(const Statement& st) {
+  MessageRecord m;
+  m.uid = static_cast<uint32_t>(st.Int(0));
+  m.modseq = static_cast<uint64_t>(st.Int(1));
+  m.email_id = st.Int(2);
+  m.thread_id = st.Int(3);
+  m.size = static_cast<uint64_t>(st.Int(4));
+  m.received_at = st.Int(5);
+  m.saved_at = st.Int(6);
+  m.flags.seen = st.Int(7) != 0;
+  m.flags.answered = st.Int(8) != 0;
+  m.flags.flagged = st.Int(9) != 0;
+  m.flags.deleted = st.Int(10) != 0;
+  m.flags.draft = st.Int(11) != 0;
+  m.flags.keywords = SplitKeywords(st.Text(12));
+  m.blob = st.Key(13);
+  return m;
+}
+
+std::string JoinKeywords(std::vector<std::string> keywords) {
+  std::sort(keywords.begin(), keywords.end());
+  keywords.erase(std::unique(keywords.begin(), keywords.end()), keywords.end());
+  std::string joined;
+  for (const std::string& k : keywords) {
+    if (!joined.empty()) joined += ' ';
+    joined += k;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitKeywords(std::string_view stored) {
+  std::vector<std::string> keywords;
+  while (!stored.empty()) {
+    const size_t space = stored.find(' ');
+    keywords.emplace_back(stored.substr(0, space));
+    if (space == std::string_view::npos) break;
+    stored.remove_prefix(space + 1);
+  }
+  return keywords;
+}
+
+Result<void> ValidateFlags(const MessageFlags& flags) {
+  if (flags.keywords.size() > kKeywordsMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "too many keywords");
+  }
+  for (const std::string& k : flags.keywords) {
+    const bool bad_char = std::any_of(k.begin(), k.end(), [](char c) {
+      return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+    });
+    if (k.empty() || k.size() > kKeywordMax || bad_char) {
+      return MakeError(ErrorCode::kInvalidArgument, "invalid keyword '" + k + "'");
+    }
+  }
+  return {};
+}
+
+Result<uint64_t> ModseqAllocator::Take(SqliteDb& db, int64_t account_id) {
+  for (const auto& [account, modseq] : taken_) {
+    if (account == account_id) return modseq;
+  }
+  const int64_t modseq =
+      TRY(db.QueryInt("UPDATE accounts SET highest_modseq = highest_modseq + 1 WHERE id = ? "
+                      "RETURNING highest_modseq",
+                      account_id));
+  taken_.emplace_back(account_id, static_cast<uint64_t>(modseq));
+  return static_cast<uint64_t>(modseq);
+}
+
+Result<void> RecordChange(SqliteDb& db, int64_t account_id, uint64_t modseq,
+                          const char* object_type, int64_t object_id, const char* change) {
+  return db.Run(
+      "INSERT INTO changes (account_id, modseq, object_type, object_id, change) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET change = CASE "
+      "WHEN excluded.change = 'destroyed' OR changes.change = 'destroyed' THEN 'destroyed' "
+      "WHEN changes.change = 'created' THEN 'created' ELSE excluded.change END",
+      account_id, modseq, object_type, object_id, change);
+}
+
+Result<std::vector<uint32_t>> SortedUids(std::span<const uint32_t> uids) {
+  if (uids.size() > kUidsPerCallMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "too many UIDs in one call");
+  }
+  std::vector<uint32_t> sorted(uids.begin(), uids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return sorted;
+}
+
+}  // namespace ringmail::sqlite

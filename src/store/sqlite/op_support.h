@@ -1,0 +1,96 @@
+// Pieces shared by the SQLite operations (ops.h): limits, modseq allocation, change rows,
+// row decoding, flag encoding, and removing messages (expunge and mailbox deletion).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "store/metadata_store.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace ringmail::sqlite {
+
+inline constexpr size_t kDomainNameMax = 253;
+inline constexpr size_t kAccountNameMax = 256;
+inline constexpr size_t kMailboxNameMax = 1024;  // bytes of the full path
+inline constexpr size_t kKeywordMax = 256;       // bytes of one keyword
+inline constexpr size_t kKeywordsMax = 128;      // keywords on one message
+inline constexpr size_t kDeliveryTargetsMax = 1000;
+inline constexpr size_t kUidsPerCallMax = 1000000;
+inline constexpr uint64_t kUidMax = 0xffffffff;
+
+// Timestamps are TEXT in ISO 8601 UTC (docs/storage.md); the interface speaks Unix seconds.
+// A `?` parameter in Unix seconds, as stored.
+#define RINGMAIL_SQL_ISO_PARAM "strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch')"
+#define RINGMAIL_SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+// The columns MailboxFromRow reads, in its order.
+#define RINGMAIL_SQL_MAILBOX_COLUMNS                                                      \
+  "id, account_id, name, coalesce(special_use, ''), subscribed, uid_validity, uid_next, " \
+  "highest_modseq, message_count, unseen_count, total_bytes"
+MailboxRecord MailboxFromRow(const Statement& st);
+// kNotFound when there is no such mailbox.
+Result<MailboxRecord> ReadMailbox(SqliteDb& db, int64_t mailbox_id);
+
+// The SELECT that MessageFromRow reads; a WHERE on mm (mailbox_messages) follows.
+#define RINGMAIL_SQL_MESSAGE_SELECT                                          \
+  "SELECT mm.uid, mm.modseq, e.id, e.thread_id, e.size, "                    \
+  "CAST(strftime('%s', e.received_at) AS INTEGER), "                         \
+  "CAST(strftime('%s', mm.saved_at) AS INTEGER), "                           \
+  "e.seen, e.answered, e.flagged, e.deleted, e.draft, e.keywords, b.sha256 " \
+  "FROM mailbox_messages mm JOIN emails e ON e.id = mm.email_id "            \
+  "JOIN blobs b ON b.id = e.blob_id "
+MessageRecord MessageFromRow(const Statement& st);
+
+// Keywords are stored space-separated, sorted, without duplicates.
+std::string JoinKeywords(std::vector<std::string> keywords);
+std::vector<std::string> SplitKeywords(std::string_view stored);
+// kInvalidArgument for an empty keyword, one with whitespace or control characters, or over
+// the limits.
+Result<void> ValidateFlags(const MessageFlags& flags);
+
+// The modseqs of one operation: every change an operation makes in an account shares one
+// modseq, the account's next (docs/storage.md, "Modification sequences"), taken at the first
+// change so that an operation that changes nothing takes none.
+class ModseqAllocator {
+ public:
+  Result<uint64_t> Take(SqliteDb& db, int64_t account_id);
+
+ private:
+  std::vector<std::pair<int64_t, uint64_t>> taken_;
+};
+
+// A `changes` row (JMAP /changes). One operation changing an object twice leaves one row:
+// 'destroyed' wins over 'created', which wins over 'updated'.
+Result<void> RecordChange(SqliteDb& db, int64_t account_id, uint64_t modseq,
+                          const char* object_type, int64_t object_id, const char* change);
+
+// Removes the messages `uids` (absent ones are skipped) from `mailbox`, keeping the
+// mailbox's counters and highest_modseq, the emails (deleted with their last placement), the
+// blobs' refcounts and the account's usage in step, and records the changes. With
+// `record_expunged`, each removed UID gets an `expunged` row. Returns the UIDs removed,
+// ascending.
+Result<std::vector<uint32_t>> RemoveMessages(SqliteDb& db, const MailboxRecord& mailbox,
+                                             std::span<const uint32_t> uids,
+                                             ModseqAllocator& modseqs, bool record_expunged);
+
+// Inserts a mailbox with a fresh uid_validity (max(account's last + 1, now): never one the
+// account used before) and records its creation. REQUIRES: `name` is normalised
+// (NormalizeMailboxName). kNotFound for an unknown account, kAlreadyExists for a taken name.
+Result<MailboxRecord> InsertMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
+                                    std::string_view special_use, ModseqAllocator& modseqs);
+
+// A full mailbox path, validated: not empty, at most kMailboxNameMax bytes, no empty level
+// ('/' at either end or twice in a row), no control characters. A first level that is
+// "INBOX" in any case becomes "INBOX". kInvalidArgument otherwise.
+Result<std::string> NormalizeMailboxName(std::string_view name);
+
+// Sorted, duplicates removed; kInvalidArgument over kUidsPerCallMax.
+Result<std::vector<uint32_t>> SortedUids(std::span<const uint32_t> uids);
+
+}  // namespace ringmail::sqlite

@@ -1,0 +1,49 @@
+// The SQLite backend's operations: each implements one MetadataStore method (its contract is
+// in store/metadata_store.h, the rules in docs/storage.md) as plain blocking code over a
+// SqliteDb. They run on the store thread, inside the operation's savepoint of the current
+// transaction (sqlite_executor.h): an operation that returns an error is rolled back whole.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "store/metadata_store.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace ringmail::sqlite {
+
+// account_ops.cc
+Result<int64_t> CreateDomain(SqliteDb& db, std::string_view name);
+Result<std::vector<std::string>> ListDomains(SqliteDb& db);
+Result<AccountRecord> CreateAccount(SqliteDb& db, const AccountRecord& account);
+Result<AccountRecord> GetAccount(SqliteDb& db, std::string_view name);
+
+// mailbox_ops.cc
+Result<std::vector<MailboxRecord>> ListMailboxes(SqliteDb& db, int64_t account_id);
+Result<MailboxRecord> CreateMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
+                                    std::string_view special_use);
+Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
+                           std::string_view new_name);
+Result<void> DeleteMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id);
+
+// deliver_op.cc
+Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& request);
+
+// message_ops.cc
+Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id);
+Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update);
+Result<std::vector<uint32_t>> Expunge(SqliteDb& db, int64_t mailbox_id,
+                                      std::span<const uint32_t> uids);
+Result<std::vector<uint32_t>> ExpungedSince(SqliteDb& db, int64_t mailbox_id, uint64_t modseq);
+
+// blob_ops.cc
+Result<std::vector<BlobKey>> MarkBlobsForDeletion(SqliteDb& db, int64_t unreferenced_before,
+                                                  size_t max);
+Result<void> ForgetBlobs(SqliteDb& db, std::span<const BlobKey> keys);
+Result<bool> HasBlob(SqliteDb& db, const BlobKey& key);
+
+}  // namespace ringmail::sqlite

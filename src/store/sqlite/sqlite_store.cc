@@ -1,0 +1,171 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/ops.h"
+
+namespace ringmail {
+namespace {
+
+// mkdir -p of the directories above `path`.
+Result<void> MakeParentDirs(const std::string& path) {
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (path[i] != '/') continue;
+    const std::string prefix = path.substr(0, i);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      return SysError("mkdir " + prefix, errno);
+    }
+  }
+  return {};
+}
+
+// Connection settings; journal_mode=WAL persists in the file, the others are per connection.
+Result<void> Configure(sqlite::SqliteDb& db) {
+  Result<sqlite::Statement> wal = db.Prepare("PRAGMA journal_mode = WAL");
+  if (!wal) return std::unexpected(wal.error());
+  const bool row = TRY(wal->Step());
+  if (!row || wal->Text(0) != "wal") {
+    return MakeError(ErrorCode::kConfig, "metadata store: cannot switch the database to WAL");
+  }
+  TRY(db.Exec("PRAGMA synchronous = FULL"));
+  return db.Exec("PRAGMA foreign_keys = ON");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(std::string path) {
+  SqliteStoreOptions options;
+  options.path = std::move(path);
+  return Open(options);
+}
+
+Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
+    const SqliteStoreOptions& options) {
+  TRY(MakeParentDirs(options.path));
+  std::unique_ptr<sqlite::SqliteDb> db =
+      TRY(sqlite::SqliteDb::Open(options.path, options.busy_timeout_ms));
+  // A newer schema is refused before anything is written, WAL switch included; Migrate
+  // checks again under the lock.
+  const int known = LatestSchemaVersion(sqlite::Migrations());
+  const int found = TRY(sqlite::SchemaVersion(*db));
+  if (found > known) return std::unexpected(NewerSchemaError(found, known));
+  TRY(Configure(*db));
+  TRY(sqlite::Migrate(*db, sqlite::Migrations()));
+  std::unique_ptr<sqlite::SqliteExecutor> executor =
+      TRY(sqlite::SqliteExecutor::Start(std::move(db), options.executor));
+  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(executor)));
+}
+
+SqliteMetadataStore::~SqliteMetadataStore() = default;
+
+// Each method hands its operation to the store thread and waits there. The lambda references
+// the coroutine's parameters, which live in its frame until it resumes.
+
+Task<Result<int64_t>> SqliteMetadataStore::CreateDomain(std::string name) {
+  Result<int64_t> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::CreateDomain(db, name); });
+  co_return r;
+}
+
+Task<Result<std::vector<std::string>>> SqliteMetadataStore::ListDomains() {
+  Result<std::vector<std::string>> r =
+      co_await executor_->Call([](sqlite::SqliteDb& db) { return sqlite::ListDomains(db); });
+  co_return r;
+}
+
+Task<Result<AccountRecord>> SqliteMetadataStore::CreateAccount(AccountRecord account) {
+  Result<AccountRecord> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::CreateAccount(db, account); });
+  co_return r;
+}
+
+Task<Result<AccountRecord>> SqliteMetadataStore::GetAccount(std::string name) {
+  Result<AccountRecord> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::GetAccount(db, name); });
+  co_return r;
+}
+
+Task<Result<std::vector<MailboxRecord>>> SqliteMetadataStore::ListMailboxes(int64_t account_id) {
+  Result<std::vector<MailboxRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ListMailboxes(db, account_id); });
+  co_return r;
+}
+
+Task<Result<MailboxRecord>> SqliteMetadataStore::CreateMailbox(int64_t account_id, std::string name,
+                                                               std::string special_use) {
+  Result<MailboxRecord> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::CreateMailbox(db, account_id, name, special_use);
+  });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::RenameMailbox(int64_t account_id, int64_t mailbox_id,
+                                                      std::string new_name) {
+  Result<void> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::RenameMailbox(db, account_id, mailbox_id, new_name);
+  });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::DeleteMailbox(int64_t account_id, int64_t mailbox_id) {
+  Result<void> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::DeleteMailbox(db, account_id, mailbox_id); });
+  co_return r;
+}
+
+Task<Result<std::vector<PlacedMessage>>> SqliteMetadataStore::Deliver(DeliveryRequest request) {
+  Result<std::vector<PlacedMessage>> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::Deliver(db, request); });
+  co_return r;
+}
+
+Task<Result<MailboxSnapshot>> SqliteMetadataStore::LoadMailbox(int64_t mailbox_id) {
+  Result<MailboxSnapshot> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::LoadMailbox(db, mailbox_id); });
+  co_return r;
+}
+
+Task<Result<FlagUpdateResult>> SqliteMetadataStore::UpdateFlags(FlagUpdate update) {
+  Result<FlagUpdateResult> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::UpdateFlags(db, update); });
+  co_return r;
+}
+
+Task<Result<std::vector<uint32_t>>> SqliteMetadataStore::Expunge(int64_t mailbox_id,
+                                                                 std::vector<uint32_t> uids) {
+  Result<std::vector<uint32_t>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::Expunge(db, mailbox_id, uids); });
+  co_return r;
+}
+
+Task<Result<std::vector<uint32_t>>> SqliteMetadataStore::ExpungedSince(int64_t mailbox_id,
+                                                                       uint64_t modseq) {
+  Result<std::vector<uint32_t>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ExpungedSince(db, mailbox_id, modseq); });
+  co_return r;
+}
+
+Task<Result<std::vector<BlobKey>>> SqliteMetadataStore::MarkBlobsForDeletion(
+    int64_t unreferenced_before, size_t max) {
+  Result<std::vector<BlobKey>> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::MarkBlobsForDeletion(db, unreferenced_before, max);
+  });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::ForgetBlobs(std::vector<BlobKey> keys) {
+  Result<void> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::ForgetBlobs(db, keys); });
+  co_return r;
+}
+
+Task<Result<bool>> SqliteMetadataStore::HasBlob(BlobKey key) {
+  Result<bool> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasBlob(db, key); });
+  co_return r;
+}
+
+}  // namespace ringmail

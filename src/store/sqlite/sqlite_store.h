@@ -1,0 +1,67 @@
+// SqliteMetadataStore: the embedded MetadataStore (docs/storage.md), one SQLite file in WAL
+// mode with synchronous=FULL: an operation reports success only after its commit is fsynced.
+//
+// Every method may be called from any reactor core and completes on the calling core. The
+// SQL itself runs on the store thread (sqlite_executor.h), which owns the only connection and
+// commits concurrent operations together (group commit). The store must outlive every call;
+// destroying it with a call in flight is a bug (CHECKed by the executor).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/metadata_store.h"
+#include "store/sqlite/sqlite_executor.h"
+
+namespace ringmail {
+
+struct SqliteStoreOptions {
+  std::string path;                  // the database file; its parent directories are created
+  int busy_timeout_ms = 5000;        // waiting for another process's lock (an operator's sqlite3)
+  sqlite::ExecutorOptions executor;  // batch_max = 1: a commit per operation (benchmarks)
+};
+
+class SqliteMetadataStore : public MetadataStore {
+ public:
+  // Opens or creates the database, refuses a schema newer than this binary (kConfig, the
+  // file untouched), applies missing migrations, and starts the store thread. Blocking: runs
+  // at start-up, not on a reactor.
+  static Result<std::unique_ptr<SqliteMetadataStore>> Open(std::string path);
+  static Result<std::unique_ptr<SqliteMetadataStore>> Open(const SqliteStoreOptions& options);
+  ~SqliteMetadataStore() override;
+
+  Task<Result<int64_t>> CreateDomain(std::string name) override;
+  Task<Result<std::vector<std::string>>> ListDomains() override;
+  Task<Result<AccountRecord>> CreateAccount(AccountRecord account) override;
+  Task<Result<AccountRecord>> GetAccount(std::string name) override;
+
+  Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) override;
+  Task<Result<MailboxRecord>> CreateMailbox(int64_t account_id, std::string name,
+                                            std::string special_use) override;
+  Task<Result<void>> RenameMailbox(int64_t account_id, int64_t mailbox_id,
+                                   std::string new_name) override;
+  Task<Result<void>> DeleteMailbox(int64_t account_id, int64_t mailbox_id) override;
+
+  Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) override;
+  Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) override;
+  Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) override;
+  Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
+                                              std::vector<uint32_t> uids) override;
+  Task<Result<std::vector<uint32_t>>> ExpungedSince(int64_t mailbox_id, uint64_t modseq) override;
+
+  Task<Result<std::vector<BlobKey>>> MarkBlobsForDeletion(int64_t unreferenced_before,
+                                                          size_t max) override;
+  Task<Result<void>> ForgetBlobs(std::vector<BlobKey> keys) override;
+  Task<Result<bool>> HasBlob(BlobKey key) override;
+
+  // Transactions and operations run so far (group commit makes the first smaller).
+  sqlite::SqliteExecutor::Stats stats() const { return executor_->stats(); }
+
+ private:
+  explicit SqliteMetadataStore(std::unique_ptr<sqlite::SqliteExecutor> executor)
+      : executor_(std::move(executor)) {}
+
+  std::unique_ptr<sqlite::SqliteExecutor> executor_;
+};
+
+}  // namespace ringmail

@@ -1,0 +1,101 @@
+// The MetadataStore conformance suite: what every backend must do (store/metadata_store.h,
+// docs/storage.md), written against the interface only. A backend instantiates it with a
+// factory type:
+//
+//   class MyFactory {
+//    public:
+//     MyFactory();   // a fresh, empty database
+//     ~MyFactory();  // removes it
+//     // A store over the database; after the previous store is destroyed, a new one sees
+//     // the same data (the reopen test).
+//     std::unique_ptr<MetadataStore> Open();
+//     StoreInspector& inspector();
+//   };
+//   INSTANTIATE_TYPED_TEST_SUITE_P(StoreMy, MetadataConformance, MyFactory);
+//
+// (The instantiation prefix starts with "Store" so that --gtest_filter='Store*' selects it.)
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "metadata_conformance_lifecycle.h"
+#include "testing/run_on_reactor.h"
+
+namespace ringmail::testing {
+
+template <typename Factory>
+class MetadataConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = factory_.Open();
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override { store_.reset(); }
+
+  // Runs a test body on a reactor and checks that it ran to its end.
+  void Run(Task<void> (*body)(conformance::Env)) {
+    bool finished = false;
+    RunOnReactor(conformance::Finish(body({store_.get(), &factory_.inspector()}), &finished));
+    EXPECT_TRUE(finished) << "the test body did not finish (failed assertion above?)";
+  }
+  void Reopen() {
+    store_.reset();
+    store_ = factory_.Open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  Factory factory_;
+  std::unique_ptr<MetadataStore> store_;
+};
+
+TYPED_TEST_SUITE_P(MetadataConformance);
+
+TYPED_TEST_P(MetadataConformance, CreateAccountMakesDefaultMailboxes) {
+  this->Run(conformance::DefaultMailboxes);
+}
+TYPED_TEST_P(MetadataConformance, DomainsAreLowerCaseAndUnique) { this->Run(conformance::Domains); }
+TYPED_TEST_P(MetadataConformance, MailboxCreateRenameDelete) {
+  this->Run(conformance::MailboxLifecycle);
+}
+TYPED_TEST_P(MetadataConformance, DeliverAssignsUidsCountersAndModseqs) {
+  this->Run(conformance::DeliverUidsCountersModseqs);
+}
+TYPED_TEST_P(MetadataConformance, DeliverToSeveralMailboxesAndAccounts) {
+  this->Run(conformance::DeliverSeveralTargets);
+}
+TYPED_TEST_P(MetadataConformance, FlagsAddRemoveReplace) { this->Run(conformance::Flags); }
+TYPED_TEST_P(MetadataConformance, UnchangedSinceReportsConflicts) {
+  this->Run(conformance::UnchangedSince);
+}
+TYPED_TEST_P(MetadataConformance, ExpungeAndExpungedSince) { this->Run(conformance::Expunge); }
+TYPED_TEST_P(MetadataConformance, BlobRefcountFollowsEmails) {
+  this->Run(conformance::BlobRefcount);
+}
+TYPED_TEST_P(MetadataConformance, QuotaExceededDeliversNothing) { this->Run(conformance::Quota); }
+TYPED_TEST_P(MetadataConformance, DeletingBlobMakesDeliverBusy) {
+  this->Run(conformance::DeletingBlobBusy);
+}
+TYPED_TEST_P(MetadataConformance, ConcurrentDeliveriesGetDistinctUids) {
+  this->Run(conformance::ConcurrentDeliveries);
+}
+TYPED_TEST_P(MetadataConformance, FlagChangesRacingExpungeStayConsistent) {
+  this->Run(conformance::FlagsRacingExpunge);
+}
+TYPED_TEST_P(MetadataConformance, EverythingSurvivesReopen) {
+  this->Run(conformance::ReopenBefore);
+  this->Reopen();
+  this->Run(conformance::ReopenAfter);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(MetadataConformance, CreateAccountMakesDefaultMailboxes,
+                            DomainsAreLowerCaseAndUnique, MailboxCreateRenameDelete,
+                            DeliverAssignsUidsCountersAndModseqs,
+                            DeliverToSeveralMailboxesAndAccounts, FlagsAddRemoveReplace,
+                            UnchangedSinceReportsConflicts, ExpungeAndExpungedSince,
+                            BlobRefcountFollowsEmails, QuotaExceededDeliversNothing,
+                            DeletingBlobMakesDeliverBusy, ConcurrentDeliveriesGetDistinctUids,
+                            FlagChangesRacingExpungeStayConsistent, EverythingSurvivesReopen);
+
+}  // namespace ringmail::testing
