@@ -67,6 +67,7 @@ Task<void> Writer(Run* run) {
       request.blob = run->keys[index];
       request.size = message.size();
       request.stored_size = message.size();
+      request.blob_stored_at_ms = MonotonicMs();
       placed = co_await run->metadata->Deliver(std::move(request));
     } else {
       placed = co_await DeliverMessage(*run->blobs, *run->metadata, message, std::move(request));

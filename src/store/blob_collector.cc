@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "runtime/awaitables.h"
 
 namespace ringmail {
 
@@ -27,6 +28,10 @@ Task<Result<BlobCollectorPass>> CollectBlobsOnce(BlobStore& blobs, MetadataStore
   }
   if (gone.empty()) co_return pass;
   pass.deleted = gone.size();
+  // Any delivery that found one of these objects present before we deleted it either
+  // commits while the rows still say 'deleting' (and is refused, then stores the object
+  // again) or is refused as stale: its Put is older than its validity by then.
+  co_await Sleep(options.forget_delay_ms);
   Result<void> forgotten = co_await metadata.ForgetBlobs(std::move(gone));
   if (!forgotten) co_return std::unexpected(forgotten.error());
   co_return pass;

@@ -17,6 +17,9 @@ namespace ringmail {
 struct BlobCollectorOptions {
   int64_t grace_s = 3600;  // [storage] blob-grace
   size_t batch_max = 1000;
+  // Wait between deleting objects and forgetting their rows; must exceed the
+  // blob_write_validity_ms of every delivery (kBlobWriteValidityMs) plus clock-rate slack.
+  uint64_t forget_delay_ms = kBlobWriteValidityMs + 5000;
 };
 
 struct BlobCollectorPass {

@@ -23,10 +23,18 @@ Task<Result<std::vector<PlacedMessage>>> DeliverMessage(BlobStore& blobs, Metada
   if (!stored) co_return std::unexpected(stored.error());
   uint64_t backoff_ms = retry.backoff_first_ms;
   int waits = 0;
+  int stale = 0;
   for (;;) {
     request.stored_size = stored->stored_size;
     request.compression = stored->compression;
+    request.blob_stored_at_ms = MonotonicMs();
     Result<std::vector<PlacedMessage>> placed = co_await metadata.Deliver(request);
+    if (!placed && placed.error().code == ErrorCode::kTimeout && ++stale <= retry.waits_max) {
+      // The store took longer than the blob write's validity: store the object again.
+      stored = co_await blobs.Put(request.blob, message);
+      if (!stored) co_return std::unexpected(stored.error());
+      continue;
+    }
     if (placed || placed.error().code != ErrorCode::kBusy) co_return placed;
     // Refused: the blob is being collected (or the store's queue is full). Wait until its
     // row is gone, then store the object again.

@@ -81,6 +81,13 @@ struct EmailSummary {
   std::string bodystructure;
 };
 
+// How long a blob Put vouches for its object: Deliver refuses (kTimeout) a request whose
+// blob was stored longer ago than this when its transaction starts, and the collector waits
+// longer than this between deleting objects and forgetting their rows. Together they
+// guarantee that a reference committed after a row was forgotten points at an object written
+// after the collector deleted the old one (docs/storage.md, "Collection").
+inline constexpr uint64_t kBlobWriteValidityMs = 30000;
+
 // "Deliver this message to these mailboxes": one transaction. REQUIRES: the blob is durably
 // stored already.
 struct DeliveryRequest {
@@ -89,6 +96,10 @@ struct DeliveryRequest {
   uint64_t stored_size = 0;
   blob_format::Compression compression = blob_format::Compression::kNone;
   int64_t received_at = 0;
+  // When the blob's Put completed, in this node's CLOCK_MONOTONIC milliseconds
+  // (MonotonicMs()); see kBlobWriteValidityMs. 0: not stored yet (always refused).
+  uint64_t blob_stored_at_ms = 0;
+  uint64_t blob_write_validity_ms = kBlobWriteValidityMs;
   EmailSummary summary;
   struct Target {
     int64_t mailbox_id = 0;
@@ -127,6 +138,9 @@ struct FlagUpdateResult {
   std::vector<MessageRecord> changed;  // with their new flags and modseq
   std::vector<uint32_t> conflicts;
 };
+
+// This node's CLOCK_MONOTONIC in milliseconds.
+uint64_t MonotonicMs();
 
 class MetadataStore {
  public:

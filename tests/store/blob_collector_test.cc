@@ -41,6 +41,7 @@ Task<void> Collect(BlobStore* blobs, MetadataStore* metadata, int64_t grace_s,
                    BlobCollectorPass* pass) {
   BlobCollectorOptions options;
   options.grace_s = grace_s;
+  options.forget_delay_ms = 0;  // no delivery runs concurrently here
   CO_ASSERT_OK(r, CollectBlobsOnce(*blobs, *metadata, std::time(nullptr), options));
   *pass = *r;
 }

@@ -77,6 +77,10 @@ TYPED_TEST_P(MetadataConformance, QuotaExceededDeliversNothing) { this->Run(conf
 TYPED_TEST_P(MetadataConformance, DeletingBlobMakesDeliverBusy) {
   this->Run(conformance::DeletingBlobBusy);
 }
+
+TYPED_TEST_P(MetadataConformance, StaleBlobWriteRefused) {
+  this->Run(conformance::StaleBlobWriteRefused);
+}
 TYPED_TEST_P(MetadataConformance, ConcurrentDeliveriesGetDistinctUids) {
   this->Run(conformance::ConcurrentDeliveries);
 }
@@ -95,7 +99,8 @@ REGISTER_TYPED_TEST_SUITE_P(MetadataConformance, CreateAccountMakesDefaultMailbo
                             DeliverToSeveralMailboxesAndAccounts, FlagsAddRemoveReplace,
                             UnchangedSinceReportsConflicts, ExpungeAndExpungedSince,
                             BlobRefcountFollowsEmails, QuotaExceededDeliversNothing,
-                            DeletingBlobMakesDeliverBusy, ConcurrentDeliveriesGetDistinctUids,
+                            DeletingBlobMakesDeliverBusy, StaleBlobWriteRefused,
+                            ConcurrentDeliveriesGetDistinctUids,
                             FlagChangesRacingExpungeStayConsistent, EverythingSurvivesReopen);
 
 }  // namespace ringmail::testing

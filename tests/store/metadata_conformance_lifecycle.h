@@ -120,6 +120,23 @@ inline Task<void> DeletingBlobBusy(Env env) {
   EXPECT_EQ(env.inspect->BlobRefcount(request.blob), 1);
 }
 
+// A reference to a blob written longer ago than its validity is refused (the collector may
+// have deleted the object meanwhile): the caller must store the blob again.
+inline Task<void> StaleBlobWriteRefused(Env env) {
+  CO_ASSERT_OK(alice, MakeAccount(env.store, "alice"));
+  const int64_t inbox = alice->Mailbox("INBOX");
+  DeliveryRequest request = MakeRequest("stale", inbox);
+  request.blob_stored_at_ms = MonotonicMs() - kBlobWriteValidityMs - 1;
+  Result<std::vector<PlacedMessage>> stale = co_await env.store->Deliver(request);
+  EXPECT_TRUE(!stale && stale.error().code == ErrorCode::kTimeout);
+  CO_ASSERT_OK(snap, env.store->LoadMailbox(inbox));
+  EXPECT_TRUE(snap->messages.empty());
+  EXPECT_EQ(env.inspect->BlobRefcount(request.blob), -1);
+  request.blob_stored_at_ms = MonotonicMs();
+  CO_ASSERT_OK(fresh, env.store->Deliver(request));
+  EXPECT_EQ((*fresh)[0].uid, 1u);
+}
+
 inline Task<void> DeliverMany(MetadataStore* store, int64_t mailbox, int worker, int count,
                               std::vector<PlacedMessage>* out, Latch* latch) {
   for (int i = 0; i < count; ++i) {

@@ -38,6 +38,7 @@ inline DeliveryRequest MakeRequest(std::string_view content, std::vector<int64_t
   r.size = content.size();
   r.stored_size = content.size() + 40;
   r.received_at = kReceivedAt;
+  r.blob_stored_at_ms = MonotonicMs();  // as if stored just now
   r.summary.subject = "test";
   for (int64_t id : mailboxes) r.targets.push_back({id, flags});
   return r;

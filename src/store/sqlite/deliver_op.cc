@@ -156,6 +156,10 @@ Result<uint32_t> Place(SqliteDb& db, int64_t mailbox_id, int64_t account_id, int
 }  // namespace
 
 Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& request) {
+  if (MonotonicMs() - request.blob_stored_at_ms > request.blob_write_validity_ms) {
+    return MakeError(ErrorCode::kTimeout,
+                     "blob " + request.blob.Hex() + " was stored too long ago; store it again");
+  }
   const std::vector<DeliveryRequest::Target> targets = TRY(DistinctTargets(request));
   const std::vector<AccountTargets> groups = TRY(GroupByAccount(db, targets));
   const int64_t blob_id = TRY(ReferenceBlob(db, request, static_cast<int64_t>(groups.size())));
