@@ -11,6 +11,7 @@
 
 #include "runtime/task.h"
 #include "store/metadata_store.h"
+#include "testing/latch.h"
 
 // `auto var = co_await call;` that fails the test and ends the coroutine on an error (ASSERT_*
 // cannot be used in a coroutine: it expands to a plain `return`).
@@ -87,23 +88,5 @@ inline void ExpectCountersMatchRows(const MailboxSnapshot& s) {
   EXPECT_EQ(s.mailbox.unseen_count, unseen) << s.mailbox.name;
   EXPECT_EQ(s.mailbox.total_bytes, bytes) << s.mailbox.name;
 }
-
-// Counts down the coroutines still running; the last one resumes the waiter.
-struct Latch {
-  explicit Latch(int n) : pending(n) {}
-  void Done() {
-    if (--pending == 0 && waiter) std::exchange(waiter, {}).resume();
-  }
-  struct Awaiter {
-    Latch* latch;
-    bool await_ready() const noexcept { return latch->pending == 0; }
-    void await_suspend(std::coroutine_handle<> h) noexcept { latch->waiter = h; }
-    void await_resume() const noexcept {}
-  };
-  Awaiter Wait() { return Awaiter{this}; }
-
-  int pending;
-  std::coroutine_handle<> waiter;
-};
 
 }  // namespace ringmail::testing

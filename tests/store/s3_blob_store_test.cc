@@ -13,6 +13,7 @@
 
 #include "runtime/worker_pool.h"
 #include "store/s3_test_server.h"
+#include "testing/latch.h"
 #include "testing/run_on_reactor.h"
 
 namespace ringmail {
@@ -20,22 +21,7 @@ namespace {
 
 using testing::S3TestServer;
 
-// Counts down the coroutines still running; the last one resumes the waiter.
-struct Latch {
-  explicit Latch(int n) : pending(n) {}
-  void Done() {
-    if (--pending == 0 && waiter) std::exchange(waiter, {}).resume();
-  }
-  struct Awaiter {
-    Latch* latch;
-    bool await_ready() const noexcept { return latch->pending == 0; }
-    void await_suspend(std::coroutine_handle<> h) noexcept { latch->waiter = h; }
-    void await_resume() const noexcept {}
-  };
-  Awaiter Wait() { return Awaiter{this}; }
-  int pending;
-  std::coroutine_handle<> waiter;
-};
+using testing::Latch;
 
 class S3BlobStoreTest : public ::testing::Test {
  protected:
