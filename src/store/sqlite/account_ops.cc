@@ -6,52 +6,6 @@
 #include "store/sqlite/ops.h"
 
 namespace ringmail::sqlite {
-namespace {
-
-struct DefaultMailbox {
-  const char* name;
-  const char* special_use;
-};
-// What every new account starts with (metadata_store.h, CreateAccount).
-constexpr std::array<DefaultMailbox, 6> kDefaultMailboxes = {{
-    {"INBOX", ""},
-    {"Drafts", "\\Drafts"},
-    {"Sent", "\\Sent"},
-    {"Junk", "\\Junk"},
-    {"Trash", "\\Trash"},
-    {"Archive", "\\Archive"},
-}};
-
-// Lower-cases an A-label (punycode) domain name and checks its form.
-Result<std::string> NormalizeDomain(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const bool chars_ok = std::all_of(lower.begin(), lower.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-  });
-  if (lower.empty() || lower.size() > kDomainNameMax || !chars_ok || lower.front() == '.' ||
-      lower.back() == '.' || lower.find("..") != std::string::npos) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "invalid domain name '" + std::string(name) + "' (expected the A-label form)");
-  }
-  return lower;
-}
-
-Result<void> ValidateAccount(const AccountRecord& a) {
-  const bool name_ok = !a.name.empty() && a.name.size() <= kAccountNameMax &&
-                       std::none_of(a.name.begin(), a.name.end(), [](char c) {
-                         return static_cast<unsigned char>(c) < ' ' || c == 0x7f;
-                       });
-  if (!name_ok) return MakeError(ErrorCode::kInvalidArgument, "invalid account name");
-  if (a.type != "individual" && a.type != "group" && a.type != "list") {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid account type '" + a.type + "'");
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<int64_t> CreateDomain(SqliteDb& db, std::string_view name) {
   const std::string domain = TRY(NormalizeDomain(name));
   Result<int64_t> id = db.QueryInt("INSERT INTO domains (name) VALUES (?) RETURNING id", domain);

@@ -15,40 +15,6 @@ struct AccountTargets {
   MessageFlags flags;           // the union of the targets' flags: flags are per email
 };
 
-MessageFlags Union(const MessageFlags& a, const MessageFlags& b) {
-  MessageFlags u;
-  u.seen = a.seen || b.seen;
-  u.answered = a.answered || b.answered;
-  u.flagged = a.flagged || b.flagged;
-  u.deleted = a.deleted || b.deleted;
-  u.draft = a.draft || b.draft;
-  u.keywords = a.keywords;
-  u.keywords.insert(u.keywords.end(), b.keywords.begin(), b.keywords.end());
-  return u;
-}
-
-// One target per mailbox (a repeated mailbox merges its flags into the first).
-Result<std::vector<DeliveryRequest::Target>> DistinctTargets(const DeliveryRequest& r) {
-  if (r.targets.empty() || r.targets.size() > kDeliveryTargetsMax) {
-    return MakeError(ErrorCode::kInvalidArgument, "a delivery needs 1 to 1000 target mailboxes");
-  }
-  if (r.size > blob_format::kMessageSizeMax) {
-    return MakeError(ErrorCode::kInvalidArgument, "message too large");
-  }
-  std::vector<DeliveryRequest::Target> distinct;
-  for (const DeliveryRequest::Target& t : r.targets) {
-    TRY(ValidateFlags(t.flags));
-    auto same = std::find_if(distinct.begin(), distinct.end(),
-                             [&](const auto& d) { return d.mailbox_id == t.mailbox_id; });
-    if (same == distinct.end()) {
-      distinct.push_back(t);
-    } else {
-      same->flags = Union(same->flags, t.flags);
-    }
-  }
-  return distinct;
-}
-
 Result<std::vector<AccountTargets>> GroupByAccount(
     SqliteDb& db, const std::vector<DeliveryRequest::Target>& targets) {
   std::vector<AccountTargets> groups;
@@ -60,7 +26,7 @@ Result<std::vector<AccountTargets>> GroupByAccount(
       groups.push_back({m.account_id, {i}, targets[i].flags});
     } else {
       g->targets.push_back(i);
-      g->flags = Union(g->flags, targets[i].flags);
+      g->flags = UnionFlags(g->flags, targets[i].flags);
     }
   }
   return groups;
@@ -156,10 +122,7 @@ Result<uint32_t> Place(SqliteDb& db, int64_t mailbox_id, int64_t account_id, int
 }  // namespace
 
 Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& request) {
-  if (MonotonicMs() - request.blob_stored_at_ms > request.blob_write_validity_ms) {
-    return MakeError(ErrorCode::kTimeout,
-                     "blob " + request.blob.Hex() + " was stored too long ago; store it again");
-  }
+  TRY(CheckBlobValidity(request));
   const std::vector<DeliveryRequest::Target> targets = TRY(DistinctTargets(request));
   const std::vector<AccountTargets> groups = TRY(GroupByAccount(db, targets));
   const int64_t blob_id = TRY(ReferenceBlob(db, request, static_cast<int64_t>(groups.size())));

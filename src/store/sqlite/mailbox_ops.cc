@@ -8,20 +8,6 @@
 namespace ringmail::sqlite {
 namespace {
 
-constexpr const char* kSpecialUses[] = {"\\Drafts",  "\\Sent", "\\Junk",   "\\Trash",
-                                        "\\Archive", "\\All",  "\\Flagged"};
-
-bool ValidSpecialUse(std::string_view s) {
-  return s.empty() ||
-         std::find(std::begin(kSpecialUses), std::end(kSpecialUses), s) != std::end(kSpecialUses);
-}
-
-bool IsInbox(std::string_view level) {
-  return level.size() == 5 && std::equal(level.begin(), level.end(), "INBOX", [](char a, char b) {
-           return std::toupper(static_cast<unsigned char>(a)) == b;
-         });
-}
-
 // The mailbox, if it belongs to the account (kNotFound otherwise: one account cannot probe
 // another's ids).
 Result<MailboxRecord> ReadOwnMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id) {
@@ -40,26 +26,9 @@ Result<bool> NameTaken(SqliteDb& db, int64_t account_id, std::string_view name) 
 
 }  // namespace
 
-Result<std::string> NormalizeMailboxName(std::string_view name) {
-  const bool control = std::any_of(name.begin(), name.end(), [](char c) {
-    return static_cast<unsigned char>(c) < ' ' || c == 0x7f;
-  });
-  if (name.empty() || name.size() > kMailboxNameMax || control || name.front() == '/' ||
-      name.back() == '/' || name.find("//") != std::string_view::npos) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid mailbox name");
-  }
-  std::string normal(name);
-  const size_t first_end = std::min(normal.find('/'), normal.size());
-  if (IsInbox(std::string_view(normal).substr(0, first_end))) normal.replace(0, 5, "INBOX");
-  return normal;
-}
-
 Result<MailboxRecord> InsertMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
                                     std::string_view special_use, ModseqAllocator& modseqs) {
-  if (!ValidSpecialUse(special_use)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "invalid special use '" + std::string(special_use) + "'");
-  }
+  TRY(ValidateSpecialUse(special_use));
   Result<int64_t> last =
       db.QueryInt("SELECT last_uid_validity FROM accounts WHERE id = ?", account_id);
   if (!last) {

@@ -8,40 +8,6 @@
 namespace ringmail::sqlite {
 namespace {
 
-void Normalize(std::vector<std::string>* keywords) {
-  std::sort(keywords->begin(), keywords->end());
-  keywords->erase(std::unique(keywords->begin(), keywords->end()), keywords->end());
-}
-
-MessageFlags Apply(FlagOperation operation, const MessageFlags& current,
-                   const MessageFlags& change) {
-  MessageFlags next = current;
-  switch (operation) {
-    case FlagOperation::kReplace: next = change; break;
-    case FlagOperation::kAdd:
-      next.seen |= change.seen;
-      next.answered |= change.answered;
-      next.flagged |= change.flagged;
-      next.deleted |= change.deleted;
-      next.draft |= change.draft;
-      next.keywords.insert(next.keywords.end(), change.keywords.begin(), change.keywords.end());
-      break;
-    case FlagOperation::kRemove:
-      next.seen &= !change.seen;
-      next.answered &= !change.answered;
-      next.flagged &= !change.flagged;
-      next.deleted &= !change.deleted;
-      next.draft &= !change.draft;
-      std::erase_if(next.keywords, [&](const std::string& k) {
-        return std::find(change.keywords.begin(), change.keywords.end(), k) !=
-               change.keywords.end();
-      });
-      break;
-  }
-  Normalize(&next.keywords);
-  return next;
-}
-
 Result<std::optional<MessageRecord>> ReadMessage(SqliteDb& db, int64_t mailbox_id, uint32_t uid) {
   Statement st = TRY(db.Query(RINGMAIL_SQL_MESSAGE_SELECT "WHERE mm.mailbox_id = ? AND mm.uid = ?",
                               mailbox_id, uid));
@@ -111,7 +77,7 @@ Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update) {
       result.conflicts.push_back(uid);
       continue;
     }
-    const MessageFlags next = Apply(update.operation, m->flags, update.flags);
+    const MessageFlags next = ApplyFlagOperation(update.operation, m->flags, update.flags);
     if (next == m->flags) continue;  // nothing changes, so no new modseq
     const uint64_t modseq = TRY(modseqs.Take(db, mailbox.account_id));
     TRY(WriteFlags(db, mailbox.account_id, m->email_id, m->flags, next, modseq));

@@ -47,43 +47,6 @@ MessageRecord MessageFromRow(const Statement& st) {
   return m;
 }
 
-std::string JoinKeywords(std::vector<std::string> keywords) {
-  std::sort(keywords.begin(), keywords.end());
-  keywords.erase(std::unique(keywords.begin(), keywords.end()), keywords.end());
-  std::string joined;
-  for (const std::string& k : keywords) {
-    if (!joined.empty()) joined += ' ';
-    joined += k;
-  }
-  return joined;
-}
-
-std::vector<std::string> SplitKeywords(std::string_view stored) {
-  std::vector<std::string> keywords;
-  while (!stored.empty()) {
-    const size_t space = stored.find(' ');
-    keywords.emplace_back(stored.substr(0, space));
-    if (space == std::string_view::npos) break;
-    stored.remove_prefix(space + 1);
-  }
-  return keywords;
-}
-
-Result<void> ValidateFlags(const MessageFlags& flags) {
-  if (flags.keywords.size() > kKeywordsMax) {
-    return MakeError(ErrorCode::kInvalidArgument, "too many keywords");
-  }
-  for (const std::string& k : flags.keywords) {
-    const bool bad_char = std::any_of(k.begin(), k.end(), [](char c) {
-      return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
-    });
-    if (k.empty() || k.size() > kKeywordMax || bad_char) {
-      return MakeError(ErrorCode::kInvalidArgument, "invalid keyword '" + k + "'");
-    }
-  }
-  return {};
-}
-
 Result<uint64_t> ModseqAllocator::Take(SqliteDb& db, int64_t account_id) {
   for (const auto& [account, modseq] : taken_) {
     if (account == account_id) return modseq;
@@ -104,16 +67,6 @@ Result<void> RecordChange(SqliteDb& db, int64_t account_id, uint64_t modseq,
       "WHEN excluded.change = 'destroyed' OR changes.change = 'destroyed' THEN 'destroyed' "
       "WHEN changes.change = 'created' THEN 'created' ELSE excluded.change END",
       account_id, modseq, object_type, object_id, change);
-}
-
-Result<std::vector<uint32_t>> SortedUids(std::span<const uint32_t> uids) {
-  if (uids.size() > kUidsPerCallMax) {
-    return MakeError(ErrorCode::kInvalidArgument, "too many UIDs in one call");
-  }
-  std::vector<uint32_t> sorted(uids.begin(), uids.end());
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  return sorted;
 }
 
 }  // namespace ringmail::sqlite

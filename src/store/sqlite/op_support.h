@@ -1,5 +1,6 @@
-// Pieces shared by the SQLite operations (ops.h): limits, modseq allocation, change rows,
-// row decoding, flag encoding, and removing messages (expunge and mailbox deletion).
+// Pieces shared by the SQLite operations (ops.h): modseq allocation, change rows, row
+// decoding, and removing messages (expunge and mailbox deletion). The backend-neutral rules
+// (limits, validation) are in store/metadata_rules.h.
 #pragma once
 
 #include <cstdint>
@@ -10,19 +11,11 @@
 #include <vector>
 
 #include "base/result.h"
+#include "store/metadata_rules.h"
 #include "store/metadata_store.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace ringmail::sqlite {
-
-inline constexpr size_t kDomainNameMax = 253;
-inline constexpr size_t kAccountNameMax = 256;
-inline constexpr size_t kMailboxNameMax = 1024;  // bytes of the full path
-inline constexpr size_t kKeywordMax = 256;       // bytes of one keyword
-inline constexpr size_t kKeywordsMax = 128;      // keywords on one message
-inline constexpr size_t kDeliveryTargetsMax = 1000;
-inline constexpr size_t kUidsPerCallMax = 1000000;
-inline constexpr uint64_t kUidMax = 0xffffffff;
 
 // Timestamps are TEXT in ISO 8601 UTC (docs/storage.md); the interface speaks Unix seconds.
 // A `?` parameter in Unix seconds, as stored.
@@ -46,13 +39,6 @@ Result<MailboxRecord> ReadMailbox(SqliteDb& db, int64_t mailbox_id);
   "FROM mailbox_messages mm JOIN emails e ON e.id = mm.email_id "            \
   "JOIN blobs b ON b.id = e.blob_id "
 MessageRecord MessageFromRow(const Statement& st);
-
-// Keywords are stored space-separated, sorted, without duplicates.
-std::string JoinKeywords(std::vector<std::string> keywords);
-std::vector<std::string> SplitKeywords(std::string_view stored);
-// kInvalidArgument for an empty keyword, one with whitespace or control characters, or over
-// the limits.
-Result<void> ValidateFlags(const MessageFlags& flags);
 
 // The modseqs of one operation: every change an operation makes in an account shares one
 // modseq, the account's next (docs/storage.md, "Modification sequences"), taken at the first
@@ -81,16 +67,9 @@ Result<std::vector<uint32_t>> RemoveMessages(SqliteDb& db, const MailboxRecord& 
 
 // Inserts a mailbox with a fresh uid_validity (max(account's last + 1, now): never one the
 // account used before) and records its creation. REQUIRES: `name` is normalised
-// (NormalizeMailboxName). kNotFound for an unknown account, kAlreadyExists for a taken name.
+// (metadata_rules.h, NormalizeMailboxName). kNotFound for an unknown account, kAlreadyExists for a
+// taken name.
 Result<MailboxRecord> InsertMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
                                     std::string_view special_use, ModseqAllocator& modseqs);
-
-// A full mailbox path, validated: not empty, at most kMailboxNameMax bytes, no empty level
-// ('/' at either end or twice in a row), no control characters. A first level that is
-// "INBOX" in any case becomes "INBOX". kInvalidArgument otherwise.
-Result<std::string> NormalizeMailboxName(std::string_view name);
-
-// Sorted, duplicates removed; kInvalidArgument over kUidsPerCallMax.
-Result<std::vector<uint32_t>> SortedUids(std::span<const uint32_t> uids);
 
 }  // namespace ringmail::sqlite

@@ -1,0 +1,185 @@
+#include "store/metadata_rules.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ringmail {
+namespace {
+
+constexpr const char* kSpecialUses[] = {"\\Drafts",  "\\Sent", "\\Junk",   "\\Trash",
+                                        "\\Archive", "\\All",  "\\Flagged"};
+
+bool HasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < ' ' || c == 0x7f; });
+}
+
+bool IsInbox(std::string_view level) {
+  return level.size() == 5 && std::equal(level.begin(), level.end(), "INBOX", [](char a, char b) {
+           return std::toupper(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+void Normalize(std::vector<std::string>* keywords) {
+  std::sort(keywords->begin(), keywords->end());
+  keywords->erase(std::unique(keywords->begin(), keywords->end()), keywords->end());
+}
+
+}  // namespace
+
+Result<std::string> NormalizeDomain(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool chars_ok = std::all_of(lower.begin(), lower.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+  if (lower.empty() || lower.size() > kDomainNameMax || !chars_ok || lower.front() == '.' ||
+      lower.back() == '.' || lower.find("..") != std::string::npos) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid domain name '" + std::string(name) + "' (expected the A-label form)");
+  }
+  return lower;
+}
+
+Result<void> ValidateAccount(const AccountRecord& a) {
+  if (a.name.empty() || a.name.size() > kAccountNameMax || HasControl(a.name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid account name");
+  }
+  if (a.type != "individual" && a.type != "group" && a.type != "list") {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid account type '" + a.type + "'");
+  }
+  return {};
+}
+
+Result<std::string> NormalizeMailboxName(std::string_view name) {
+  if (name.empty() || name.size() > kMailboxNameMax || HasControl(name) || name.front() == '/' ||
+      name.back() == '/' || name.find("//") != std::string_view::npos) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid mailbox name");
+  }
+  std::string normal(name);
+  const size_t first_end = std::min(normal.find('/'), normal.size());
+  if (IsInbox(std::string_view(normal).substr(0, first_end))) normal.replace(0, 5, "INBOX");
+  return normal;
+}
+
+Result<void> ValidateSpecialUse(std::string_view s) {
+  if (s.empty() ||
+      std::find(std::begin(kSpecialUses), std::end(kSpecialUses), s) != std::end(kSpecialUses)) {
+    return {};
+  }
+  return MakeError(ErrorCode::kInvalidArgument, "invalid special use '" + std::string(s) + "'");
+}
+
+Result<void> ValidateFlags(const MessageFlags& flags) {
+  if (flags.keywords.size() > kKeywordsMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "too many keywords");
+  }
+  for (const std::string& k : flags.keywords) {
+    const bool bad_char = std::any_of(k.begin(), k.end(), [](char c) {
+      return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+    });
+    if (k.empty() || k.size() > kKeywordMax || bad_char) {
+      return MakeError(ErrorCode::kInvalidArgument, "invalid keyword '" + k + "'");
+    }
+  }
+  return {};
+}
+
+std::string JoinKeywords(std::vector<std::string> keywords) {
+  Normalize(&keywords);
+  std::string joined;
+  for (const std::string& k : keywords) {
+    if (!joined.empty()) joined += ' ';
+    joined += k;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitKeywords(std::string_view stored) {
+  std::vector<std::string> keywords;
+  while (!stored.empty()) {
+    const size_t space = stored.find(' ');
+    keywords.emplace_back(stored.substr(0, space));
+    if (space == std::string_view::npos) break;
+    stored.remove_prefix(space + 1);
+  }
+  return keywords;
+}
+
+Result<std::vector<uint32_t>> SortedUids(std::span<const uint32_t> uids) {
+  if (uids.size() > kUidsPerCallMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "too many UIDs in one call");
+  }
+  std::vector<uint32_t> sorted(uids.begin(), uids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return sorted;
+}
+
+MessageFlags ApplyFlagOperation(FlagOperation operation, const MessageFlags& current,
+                                const MessageFlags& change) {
+  MessageFlags next = current;
+  switch (operation) {
+    case FlagOperation::kReplace: next = change; break;
+    case FlagOperation::kAdd: next = UnionFlags(current, change); break;
+    case FlagOperation::kRemove:
+      next.seen &= !change.seen;
+      next.answered &= !change.answered;
+      next.flagged &= !change.flagged;
+      next.deleted &= !change.deleted;
+      next.draft &= !change.draft;
+      std::erase_if(next.keywords, [&](const std::string& k) {
+        return std::find(change.keywords.begin(), change.keywords.end(), k) !=
+               change.keywords.end();
+      });
+      break;
+  }
+  Normalize(&next.keywords);
+  return next;
+}
+
+MessageFlags UnionFlags(const MessageFlags& a, const MessageFlags& b) {
+  MessageFlags u;
+  u.seen = a.seen || b.seen;
+  u.answered = a.answered || b.answered;
+  u.flagged = a.flagged || b.flagged;
+  u.deleted = a.deleted || b.deleted;
+  u.draft = a.draft || b.draft;
+  u.keywords = a.keywords;
+  u.keywords.insert(u.keywords.end(), b.keywords.begin(), b.keywords.end());
+  Normalize(&u.keywords);
+  return u;
+}
+
+Result<std::vector<DeliveryRequest::Target>> DistinctTargets(const DeliveryRequest& r) {
+  if (r.targets.empty() || r.targets.size() > kDeliveryTargetsMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "a delivery needs 1 to 1000 target mailboxes");
+  }
+  if (r.size > blob_format::kMessageSizeMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "message too large");
+  }
+  std::vector<DeliveryRequest::Target> distinct;
+  for (const DeliveryRequest::Target& t : r.targets) {
+    TRY(ValidateFlags(t.flags));
+    auto same = std::find_if(distinct.begin(), distinct.end(),
+                             [&](const auto& d) { return d.mailbox_id == t.mailbox_id; });
+    if (same == distinct.end()) {
+      distinct.push_back(t);
+      Normalize(&distinct.back().flags.keywords);
+    } else {
+      same->flags = UnionFlags(same->flags, t.flags);
+    }
+  }
+  return distinct;
+}
+
+Result<void> CheckBlobValidity(const DeliveryRequest& request) {
+  if (MonotonicMs() - request.blob_stored_at_ms > request.blob_write_validity_ms) {
+    return MakeError(ErrorCode::kTimeout,
+                     "blob " + request.blob.Hex() + " was stored too long ago; store it again");
+  }
+  return {};
+}
+
+}  // namespace ringmail

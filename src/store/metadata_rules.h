@@ -1,0 +1,84 @@
+// The metadata model's rules that do not depend on a backend: limits, name and flag
+// validation, and the small computations both backends (store/sqlite/, store/postgres/) make
+// before touching their database. A backend calls these first, so that invalid input gets the
+// same kInvalidArgument from both and never reaches SQL.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "store/metadata_store.h"
+
+namespace ringmail {
+
+inline constexpr size_t kDomainNameMax = 253;
+inline constexpr size_t kAccountNameMax = 256;
+inline constexpr size_t kMailboxNameMax = 1024;  // bytes of the full path
+inline constexpr size_t kKeywordMax = 256;       // bytes of one keyword
+inline constexpr size_t kKeywordsMax = 128;      // keywords on one message
+inline constexpr size_t kDeliveryTargetsMax = 1000;
+inline constexpr size_t kUidsPerCallMax = 1000000;
+inline constexpr uint64_t kUidMax = 0xffffffff;
+
+struct DefaultMailbox {
+  const char* name;
+  const char* special_use;
+};
+// What every new account starts with (MetadataStore::CreateAccount).
+inline constexpr std::array<DefaultMailbox, 6> kDefaultMailboxes = {{
+    {"INBOX", ""},
+    {"Drafts", "\\Drafts"},
+    {"Sent", "\\Sent"},
+    {"Junk", "\\Junk"},
+    {"Trash", "\\Trash"},
+    {"Archive", "\\Archive"},
+}};
+
+// Lower-cases an A-label (punycode) domain name and checks its form.
+Result<std::string> NormalizeDomain(std::string_view name);
+
+// A name without control characters, at most kAccountNameMax bytes; a known type.
+Result<void> ValidateAccount(const AccountRecord& account);
+
+// A full mailbox path, validated: not empty, at most kMailboxNameMax bytes, no empty level
+// ('/' at either end or twice in a row), no control characters. A first level that is
+// "INBOX" in any case becomes "INBOX". kInvalidArgument otherwise.
+Result<std::string> NormalizeMailboxName(std::string_view name);
+
+// "" or one of RFC 6154's attributes this store keeps (\Drafts, \Sent, \Junk, \Trash,
+// \Archive, \All, \Flagged).
+Result<void> ValidateSpecialUse(std::string_view special_use);
+
+// kInvalidArgument for an empty keyword, one with whitespace or control characters, or over
+// the limits.
+Result<void> ValidateFlags(const MessageFlags& flags);
+
+// Keywords are stored space-separated, sorted, without duplicates.
+std::string JoinKeywords(std::vector<std::string> keywords);
+std::vector<std::string> SplitKeywords(std::string_view stored);
+
+// Sorted, duplicates removed; kInvalidArgument over kUidsPerCallMax.
+Result<std::vector<uint32_t>> SortedUids(std::span<const uint32_t> uids);
+
+// The flags a message has after `operation` with `change`; keywords sorted, distinct.
+MessageFlags ApplyFlagOperation(FlagOperation operation, const MessageFlags& current,
+                                const MessageFlags& change);
+
+// Both flag sets' flags and keywords (flags belong to the email, so an email delivered to
+// several mailboxes of an account gets the union of their targets' flags).
+MessageFlags UnionFlags(const MessageFlags& a, const MessageFlags& b);
+
+// The request's targets checked (count, size, flags) with one target per mailbox: a
+// repeated mailbox merges its flags into the first.
+Result<std::vector<DeliveryRequest::Target>> DistinctTargets(const DeliveryRequest& request);
+
+// kTimeout when the request's blob was stored longer ago than its validity
+// (kBlobWriteValidityMs): the caller stores the blob again. Checked as the transaction starts.
+Result<void> CheckBlobValidity(const DeliveryRequest& request);
+
+}  // namespace ringmail
