@@ -13,6 +13,7 @@
 #include "runtime/runtime_metrics.h"
 #include "sqlite_test_util.h"
 #include "store/sqlite/migrations.h"
+#include "two_reactors.h"
 
 namespace ringmail::testing {
 
@@ -81,68 +82,11 @@ TEST(StoreSqliteSchema, MigrateAppliesOnlyMissingVersionsAndRollsBackAFailedOne)
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'c'"), 0);
 }
 
-// Several reactor threads, each with its own ring, calling one store at once.
-void RunOnReactors(int count, Task<void> (*body)(int core, void* shared), void* shared) {
-  MetricsRegistry::Global().ResetForTesting();
-  RegisterRuntimeMetrics();
-  MetricsRegistry::Global().Freeze(count);
-  std::vector<std::thread> threads;
-  for (int core = 0; core < count; ++core) {
-    threads.emplace_back([=] {
-      ReactorOptions options;
-      options.core = core;
-      options.recv_buffer_count = 64;
-      options.direct_files_max = 256;
-      Result<std::unique_ptr<Reactor>> reactor = Reactor::Create(options);
-      ASSERT_TRUE(reactor.has_value()) << reactor.error().ToString();
-      Spawn(internal::RunThenStop(body(core, shared), reactor->get()));
-      (*reactor)->Run();
-    });
-  }
-  for (std::thread& t : threads) t.join();
-}
-
-struct TwoReactors {
-  MetadataStore* store = nullptr;
-  int64_t inbox = 0;
-  std::vector<PlacedMessage> placed[2];
-  bool on_own_thread[2] = {false, false};
-};
-
-constexpr int kPerReactor = 100;
-constexpr int kCoroutinesPerReactor = 4;
-
-Task<void> DeliverFromReactor(int core, void* shared) {
-  auto* s = static_cast<TwoReactors*>(shared);
-  const std::thread::id thread = std::this_thread::get_id();
-  Latch latch(kCoroutinesPerReactor);
-  for (int i = 0; i < kCoroutinesPerReactor; ++i) {
-    Spawn(conformance::DeliverMany(s->store, s->inbox, core * 100 + i,
-                                   kPerReactor / kCoroutinesPerReactor, &s->placed[core], &latch));
-  }
-  co_await latch.Wait();
-  s->on_own_thread[core] = std::this_thread::get_id() == thread;
-}
-
-Task<void> CreateAlice(MetadataStore* store, int64_t* inbox) {
-  CO_ASSERT_OK(alice, conformance::MakeAccount(store, "alice"));
-  *inbox = alice->Mailbox("INBOX");
-}
-
 TEST(StoreSqliteThreads, TwoReactorsDeliverIntoOneMailbox) {
   SqliteFactory factory;
   std::unique_ptr<MetadataStore> store = factory.Open();
   ASSERT_NE(store, nullptr);
-  TwoReactors shared;
-  shared.store = store.get();
-  RunOnReactor(CreateAlice(store.get(), &shared.inbox));
-  ASSERT_GT(shared.inbox, 0);
-  RunOnReactors(2, DeliverFromReactor, &shared);
-  EXPECT_TRUE(shared.on_own_thread[0]);
-  EXPECT_TRUE(shared.on_own_thread[1]);
-  std::vector<PlacedMessage> all = shared.placed[0];
-  all.insert(all.end(), shared.placed[1].begin(), shared.placed[1].end());
-  conformance::ExpectDistinctUidsAndIncreasingModseqs(all, 2 * kPerReactor);
+  DeliverFromTwoReactors(store.get());
   EXPECT_EQ(QueryInt(factory.path(), "SELECT count(*) FROM mailbox_messages"), 2 * kPerReactor);
   EXPECT_EQ(QueryInt(factory.path(), "SELECT message_count FROM mailboxes WHERE name = 'INBOX'"),
             2 * kPerReactor);

@@ -1,0 +1,18 @@
+#include "store/postgres/migrations.h"
+
+#include <string>
+
+namespace ringmail::postgres {
+
+std::span<const SchemaMigration> Migrations() {
+  // Joined once, on first use (thread-safe static initialisation); never freed.
+  static const std::string* const v1 =
+      new std::string(std::string(kTablesV1) + kSupportFunctionsV1 + kMailboxFunctionsV1 +
+                      kMessageFunctionsV1 + kFlagFunctionsV1);
+  static const SchemaMigration migrations[] = {
+      {1, "initial schema (docs/storage.md)", v1->c_str()},
+  };
+  return migrations;
+}
+
+}  // namespace ringmail::postgres

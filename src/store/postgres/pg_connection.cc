@@ -1,0 +1,245 @@
+#include "store/postgres/pg_connection.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "base/check.h"
+#include "base/log.h"
+#include "runtime/awaitables.h"
+#include "runtime/reactor.h"
+#include "store/metadata_store.h"
+
+namespace ringmail::postgres {
+namespace {
+
+Error Unavailable(const std::string& what, PGconn* conn) {
+  std::string message = PQerrorMessage(conn);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.pop_back();
+  }
+  return Error{ErrorCode::kUnavailable, "PostgreSQL " + what + ": " + message, 0};
+}
+
+// libpq prints notices (a RAISE NOTICE, "table exists, skipping") to stderr by default.
+void IgnoreNotice(void*, const PGresult*) {}
+
+}  // namespace
+
+Task<Result<std::unique_ptr<PgConnection>>> PgConnection::Connect(std::string conninfo,
+                                                                  std::string hostaddr,
+                                                                  uint64_t connect_timeout_ms,
+                                                                  uint64_t response_timeout_ms) {
+  // Later keywords override what the expanded connection string says.
+  const char* keywords[] = {"dbname", hostaddr.empty() ? nullptr : "hostaddr", nullptr};
+  const char* values[] = {conninfo.c_str(), hostaddr.c_str(), nullptr};
+  PGconn* raw = PQconnectStartParams(keywords, values, 1);
+  if (raw == nullptr) co_return MakeError(ErrorCode::kUnavailable, "libpq: out of memory");
+  std::unique_ptr<PgConnection> c(new PgConnection(raw, response_timeout_ms));
+  const uint64_t timeout_ms = connect_timeout_ms;
+  if (PQstatus(raw) == CONNECTION_BAD) co_return std::unexpected(Unavailable("connect", raw));
+  const uint64_t deadline = MonotonicMs() + timeout_ms;
+  // libpq's protocol: start as if PQconnectPoll had asked for writability.
+  PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+  while (state != PGRES_POLLING_OK) {
+    if (state == PGRES_POLLING_FAILED) co_return std::unexpected(Unavailable("connect", raw));
+    const uint64_t now = MonotonicMs();
+    if (now >= deadline) {
+      co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connect: timed out after " +
+                                                       std::to_string(timeout_ms) + " ms");
+    }
+    const uint32_t events = state == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+    Result<uint32_t> ready = co_await PollFd(PQsocket(raw), events, deadline - now);
+    if (!ready && ready.error().code != ErrorCode::kTimeout) {
+      co_return std::unexpected(ready.error());
+    }
+    state = PQconnectPoll(raw);
+  }
+  PQsetNoticeReceiver(raw, IgnoreNotice, nullptr);
+  if (PQsetnonblocking(raw, 1) != 0 || PQenterPipelineMode(raw) != 1) {
+    co_return std::unexpected(Unavailable("pipeline mode", raw));
+  }
+  Result<void> prepared = co_await c->Prepare();
+  if (!prepared) co_return std::unexpected(prepared.error());
+  co_return c;
+}
+
+PgConnection::~PgConnection() {
+  CHECK(users_ == 0, "PgConnection destroyed while in use");
+  PQfinish(conn_);
+}
+
+bool PgConnection::LooksUsable() {
+  if (broken_ || PQstatus(conn_) != CONNECTION_OK) return false;
+  if (!queue_.empty()) return true;  // a reader is waiting for answers on it
+  char byte;
+  const ssize_t n = ::recv(PQsocket(conn_), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+  // End of stream, an error, or a message nobody asked for (the server's "terminating
+  // connection" before it closes): not worth a unit.
+  Fail(n == 0 ? "the server closed the connection" : "unexpected data on an idle connection");
+  return false;
+}
+
+Task<Result<void>> PgConnection::Prepare() {
+  for (const PgStatement& s : PgStatements()) {
+    if (PQsendPrepare(conn_, s.name, s.sql, s.parameters, nullptr) != 1) {
+      co_return std::unexpected(Unavailable("prepare", conn_));
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) co_return std::unexpected(Unavailable("prepare", conn_));
+  // Waits for the unit's results as Execute does; each PQsendPrepare is one statement.
+  Unit unit;
+  unit.statements = PgStatements().size();
+  unit.rows.resize(unit.statements);
+  queue_.push_back(&unit);
+  ++users_;
+  Result<void> flushed = co_await Flush();
+  if (flushed) {
+    reading_ = true;
+    co_await ReadUntilDone(&unit);
+    reading_ = false;
+  }
+  --users_;
+  if (!flushed) co_return flushed;
+  if (unit.error) co_return std::unexpected(*unit.error);
+  co_return Result<void>{};
+}
+
+Task<Result<std::vector<PgRows>>> PgConnection::Execute(std::vector<PgQuery> queries) {
+  if (broken_) co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connection broken");
+  for (const PgQuery& q : queries) {
+    const PgStatement& s = GetPgStatement(q.statement);
+    DCHECK(static_cast<size_t>(s.parameters) == q.params.size());
+    std::vector<const char*> values;
+    values.reserve(q.params.size());
+    for (const std::optional<std::string>& p : q.params) {
+      values.push_back(p ? p->c_str() : nullptr);
+    }
+    if (PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0) != 1) {
+      // Part of the unit may be in libpq's buffer: the pipeline is out of step for good.
+      Fail(PQerrorMessage(conn_));
+      co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL send failed");
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) {
+    Fail(PQerrorMessage(conn_));
+    co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL send failed");
+  }
+  Unit unit;
+  unit.statements = queries.size();
+  unit.rows.resize(unit.statements);
+  queue_.push_back(&unit);
+  ++users_;
+  Result<void> flushed = co_await Flush();
+  (void)flushed;  // a failed flush failed every unit, this one included
+  while (!unit.done) {
+    if (!reading_) {
+      reading_ = true;
+      co_await ReadUntilDone(&unit);
+      reading_ = false;
+      // Hand the reading to the next unit's waiter, if any is waiting.
+      if (!queue_.empty() && queue_.front()->waiter) {
+        std::coroutine_handle<> next = std::exchange(queue_.front()->waiter, nullptr);
+        next.resume();
+      }
+    } else {
+      co_await WaitUntil{&unit.waiter};
+    }
+  }
+  --users_;
+  if (unit.error) co_return std::unexpected(*unit.error);
+  co_return std::move(unit.rows);
+}
+
+Task<Result<void>> PgConnection::Flush() {
+  for (;;) {
+    if (broken_) co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connection broken");
+    const int left = PQflush(conn_);
+    if (left == 0) co_return Result<void>{};
+    if (left < 0) {
+      Fail(PQerrorMessage(conn_));
+      co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL send failed");
+    }
+    // The server may be waiting for us to read before it reads more: read while waiting.
+    Result<uint32_t> ready = co_await PollFd(PQsocket(conn_), POLLOUT | POLLIN);
+    if (!ready) {
+      Fail(ready.error().message);
+      continue;
+    }
+    if ((*ready & POLLIN) != 0 && PQconsumeInput(conn_) == 0) Fail(PQerrorMessage(conn_));
+  }
+}
+
+Task<void> PgConnection::ReadUntilDone(Unit* unit) {
+  std::vector<Unit*> completed;
+  while (!unit->done) {
+    if (PQconsumeInput(conn_) == 0) {
+      Fail(PQerrorMessage(conn_));
+      break;
+    }
+    DrainResults(unit, &completed);
+    if (PQstatus(conn_) == CONNECTION_BAD) Fail(PQerrorMessage(conn_));
+    // Resumed after libpq is left alone: a waiter may send its next unit at once.
+    for (Unit* u : completed) {
+      if (u->waiter) std::exchange(u->waiter, nullptr).resume();
+    }
+    completed.clear();
+    if (unit->done) break;
+    Result<uint32_t> ready = co_await PollFd(PQsocket(conn_), POLLIN, response_timeout_ms_);
+    if (!ready && ready.error().code == ErrorCode::kTimeout) {
+      Fail("no answer within " + std::to_string(response_timeout_ms_) + " ms");
+    } else if (!ready) {
+      Fail(ready.error().message);
+    }
+  }
+}
+
+void PgConnection::DrainResults(Unit* self, std::vector<Unit*>* completed) {
+  while (!queue_.empty() && PQisBusy(conn_) == 0) {
+    Unit* front = queue_.front();
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) {  // the end of one statement's results
+      ++front->current;
+      continue;
+    }
+    PgResultPtr owned(result);
+    switch (PQresultStatus(result)) {
+      case PGRES_PIPELINE_SYNC:
+        front->done = true;
+        queue_.pop_front();
+        if (front != self) completed->push_back(front);
+        break;
+      case PGRES_TUPLES_OK:
+      case PGRES_COMMAND_OK:
+        if (front->current < front->statements)
+          front->rows[front->current] = PgRows(std::move(owned));
+        break;
+      case PGRES_PIPELINE_ABORTED: break;  // the unit's first error is already recorded
+      default:
+        if (!front->error) front->error = PgResultError(result);
+        break;
+    }
+  }
+}
+
+void PgConnection::Fail(const std::string& why) {
+  if (!broken_) {
+    broken_ = true;
+    std::string message = why;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    Log(LogLevel::kWarn, "postgres_connection_lost", "error", message);
+  }
+  // Every unit fails; their waiters run once the current libpq call sequence is over (the
+  // reader resumes its own; the others are resumed here, after the queue is emptied).
+  std::deque<Unit*> failed = std::move(queue_);
+  queue_.clear();
+  for (Unit* u : failed) {
+    if (!u->error) u->error = Error{ErrorCode::kUnavailable, "PostgreSQL connection lost", 0};
+    u->done = true;
+  }
+  for (Unit* u : failed) {
+    if (u->waiter) std::exchange(u->waiter, nullptr).resume();
+  }
+}
+
+}  // namespace ringmail::postgres

@@ -1,0 +1,147 @@
+#include "store/postgres/pg_pool.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+
+#include <algorithm>
+
+#include "base/check.h"
+#include "base/log.h"
+#include "runtime/awaitables.h"
+#include "store/metadata_store.h"
+
+namespace ringmail::postgres {
+namespace {
+
+// The first address of `host`, numeric; "" for a Unix-domain socket directory or a host
+// that already is numeric (libpq then uses `host` itself).
+Result<std::string> ResolveOne(const std::string& host) {
+  in6_addr ignored;
+  if (host.empty() || host.front() == '/' || inet_pton(AF_INET, host.c_str(), &ignored) == 1 ||
+      inet_pton(AF_INET6, host.c_str(), &ignored) == 1) {
+    return std::string();
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* list = nullptr;
+  const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
+  if (rc != 0) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot resolve PostgreSQL host " + host + ": " + ::gai_strerror(rc));
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* addr =
+      list->ai_family == AF_INET
+          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(list->ai_addr)->sin_addr)
+          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(list->ai_addr)->sin6_addr);
+  ::inet_ntop(list->ai_family, addr, text, sizeof text);
+  ::freeaddrinfo(list);
+  return std::string(text);
+}
+
+// libpq's hostaddr list for `hosts`, one entry each.
+Result<std::string> ResolveBlocking(const std::vector<std::string>& hosts) {
+  std::string joined;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    if (i > 0) joined += ',';
+    joined += TRY(ResolveOne(hosts[i]));
+  }
+  return joined;
+}
+
+}  // namespace
+
+PgCorePool::~PgCorePool() { Close(); }
+
+void PgCorePool::Close() {
+  for (const std::unique_ptr<PgConnection>& c : connections_) {
+    CHECK(c->idle(), "PgCorePool::Close with a unit in flight");
+  }
+  connections_.clear();
+}
+
+Task<Result<std::vector<PgRows>>> PgCorePool::Execute(std::vector<PgQuery> queries) {
+  Result<PgConnection*> connection = co_await Acquire();
+  if (!connection) co_return std::unexpected(connection.error());
+  Result<std::vector<PgRows>> rows = co_await (*connection)->Execute(std::move(queries));
+  Release();
+  co_return rows;
+}
+
+Task<Result<PgConnection*>> PgCorePool::Acquire() {
+  const uint32_t depth = config_->pipelined ? config_->pipeline_depth : 1;
+  for (;;) {
+    // Broken connections go once nobody waits on them.
+    std::erase_if(connections_, [](const std::unique_ptr<PgConnection>& c) {
+      return !c->LooksUsable() && c->idle();
+    });
+    PgConnection* best = nullptr;
+    for (const std::unique_ptr<PgConnection>& c : connections_) {
+      if (!c->broken() && (best == nullptr || c->inflight() < best->inflight())) best = c.get();
+    }
+    if (best != nullptr && best->inflight() < depth) co_return best;
+    const bool may_open = connections_.size() + connecting_ < config_->connections_max;
+    if (may_open && MonotonicMs() >= retry_at_ms_) {
+      ++connecting_;
+      Result<std::unique_ptr<PgConnection>> opened = co_await Open();
+      --connecting_;
+      WakeAll();  // units that waited for this attempt look again
+      if (opened) {
+        backoff_ms_ = 0;
+        retry_at_ms_ = 0;
+        connections_.push_back(std::move(*opened));
+        co_return connections_.back().get();
+      }
+      backoff_ms_ =
+          std::clamp(backoff_ms_ * 2, config_->backoff_initial_ms, config_->backoff_max_ms);
+      retry_at_ms_ = MonotonicMs() + backoff_ms_;
+      Log(LogLevel::kWarn, "postgres_unavailable", "error", opened.error().message, "retry_in_ms",
+          backoff_ms_);
+      if (best == nullptr || !config_->pipelined) co_return std::unexpected(opened.error());
+      co_return best;
+    }
+    // Every connection is deep already: one more unit in the least deep pipeline.
+    if (best != nullptr && config_->pipelined) co_return best;
+    if (best == nullptr && connecting_ == 0) {
+      co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL unavailable (reconnecting)");
+    }
+    // A connection is being opened, or (unpipelined) every one is busy: wait for either.
+    waiting_.push_back(std::coroutine_handle<>());
+    co_await WaitUntil{&waiting_.back()};
+  }
+}
+
+void PgCorePool::Release() {
+  if (waiting_.empty() || waiting_.front() == nullptr) return;
+  std::coroutine_handle<> next = waiting_.front();
+  waiting_.pop_front();
+  next.resume();
+}
+
+void PgCorePool::WakeAll() {
+  std::deque<std::coroutine_handle<>> all = std::move(waiting_);
+  waiting_.clear();
+  for (std::coroutine_handle<> h : all) {
+    if (h) h.resume();
+  }
+}
+
+Task<Result<std::unique_ptr<PgConnection>>> PgCorePool::Open() {
+  std::string hostaddr;
+  if (!config_->hosts.empty()) {
+    CHECK(config_->workers != nullptr, "PostgreSQL host names need a worker pool");
+    const std::vector<std::string>& hosts = config_->hosts;
+    Result<Result<std::string>> resolved =
+        co_await config_->workers->Run([&hosts] { return ResolveBlocking(hosts); });
+    if (!resolved) co_return std::unexpected(resolved.error());
+    if (!*resolved) co_return std::unexpected(resolved->error());
+    hostaddr = std::move(**resolved);
+  }
+  co_return co_await PgConnection::Connect(config_->conninfo, std::move(hostaddr),
+                                           config_->connect_timeout_ms,
+                                           config_->response_timeout_ms);
+}
+
+}  // namespace ringmail::postgres

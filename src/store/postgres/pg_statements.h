@@ -1,0 +1,49 @@
+// Every statement the PostgreSQL backend sends, prepared once per connection
+// (pg_connection.h). Writes are single calls of the schema's functions
+// (store/postgres/migrations*.cc: one round trip and one transaction each); reads are plain
+// SELECTs.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace ringmail::postgres {
+
+enum class PgStatementId : uint8_t {
+  kBeginSnapshot,  // BEGIN REPEATABLE READ, READ ONLY: several reads, one snapshot
+  kCommit,
+  kCreateDomain,
+  kListDomains,
+  kCreateAccount,
+  kGetAccount,
+  kListMailboxes,
+  kReadMailbox,
+  kCreateMailbox,
+  kRenameMailbox,
+  kDeleteMailbox,
+  kDeliver,
+  kLoadMessages,
+  kUpdateFlags,
+  kExpunge,
+  kExpungedSince,
+  kMarkBlobsForDeletion,
+  kForgetBlobs,
+  kHasBlob,
+};
+
+struct PgStatement {
+  PgStatementId id;
+  const char* name;  // the prepared statement's name
+  const char* sql;
+  int parameters;
+};
+
+// Indexed by PgStatementId.
+std::span<const PgStatement> PgStatements();
+const PgStatement& GetPgStatement(PgStatementId id);
+
+// Flags travel as a bitmask (the schema's functions take and return it).
+inline constexpr int kFlagSeen = 1, kFlagAnswered = 2, kFlagFlagged = 4, kFlagDeleted = 8,
+                     kFlagDraft = 16;
+
+}  // namespace ringmail::postgres

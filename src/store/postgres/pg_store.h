@@ -1,0 +1,86 @@
+// PostgresMetadataStore: the MetadataStore (docs/storage.md) on PostgreSQL, for clusters of
+// stateless nodes sharing one database.
+//
+// Every method runs on the calling reactor core: its SQL goes over that core's own
+// connections (pg_pool.h) in libpq's non-blocking pipeline mode, so concurrent calls on a
+// core share round trips. Each write is one call of a schema function (one transaction,
+// one round trip); the schema's functions lock account rows first, in id order, which
+// serialises writes per account (no duplicate UIDs, modseqs strictly increasing) without
+// deadlocks. A database outage is kUnavailable; the pool reconnects by itself.
+//
+// Shutdown: destroying the store closes every connection. REQUIRES: no call in flight.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/worker_pool.h"
+#include "store/metadata_store.h"
+#include "store/postgres/pg_pool.h"
+
+namespace ringmail {
+
+struct PostgresStoreOptions {
+  std::string uri;                // postgresql://… (CONTRACT.md); sslmode honoured by libpq
+  WorkerPool* workers = nullptr;  // resolves host names; required when the URI has any
+  uint32_t connections_per_core = 2;
+  uint32_t pipeline_depth = 32;
+  bool pipelined = true;  // false: one unit per connection at a time (benchmarks)
+  uint64_t connect_timeout_ms = 5000;
+  uint64_t response_timeout_ms = 30000;
+  uint32_t cores_max = 256;  // reactor core indexes below this
+};
+
+class PostgresMetadataStore : public MetadataStore {
+ public:
+  // Connects once (blocking: start-up, not on a reactor), applies missing migrations under
+  // an advisory lock (several nodes may start at once), and refuses a schema newer than
+  // this binary (kConfig, nothing changed). kUnavailable when the server cannot be reached;
+  // kConfig for a malformed URI or a refused login.
+  static Result<std::unique_ptr<PostgresMetadataStore>> Open(const PostgresStoreOptions& options);
+  ~PostgresMetadataStore() override;
+
+  Task<Result<int64_t>> CreateDomain(std::string name) override;
+  Task<Result<std::vector<std::string>>> ListDomains() override;
+  Task<Result<AccountRecord>> CreateAccount(AccountRecord account) override;
+  Task<Result<AccountRecord>> GetAccount(std::string name) override;
+
+  Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) override;
+  Task<Result<MailboxRecord>> CreateMailbox(int64_t account_id, std::string name,
+                                            std::string special_use) override;
+  Task<Result<void>> RenameMailbox(int64_t account_id, int64_t mailbox_id,
+                                   std::string new_name) override;
+  Task<Result<void>> DeleteMailbox(int64_t account_id, int64_t mailbox_id) override;
+
+  Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) override;
+  Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) override;
+  Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) override;
+  Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
+                                              std::vector<uint32_t> uids) override;
+  Task<Result<std::vector<uint32_t>>> ExpungedSince(int64_t mailbox_id, uint64_t modseq) override;
+
+  Task<Result<std::vector<BlobKey>>> MarkBlobsForDeletion(int64_t unreferenced_before,
+                                                          size_t max) override;
+  Task<Result<void>> ForgetBlobs(std::vector<BlobKey> keys) override;
+  Task<Result<bool>> HasBlob(BlobKey key) override;
+
+ private:
+  explicit PostgresMetadataStore(postgres::PgPoolConfig config, uint32_t cores_max);
+  // This core's pool.
+  postgres::PgCorePool& Pool();
+  // One statement as one unit. (Run builds the parameters outside any co_await expression:
+  // GCC 12 miscompiles a braced list inside one.)
+  Task<Result<postgres::PgRows>> RunParams(postgres::PgStatementId statement,
+                                           postgres::PgParams params);
+  template <typename... Params>
+  Task<Result<postgres::PgRows>> Run(postgres::PgStatementId statement, Params... params) {
+    return RunParams(statement,
+                     postgres::PgParams{std::optional<std::string>(std::move(params))...});
+  }
+
+  postgres::PgPoolConfig config_;
+  std::vector<std::unique_ptr<postgres::PgCorePool>> pools_;  // by core index
+};
+
+}  // namespace ringmail
