@@ -81,6 +81,11 @@ bool PgConnection::LooksUsable() {
 }
 
 Task<Result<void>> PgConnection::Prepare() {
+  // The JIT's compile time dwarfs the run time of our short statements, and LoadMailbox of a
+  // large mailbox is estimated costly enough to trigger it.
+  if (PQsendQueryParams(conn_, "SET jit = off", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    co_return std::unexpected(Unavailable("prepare", conn_));
+  }
   for (const PgStatement& s : PgStatements()) {
     if (PQsendPrepare(conn_, s.name, s.sql, s.parameters, nullptr) != 1) {
       co_return std::unexpected(Unavailable("prepare", conn_));
@@ -89,7 +94,7 @@ Task<Result<void>> PgConnection::Prepare() {
   if (PQpipelineSync(conn_) != 1) co_return std::unexpected(Unavailable("prepare", conn_));
   // Waits for the unit's results as Execute does; each PQsendPrepare is one statement.
   Unit unit;
-  unit.statements = PgStatements().size();
+  unit.statements = PgStatements().size() + 1;
   unit.rows.resize(unit.statements);
   queue_.push_back(&unit);
   ++users_;

@@ -9,12 +9,20 @@ namespace {
   "id, account_id, name, coalesce(special_use, ''), subscribed, uid_validity, uid_next, " \
   "highest_modseq, message_count, unseen_count, total_bytes"
 
-// The columns rm_update_flags returns after its `uid, conflict`, in the same order.
-#define RINGMAIL_PG_MESSAGE_COLUMNS                                                      \
-  "mm.uid, mm.modseq, e.id, e.thread_id, e.size, "                                       \
-  "extract(epoch FROM e.received_at)::bigint, extract(epoch FROM mm.saved_at)::bigint, " \
-  "(e.seen::int + 2 * e.answered::int + 4 * e.flagged::int + 8 * e.deleted::int + "      \
-  "16 * e.draft::int), array_to_string(e.keywords, ' '), b.sha256"
+// The columns rm_update_flags returns after its `uid, conflict`, in the same order, as
+// LoadMailbox's rows return them after the uid.
+#define RINGMAIL_PG_MESSAGE_COLUMNS                                                         \
+  "mm.uid, mm.modseq, x.id, x.thread_id, x.size, rm_unix(x.received_at), "                  \
+  "rm_unix(mm.saved_at), rm_flag_bits(x.seen, x.answered, x.flagged, x.deleted, x.draft), " \
+  "array_to_string(x.keywords, ' '), x.sha256"
+
+// Two primary-key lookups per message whatever the planner thinks of the tables' sizes (a
+// plain three-table join turns into hash joins over every email of the database once the
+// tables are large; OFFSET 0 keeps the subquery from being flattened into one).
+#define RINGMAIL_PG_MESSAGE_FROM                                                            \
+  " FROM mailbox_messages mm CROSS JOIN LATERAL (SELECT e.id, e.thread_id, e.size, "        \
+  "e.received_at, e.seen, e.answered, e.flagged, e.deleted, e.draft, e.keywords, b.sha256 " \
+  "FROM emails e JOIN blobs b ON b.id = e.blob_id WHERE e.id = mm.email_id OFFSET 0) x "
 
 using enum PgStatementId;
 
@@ -43,9 +51,8 @@ constexpr PgStatement kStatements[] = {
      "$15, $16)",
      16},
     {kLoadMessages, "rm_load_messages",
-     "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS
-     " FROM mailbox_messages mm JOIN emails e ON e.id = mm.email_id "
-     "JOIN blobs b ON b.id = e.blob_id WHERE mm.mailbox_id = $1 ORDER BY mm.uid",
+     "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS RINGMAIL_PG_MESSAGE_FROM
+     "WHERE mm.mailbox_id = $1 ORDER BY mm.uid",
      1},
     {kUpdateFlags, "rm_update_flags", "SELECT * FROM rm_update_flags($1, $2, $3, $4, $5, $6)", 6},
     {kExpunge, "rm_expunge", "SELECT * FROM rm_expunge($1, $2)", 2},
