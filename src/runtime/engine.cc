@@ -25,6 +25,17 @@ void OnStopMessage(Completion* c, int32_t, uint32_t) {
   static_cast<StopMessage*>(c)->reactor->RequestStop();
 }
 
+// A task handed to a reactor by Engine::Spawn; frees itself on arrival.
+struct SpawnMessage : Completion {
+  Task<void> task;
+};
+void OnSpawnMessage(Completion* c, int32_t, uint32_t) {
+  auto* message = static_cast<SpawnMessage*>(c);
+  Task<void> task = std::move(message->task);
+  delete message;
+  Spawn(std::move(task));
+}
+
 // Binds `count` SO_REUSEPORT sockets to `address`. A port asked as 0 is fixed by the first
 // bind and reused by the rest.
 Result<std::vector<int>> OpenSockets(SocketAddress* address, size_t count) {
@@ -147,17 +158,40 @@ void Engine::RunReactor(size_t index) {
   (*reactor)->Run();
 }
 
+Result<void> Engine::Spawn(size_t index, Task<void> task) {
+  CHECK(running_ && index < slots_.size() && slots_[index]->reactor != nullptr);
+  auto* message = new SpawnMessage;
+  message->callback = &OnSpawnMessage;
+  message->task = std::move(task);
+  Result<MessagePoster*> poster = Poster();
+  if (!poster) {
+    delete message;
+    return std::unexpected(poster.error());
+  }
+  Result<void> posted = (*poster)->Post(slots_[index]->reactor->ring_fd(), message);
+  if (!posted) delete message;
+  return posted;
+}
+
+Result<MessagePoster*> Engine::Poster() {
+  if (poster_ == nullptr) {
+    auto poster = std::make_unique<MessagePoster>();
+    TRY(poster->Init());
+    poster_ = std::move(poster);
+  }
+  return poster_.get();
+}
+
 void Engine::Stop() {
   if (!running_) return;
   running_ = false;
-  MessagePoster poster;
-  Result<void> ok = poster.Init();
-  CHECK(ok.has_value(), "cannot create the ring that stops the reactors");
+  Result<MessagePoster*> poster = Poster();
+  CHECK(poster.has_value(), "cannot create the ring that stops the reactors");
   for (auto& s : slots_) {
     if (s->reactor == nullptr) continue;
     s->stop.callback = &OnStopMessage;
     s->stop.reactor = s->reactor;
-    CHECK(poster.Post(s->reactor->ring_fd(), &s->stop).has_value());
+    CHECK((*poster)->Post(s->reactor->ring_fd(), &s->stop).has_value());
   }
   for (auto& s : slots_) s->thread.join();
   for (auto& g : groups_) {

@@ -5,7 +5,7 @@
 // so a port in use is reported before anything runs, then starts one pinned thread per core,
 // each creating its own ring and arming its own listeners, and returns once all accept.
 // Stop() asks every reactor to drain (cross-core message) and joins the threads.
-// Start and Stop are called from one non-reactor thread.
+// Start, Spawn and Stop are called from one non-reactor thread (the controlling thread).
 #pragma once
 
 #include <memory>
@@ -16,7 +16,9 @@
 #include "base/result.h"
 #include "base/socket_address.h"
 #include "runtime/listener.h"
+#include "runtime/message.h"
 #include "runtime/reactor.h"
+#include "runtime/task.h"
 
 namespace ringmail {
 
@@ -47,6 +49,13 @@ class Engine {
   // kIo when a reactor cannot start (for example io_uring unavailable).
   Result<void> Start(const EngineOptions& options, std::vector<EngineListener> listeners);
 
+  // Starts `task` on reactor `index` (Spawn() there, from a cross-core message) and returns
+  // once the message is delivered; the task runs on that core as soon as its loop gets to it.
+  // For work the controlling thread hands to a core (start-up checks, background loops).
+  // REQUIRES: running; index < reactor_count(). The task must end before Stop(): one still
+  // suspended when its reactor stops is never resumed (the caller waits for it).
+  Result<void> Spawn(size_t index, Task<void> task);
+
   // Drains and joins every reactor. Idempotent.
   void Stop();
 
@@ -58,11 +67,13 @@ class Engine {
   struct Slot;
   struct Group;
   void RunReactor(size_t index);
+  Result<MessagePoster*> Poster();
 
   EngineOptions options_;
   std::vector<std::unique_ptr<Group>> groups_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<SocketAddress> addresses_;
+  std::unique_ptr<MessagePoster> poster_;  // the controlling thread's; made on first use
   bool running_ = false;
 };
 

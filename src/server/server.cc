@@ -1,7 +1,5 @@
 #include "server/server.h"
 
-#include <signal.h>
-
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -11,10 +9,16 @@
 #include "runtime/engine.h"
 #include "runtime/runtime_metrics.h"
 #include "runtime/system.h"
+#include "runtime/worker_pool.h"
+#include "server/main_thread.h"
 #include "server/metrics_handler.h"
+#include "server/storage_service.h"
+#include "server/storage_setup.h"
 
 namespace ringmail {
 namespace {
+
+constexpr int kWorkerQueueMax = 1024;  // blocking jobs waiting for a worker; more: kBusy
 
 Result<void> CheckSupported(const Config& config) {
   for (const ListenerConfig& l : config.listeners) {
@@ -61,44 +65,30 @@ EngineOptions MakeEngineOptions(const Config& config) {
   return o;
 }
 
-// Blocks the signals the main thread waits for, so no reactor thread receives them.
-sigset_t BlockServerSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  return set;
+int ExitCodeFor(const Error& error) {
+  return error.code == ErrorCode::kConfig ? kExitConfig : kExitFailure;
 }
 
-// Waits for SIGTERM/SIGINT, feeding the systemd watchdog meanwhile.
-void WaitForStopSignal(const sigset_t& set) {
-  const uint64_t watchdog_usec = SdWatchdogUsec();
-  for (;;) {
-    siginfo_t info{};
-    int sig;
-    if (watchdog_usec > 0) {
-      const uint64_t half_usec = watchdog_usec / 2;
-      timespec half{static_cast<time_t>(half_usec / 1000000),
-                    static_cast<long>(half_usec % 1000000 * 1000)};
-      sig = sigtimedwait(&set, &info, &half);
-      if (sig < 0) {
-        SdNotify("WATCHDOG=1");
-        continue;
-      }
-    } else {
-      sig = sigwaitinfo(&set, &info);
-      if (sig < 0) continue;
-    }
-    if (sig == SIGHUP) {
-      Log(LogLevel::kInfo, "sighup_ignored", "reason", "nothing reloadable in this build");
-      continue;
-    }
-    Log(LogLevel::kInfo, "stopping", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    return;
+// What Serve does once the engine runs: the stores' start-up check, `ready`, serving until a
+// stop signal, and the shutdown of everything that runs on the cores, in that order.
+int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, SignalWaiter& signals) {
+  StorageService storage(config, &stores);
+  Error error;
+  switch (storage.Start(engine, signals, &error)) {
+    case StorageService::StartResult::kReady: break;
+    case StorageService::StartResult::kStopped: storage.Stop(engine); return kExitOk;
+    case StorageService::StartResult::kFailed:
+      std::fprintf(stderr, "%s\n", error.message.c_str());
+      storage.Stop(engine);
+      return ExitCodeFor(error);
   }
+  storage.StartCollector(engine);
+  Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count());
+  SdNotify("READY=1");
+  signals.WaitForStop();
+  SdNotify("STOPPING=1");
+  storage.Stop(engine);
+  return kExitOk;
 }
 
 }  // namespace
@@ -109,26 +99,43 @@ int Serve(const Config& config) {
     std::fprintf(stderr, "%s\n", ok.error().message.c_str());
     return kExitConfig;
   }
-  sigset_t signals = BlockServerSignals();  // before any thread starts: they inherit it
+  // Before any thread starts (workers, the SQLite store thread, reactors): they inherit the
+  // blocked signals.
+  Result<SignalWaiter> signals = SignalWaiter::Create();
+  if (!signals) {
+    std::fprintf(stderr, "ringmail: %s\n", signals.error().ToString().c_str());
+    return kExitFailure;
+  }
+  // Declared in the order they must outlive each other: the engine's reactors use the stores,
+  // and the S3 client hands DNS lookups to the workers.
+  Result<std::unique_ptr<WorkerPool>> workers =
+      WorkerPool::Create(static_cast<int>(config.runtime.workers), kWorkerQueueMax);
+  if (!workers) {
+    std::fprintf(stderr, "ringmail: %s\n", workers.error().ToString().c_str());
+    return kExitFailure;
+  }
+  Result<Stores> stores = OpenStores(config, workers->get());
+  if (!stores) {
+    std::fprintf(stderr, "%s\n", stores.error().message.c_str());
+    return ExitCodeFor(stores.error());
+  }
   RegisterRuntimeMetrics();
+  StorageService::RegisterMetrics();
   MetricsHandler metrics_handler;
   std::vector<EngineListener> listeners = MakeListeners(config, &metrics_handler);
   Engine engine;
   if (Result<void> started = engine.Start(MakeEngineOptions(config), listeners); !started) {
     std::fprintf(stderr, "%s\n", started.error().message.c_str());
-    return started.error().code == ErrorCode::kConfig ? kExitConfig : kExitFailure;
+    return ExitCodeFor(started.error());
   }
   for (size_t i = 0; i < listeners.size(); ++i) {
     Log(LogLevel::kInfo, "listening", "listener", listeners[i].name, "address",
         engine.addresses()[i].ToString());
   }
-  Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count());
-  SdNotify("READY=1");
-  WaitForStopSignal(signals);
-  SdNotify("STOPPING=1");
+  const int code = ServeWithEngine(config, engine, *stores, *signals);
   engine.Stop();
   Log(LogLevel::kInfo, "stopped");
-  return kExitOk;
+  return code;
 }
 
 }  // namespace ringmail

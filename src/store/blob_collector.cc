@@ -17,6 +17,10 @@ Task<Result<BlobCollectorPass>> CollectBlobsOnce(BlobStore& blobs, MetadataStore
   pass.marked = marked->size();
   std::vector<BlobKey> gone;
   for (const BlobKey& key : *marked) {
+    if (options.stop != nullptr && options.stop->stopped()) {
+      pass.stopped = true;  // the rows of these objects, deleted or not, stay marked
+      co_return pass;
+    }
     Result<void> deleted = co_await blobs.Delete(key);
     if (deleted) {
       gone.push_back(key);
@@ -27,11 +31,19 @@ Task<Result<BlobCollectorPass>> CollectBlobsOnce(BlobStore& blobs, MetadataStore
     }
   }
   if (gone.empty()) co_return pass;
-  pass.deleted = gone.size();
   // Any delivery that found one of these objects present before we deleted it either
   // commits while the rows still say 'deleting' (and is refused, then stores the object
   // again) or is refused as stale: its Put is older than its validity by then.
-  co_await Sleep(options.forget_delay_ms);
+  if (options.stop != nullptr) {
+    const bool waited = co_await options.stop->Sleep(options.forget_delay_ms);
+    if (!waited) {
+      pass.stopped = true;
+      co_return pass;
+    }
+  } else {
+    co_await Sleep(options.forget_delay_ms);
+  }
+  pass.deleted = gone.size();
   Result<void> forgotten = co_await metadata.ForgetBlobs(std::move(gone));
   if (!forgotten) co_return std::unexpected(forgotten.error());
   co_return pass;

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "base/result.h"
+#include "runtime/stop_signal.h"
 #include "runtime/task.h"
 #include "store/blob_store.h"
 #include "store/metadata_store.h"
@@ -20,12 +21,18 @@ struct BlobCollectorOptions {
   // Wait between deleting objects and forgetting their rows; must exceed the
   // blob_write_validity_ms of every delivery (kBlobWriteValidityMs) plus clock-rate slack.
   uint64_t forget_delay_ms = kBlobWriteValidityMs + 5000;
+  // When set (on the pass's core), Stop() ends the pass early — between object deletions or
+  // in the wait above — without forgetting anything: its rows stay marked deleting, and the
+  // next pass (after a restart too) takes them again. So a server shutting down need not
+  // wait for the delay.
+  StopSignal* stop = nullptr;
 };
 
 struct BlobCollectorPass {
   size_t marked = 0;
-  size_t deleted = 0;  // objects deleted and rows forgotten
-  size_t failed = 0;   // objects that could not be deleted: left marked for the next pass
+  size_t deleted = 0;    // objects deleted and rows forgotten
+  size_t failed = 0;     // objects that could not be deleted: left marked for the next pass
+  bool stopped = false;  // options.stop ended the pass before it forgot the deleted objects
 };
 
 // One pass at Unix time `now`. An object whose deletion fails keeps its row (still marked

@@ -160,6 +160,9 @@ class ServeTest(unittest.TestCase):
             self.assertEqual(d.listeners["metrics"], ("127.0.0.1", 10090))
             resp, _ = http_get(d.listeners["metrics"], "/metrics")
             self.assertEqual(resp.status, 200)
+            # The embedded [storage]: SQLite and a blob directory under ./var.
+            self.assertTrue(os.path.isfile(os.path.join(d.dir.name, "var", "meta.db")))
+            self.assertTrue(os.path.isdir(os.path.join(d.dir.name, "var", "blobs")))
             self.assertEqual(d.stop(signal.SIGINT), 0)
 
 

@@ -9,10 +9,12 @@
 
 #include <atomic>
 #include <cstdio>
+#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "runtime/awaitables.h"
 #include "test_client.h"
 #include "test_engine.h"
 
@@ -304,6 +306,27 @@ class RecordingEchoHandler : public ProtocolHandler {
   std::atomic<bool> ended_{false};
   std::atomic<ErrorCode> end_{ErrorCode::kInternal};
 };
+
+Task<void> RecordCore(std::atomic<int>* cores_seen, std::latch* done) {
+  co_await Sleep(1);  // suspends, so the task really runs in the core's loop
+  cores_seen->fetch_or(1 << Reactor::Current()->core());
+  done->count_down();
+}
+
+TEST(RuntimeEngineSpawn, RunsTheTaskOnTheChosenCore) {
+  EchoHandler handler;
+  TestEngine engine;
+  TestEngineOptions o;
+  o.cpus = {0, 1};
+  ASSERT_TRUE(engine.Start(&handler, o).has_value());
+  std::atomic<int> cores_seen{0};
+  std::latch done(2);
+  ASSERT_TRUE(engine.engine().Spawn(0, RecordCore(&cores_seen, &done)).has_value());
+  ASSERT_TRUE(engine.engine().Spawn(1, RecordCore(&cores_seen, &done)).has_value());
+  done.wait();
+  EXPECT_EQ(cores_seen.load(), 3);
+  engine.Stop();
+}
 
 TEST(RuntimeShutdown, StopWithoutConnectionsReturns) {
   EchoHandler handler;

@@ -138,6 +138,7 @@ class TestEngine {
   }
 
   const SocketAddress& address() const { return engine_.addresses().at(0); }
+  Engine& engine() { return engine_; }
   const ListenerMetrics& listener_metrics() const { return metrics_; }
   static int64_t Total(MetricId id) { return MetricsRegistry::Global().Total(id); }
 

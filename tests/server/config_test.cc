@@ -138,6 +138,8 @@ TEST(ConfigTest, FullConfig) {
   EXPECT_EQ(c.storage.blobs, "s3://mail?endpoint=http://s3:9000&region=us-east-1&style=path");
   EXPECT_EQ(c.storage.s3_access_key, "AKIA");
   EXPECT_EQ(c.storage.s3_secret_key, "SECRET");
+  EXPECT_EQ(c.storage.metadata_line, 42);
+  EXPECT_EQ(c.storage.blobs_line, 43);
   EXPECT_EQ(c.directory.type, "sql");
   EXPECT_TRUE(c.fallback_admin.present);
   EXPECT_EQ(c.fallback_admin.user, "admin");
@@ -164,8 +166,32 @@ TEST(ConfigTest, MinimalConfigTakesDefaults) {
   EXPECT_EQ(c.storage.metadata, "sqlite://./var/meta.db");
   EXPECT_EQ(c.storage.blobs, "file://./var/blobs");
   EXPECT_TRUE(c.storage.s3_access_key.empty());
+  EXPECT_EQ(c.storage.unavailable_at_start, UnavailableAtStart::kRetry);
+  EXPECT_EQ(c.storage.blob_grace_s, 3600u);
+  EXPECT_EQ(c.storage.collect_interval_s, 300u);
+  EXPECT_EQ(c.storage.metadata_line, 0);
+  EXPECT_EQ(c.storage.blobs_line, 0);
   EXPECT_EQ(c.directory.type, "internal");
   EXPECT_FALSE(c.fallback_admin.present);
+}
+
+TEST(ConfigTest, StorageRunSettings) {
+  Config c = ParseOk(std::string(R"([storage]
+unavailable-at-start = "exit"
+blob-grace = 0
+collect-interval = 1
+)") + kListener);
+  EXPECT_EQ(c.storage.unavailable_at_start, UnavailableAtStart::kExit);
+  EXPECT_EQ(c.storage.blob_grace_s, 0u);
+  EXPECT_EQ(c.storage.collect_interval_s, 1u);
+  c = ParseOk(std::string(R"([storage]
+unavailable-at-start = "retry"
+blob-grace = 31_622_400
+collect-interval = 86400
+)") + kListener);
+  EXPECT_EQ(c.storage.unavailable_at_start, UnavailableAtStart::kRetry);
+  EXPECT_EQ(c.storage.blob_grace_s, 31622400u);
+  EXPECT_EQ(c.storage.collect_interval_s, 86400u);
 }
 
 TEST(ConfigTest, StorageDefaultsFollowDataDir) {
@@ -665,6 +691,19 @@ const ErrorCase kStorageAndAuthCases[] = {
      "1: [storage.s3]: missing key 'secret-key'"},
     {"s3_access_empty", With("[storage.s3]\naccess-key = \"\"\nsecret-key = \"s\"\n"),
      "2: [storage.s3]: access-key must not be empty"},
+    {"unavailable_at_start", With("[storage]\nunavailable-at-start = \"wait\"\n"),
+     "2: [storage]: unknown unavailable-at-start value 'wait' (expected retry or exit)"},
+    {"unavailable_at_start_type", With("[storage]\nunavailable-at-start = true\n"),
+     "2: [storage]: unavailable-at-start must be a string"},
+    {"blob_grace_negative", With("[storage]\nblob-grace = -1\n"),
+     "2: [storage]: blob-grace must be in 0..31622400, not -1"},
+    {"blob_grace_type", With("[storage]\nblob-grace = \"1h\"\n"),
+     "2: [storage]: blob-grace must be an integer"},
+    {"collect_interval_zero",
+     With("[storage]\nmetadata = \"sqlite://m.db\"\ncollect-interval = 0\n"),
+     "3: [storage]: collect-interval must be in 1..86400, not 0"},
+    {"collect_interval_large", With("[storage]\ncollect-interval = 86401\n"),
+     "2: [storage]: collect-interval must be in 1..86400, not 86401"},
     {"plain_text_secret",
      With("[authentication.fallback-admin]\nuser = \"admin\"\nsecret = \"hunter2\"\n"),
      "3: [authentication.fallback-admin]: secret must be a crypt(3) hash"},

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "base/log.h"
@@ -131,7 +132,7 @@ Result<void> MigrateLocked(PGconn* conn) {
   return {};
 }
 
-Result<void> Migrate(PGconn* conn) {
+Result<void> MigrateSchema(PGconn* conn) {
   // One lock per schema, so that databases (or test schemas) do not wait for each other.
   TRY(Exec(conn, "SELECT pg_advisory_lock(hashtext('ringmail migrations ' || current_schema()))"));
   Result<void> migrated = MigrateLocked(conn);
@@ -142,20 +143,13 @@ Result<void> Migrate(PGconn* conn) {
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
+Result<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Create(
     const PostgresStoreOptions& options) {
   std::vector<std::string> hosts = TRY(HostsToResolve(options.uri));
   if (!hosts.empty() && options.workers == nullptr) {
     return MakeError(ErrorCode::kConfig,
                      "PostgreSQL host names need a worker pool to be resolved off the cores");
   }
-  ConnPtr conn(PQconnectdb(options.uri.c_str()));
-  if (conn == nullptr) return MakeError(ErrorCode::kUnavailable, "libpq: out of memory");
-  if (PQstatus(conn.get()) != CONNECTION_OK) return std::unexpected(ConnectError(conn.get()));
-  PQsetNoticeReceiver(
-      conn.get(), [](void*, const PGresult*) {}, nullptr);
-  TRY(Migrate(conn.get()));
-
   postgres::PgPoolConfig config;
   config.conninfo = options.uri;
   config.hosts = std::move(hosts);
@@ -167,6 +161,25 @@ Result<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
   config.response_timeout_ms = options.response_timeout_ms;
   return std::unique_ptr<PostgresMetadataStore>(
       new PostgresMetadataStore(std::move(config), options.cores_max));
+}
+
+Result<void> PostgresMetadataStore::Migrate() {
+  // connect_timeout bounds a blocking connect to a server that does not answer.
+  const std::string timeout = std::to_string(std::max<uint64_t>(1, config_.connect_timeout_ms / 1000));
+  const char* keywords[] = {"dbname", "connect_timeout", nullptr};
+  const char* values[] = {config_.conninfo.c_str(), timeout.c_str(), nullptr};
+  ConnPtr conn(PQconnectdbParams(keywords, values, 1));
+  if (conn == nullptr) return MakeError(ErrorCode::kUnavailable, "libpq: out of memory");
+  if (PQstatus(conn.get()) != CONNECTION_OK) return std::unexpected(ConnectError(conn.get()));
+  PQsetNoticeReceiver(conn.get(), [](void*, const PGresult*) {}, nullptr);
+  return MigrateSchema(conn.get());
+}
+
+Result<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
+    const PostgresStoreOptions& options) {
+  std::unique_ptr<PostgresMetadataStore> store = TRY(Create(options));
+  TRY(store->Migrate());
+  return store;
 }
 
 }  // namespace ringmail

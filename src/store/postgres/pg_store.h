@@ -34,10 +34,15 @@ struct PostgresStoreOptions {
 
 class PostgresMetadataStore : public MetadataStore {
  public:
-  // Connects once (blocking: start-up, not on a reactor), applies missing migrations under
-  // an advisory lock (several nodes may start at once), and refuses a schema newer than
-  // this binary (kConfig, nothing changed). kUnavailable when the server cannot be reached;
-  // kConfig for a malformed URI or a refused login.
+  // Checks the options (kConfig for a malformed URI, or host names without `workers`); no
+  // I/O. Call Migrate() before the first operation.
+  static Result<std::unique_ptr<PostgresMetadataStore>> Create(const PostgresStoreOptions& options);
+  // Connects once and applies missing migrations under an advisory lock (several nodes may
+  // start at once); refuses a schema newer than this binary (kConfig, nothing changed).
+  // kUnavailable when the server cannot be reached; kConfig for a refused login or a missing
+  // database. Blocking: on the main thread at start, or on a worker, never on a reactor.
+  Result<void> Migrate();
+  // Create() and Migrate().
   static Result<std::unique_ptr<PostgresMetadataStore>> Open(const PostgresStoreOptions& options);
   ~PostgresMetadataStore() override;
 
