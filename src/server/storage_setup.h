@@ -54,8 +54,9 @@ struct StoreProblem {
 };
 
 // One start-up check of every store that lives elsewhere (PostgreSQL: connect and migrate, on
-// a worker; S3: HEAD of the bucket); local stores were checked by opening them. One attempt each, with the store's own retries inside.
-// On a reactor core; `stores` and `config` must outlive the task.
+// a worker; S3: HEAD of the bucket); local stores were checked by opening them. One attempt each,
+// with the store's own retries inside. On a reactor core; `stores` and `config` must outlive the
+// task.
 Task<std::optional<StoreProblem>> CheckStores(Stores* stores, const Config* config);
 
 // True for errors that mean "could not be reached, may work later": kUnavailable, kTimeout,

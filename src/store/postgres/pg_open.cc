@@ -165,13 +165,15 @@ Result<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Create(
 
 Result<void> PostgresMetadataStore::Migrate() {
   // connect_timeout bounds a blocking connect to a server that does not answer.
-  const std::string timeout = std::to_string(std::max<uint64_t>(1, config_.connect_timeout_ms / 1000));
+  const std::string timeout =
+      std::to_string(std::max<uint64_t>(1, config_.connect_timeout_ms / 1000));
   const char* keywords[] = {"dbname", "connect_timeout", nullptr};
   const char* values[] = {config_.conninfo.c_str(), timeout.c_str(), nullptr};
   ConnPtr conn(PQconnectdbParams(keywords, values, 1));
   if (conn == nullptr) return MakeError(ErrorCode::kUnavailable, "libpq: out of memory");
   if (PQstatus(conn.get()) != CONNECTION_OK) return std::unexpected(ConnectError(conn.get()));
-  PQsetNoticeReceiver(conn.get(), [](void*, const PGresult*) {}, nullptr);
+  PQsetNoticeReceiver(
+      conn.get(), [](void*, const PGresult*) {}, nullptr);
   return MigrateSchema(conn.get());
 }
 
