@@ -133,6 +133,16 @@ inline Task<void> MailboxLifecycle(Env env) {
   EXPECT_EQ(still_workshop->id, workshop->id);
   EXPECT_EQ(projects_a->message_count, 1u);
 
+  // Children follow a parent whose name is not ASCII (lengths in bytes, not characters).
+  CO_ASSERT_OK(reunions, env.store->CreateMailbox(account, "Réunions", ""));
+  CO_ASSERT_OK(reunions_2026, env.store->CreateMailbox(account, "Réunions/2026", ""));
+  CO_ASSERT_OK(moved, env.store->RenameMailbox(account, reunions->id, "Meetings"));
+  CO_ASSERT_OK(after_move, env.store->ListMailboxes(account));
+  const MailboxRecord* meetings_2026 = FindMailbox(*after_move, "Meetings/2026");
+  CO_ASSERT_TRUE(meetings_2026 != nullptr);
+  EXPECT_EQ(meetings_2026->id, reunions_2026->id);
+  EXPECT_EQ(FindMailbox(*after_move, "Réunions/2026"), nullptr);
+
   Result<void> taken = co_await env.store->RenameMailbox(account, workshop->id, "Projects");
   EXPECT_TRUE(!taken && taken.error().code == ErrorCode::kAlreadyExists);
   Result<void> unknown = co_await env.store->RenameMailbox(account, 999999, "X");

@@ -85,17 +85,19 @@ Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
   if (target.starts_with(old + "/")) {
     return MakeError(ErrorCode::kInvalidArgument, "a mailbox cannot move below itself");
   }
-  // The mailbox and every mailbox below it, whose names start with the old path + '/'.
+  // The mailbox and every mailbox below it, whose names start with the old path + '/'
+  // (compared here, in bytes: SQLite's substr() counts characters), in byte order.
   std::vector<std::pair<int64_t, std::string>> moving;
   {
-    Statement st =
-        TRY(db.Query("SELECT id, name FROM mailboxes WHERE account_id = ? AND (name = ? OR "
-                     "substr(name, 1, ?) = ?)",
-                     account_id, old, old.size() + 1, old + "/"));
+    Statement st = TRY(
+        db.Query("SELECT id, name FROM mailboxes WHERE account_id = ? ORDER BY name", account_id));
     for (;;) {
       const bool row = TRY(st.Step());
       if (!row) break;
-      moving.emplace_back(st.Int(0), target + st.Text(1).substr(old.size()));
+      const std::string name = st.Text(1);
+      if (name == old || name.starts_with(old + "/")) {
+        moving.emplace_back(st.Int(0), target + name.substr(old.size()));
+      }
     }
   }
   const uint64_t modseq = TRY(ModseqAllocator().Take(db, account_id));
