@@ -110,6 +110,7 @@ CREATE TABLE emails (
 CREATE INDEX emails_account ON emails (account_id, received_at);
 CREATE INDEX emails_thread ON emails (account_id, thread_id);
 CREATE INDEX emails_message_id ON emails (account_id, message_id);
+CREATE INDEX emails_blob ON emails (blob_id);  -- the foreign key check when a blob goes
 
 CREATE TABLE mailbox_messages (
   mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
