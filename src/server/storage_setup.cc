@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::string_view kSqliteScheme = "sqlite://";
 constexpr std::string_view kFileScheme = "file://";
-constexpr std::string_view kS3Scheme = "s3://";
 
 // "PATH:LINE: [storage]: KEY: ", or "PATH: [storage]: KEY: " for a defaulted key.
 std::string Where(const Config& config, int line, std::string_view key) {
