@@ -112,8 +112,11 @@ BEGIN
             JOIN mailbox_messages mm ON mm.email_id = c.id
            GROUP BY mm.mailbox_id) d
    WHERE m.id = d.id;
-  UPDATE mailbox_messages mm SET modseq = v_modseq
-    FROM unnest(v_emails) c(id) WHERE mm.email_id = c.id;
+  UPDATE mailbox_messages mm
+     SET modseq = v_modseq, seen = (c.f & 1) <> 0, answered = (c.f & 2) <> 0,
+         flagged = (c.f & 4) <> 0, deleted = (c.f & 8) <> 0, draft = (c.f & 16) <> 0,
+         keywords = string_to_array(c.k, ' ')
+    FROM unnest(v_emails, v_flags, v_keyword_lists) c(id, f, k) WHERE mm.email_id = c.id;
   PERFORM rm_record_changes(v_account_id, v_modseq, 'email', v_emails, 'updated');
   -- Unread counts are part of a JMAP Mailbox.
   PERFORM rm_record_changes(v_account_id, v_modseq, 'mailbox',

@@ -22,25 +22,9 @@
 // (SKIP LOCKED when marking). Times written by these functions are whole seconds, as in
 // SQLite.
 //
-// LoadMailbox (a plain SELECT in C++, the same columns as rm_update_flags after its
-// `uid, conflict`). The LATERAL ... OFFSET 0 keeps the plan what the indexes are for
-// whatever the statistics say: the mailbox's rows in UID order from mailbox_messages' primary
-// key, then one primary-key lookup in emails and one in blobs per message. (As a plain
-// three-table join, a prepared statement's generic plan, or a custom plan while emails is
-// only some times larger than the mailbox, hash-joins full scans of emails and blobs.) Its
-// estimated cost passes jit_above_cost, and compiling costs more than running it: connect
-// with jit = off.
-//   SELECT mm.uid, mm.modseq, x.id, x.thread_id, x.size, rm_unix(x.received_at),
-//          rm_unix(mm.saved_at),
-//          rm_flag_bits(x.seen, x.answered, x.flagged, x.deleted, x.draft),
-//          array_to_string(x.keywords, ' '), x.sha256
-//     FROM mailbox_messages mm
-//    CROSS JOIN LATERAL (SELECT e.id, e.thread_id, e.size, e.received_at, e.seen,
-//                               e.answered, e.flagged, e.deleted, e.draft, e.keywords,
-//                               b.sha256
-//                          FROM emails e JOIN blobs b ON b.id = e.blob_id
-//                         WHERE e.id = mm.email_id OFFSET 0) x
-//    WHERE mm.mailbox_id = $1 ORDER BY mm.uid
+// LoadMailbox (a plain SELECT in C++, store/postgres/pg_statements.cc) reads
+// mailbox_messages alone, in primary-key order: each placement carries a copy of its email's
+// IMAP-visible state, which rm_deliver and rm_update_flags write with the email.
 #include "store/postgres/migrations.h"
 
 namespace ringmail::postgres {

@@ -204,8 +204,13 @@ BEGIN
     IF v_uid >= 4294967295 THEN
       RAISE EXCEPTION 'mailbox UID space exhausted' USING ERRCODE = 'RM413';
     END IF;
-    INSERT INTO mailbox_messages (mailbox_id, uid, email_id, modseq, saved_at)
-    VALUES (v_target.mailbox_id, v_uid, v_email_id, v_modseq, date_trunc('second', now()));
+    INSERT INTO mailbox_messages (mailbox_id, uid, email_id, modseq, saved_at, thread_id, size,
+                                  received_at, seen, answered, flagged, deleted, draft,
+                                  keywords, sha256)
+    SELECT v_target.mailbox_id, v_uid, e.id, v_modseq, date_trunc('second', now()), e.thread_id,
+           e.size, e.received_at, e.seen, e.answered, e.flagged, e.deleted, e.draft, e.keywords,
+           p_blob
+      FROM emails e WHERE e.id = v_email_id;
     v_out_email[v_target.ord] := v_email_id;
     v_out_uid[v_target.ord] := v_uid;
     v_out_modseq[v_target.ord] := v_modseq;

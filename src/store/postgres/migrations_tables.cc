@@ -130,6 +130,18 @@ CREATE TABLE mailbox_messages (
   email_id    BIGINT NOT NULL REFERENCES emails(id) ON DELETE CASCADE,
   modseq      BIGINT NOT NULL,
   saved_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+  -- A copy of the email's IMAP-visible state, written in the same transaction as the email,
+  -- so that opening a mailbox reads this table alone (docs/storage.md, "Tables").
+  thread_id   BIGINT NOT NULL,
+  size        BIGINT NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL,
+  seen        BOOLEAN NOT NULL DEFAULT false,
+  answered    BOOLEAN NOT NULL DEFAULT false,
+  flagged     BOOLEAN NOT NULL DEFAULT false,
+  deleted     BOOLEAN NOT NULL DEFAULT false,
+  draft       BOOLEAN NOT NULL DEFAULT false,
+  keywords    TEXT[] NOT NULL DEFAULT '{}',
+  sha256      BYTEA NOT NULL,
   PRIMARY KEY (mailbox_id, uid)
 );
 CREATE INDEX mailbox_messages_email ON mailbox_messages (email_id);

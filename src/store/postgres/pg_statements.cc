@@ -10,19 +10,11 @@ namespace {
   "highest_modseq, message_count, unseen_count, total_bytes"
 
 // The columns rm_update_flags returns after its `uid, conflict`, in the same order, as
-// LoadMailbox's rows return them after the uid.
+// LoadMailbox's rows return them after the uid: one table, read in primary-key order.
 #define RINGMAIL_PG_MESSAGE_COLUMNS                                                         \
-  "mm.uid, mm.modseq, x.id, x.thread_id, x.size, rm_unix(x.received_at), "                  \
-  "rm_unix(mm.saved_at), rm_flag_bits(x.seen, x.answered, x.flagged, x.deleted, x.draft), " \
-  "array_to_string(x.keywords, ' '), x.sha256"
-
-// Two primary-key lookups per message whatever the planner thinks of the tables' sizes (a
-// plain three-table join turns into hash joins over every email of the database once the
-// tables are large; OFFSET 0 keeps the subquery from being flattened into one).
-#define RINGMAIL_PG_MESSAGE_FROM                                                            \
-  " FROM mailbox_messages mm CROSS JOIN LATERAL (SELECT e.id, e.thread_id, e.size, "        \
-  "e.received_at, e.seen, e.answered, e.flagged, e.deleted, e.draft, e.keywords, b.sha256 " \
-  "FROM emails e JOIN blobs b ON b.id = e.blob_id WHERE e.id = mm.email_id OFFSET 0) x "
+  "uid, modseq, email_id, thread_id, size, rm_unix(received_at), rm_unix(saved_at), "       \
+  "rm_flag_bits(seen, answered, flagged, deleted, draft), array_to_string(keywords, ' '), " \
+  "sha256"
 
 using enum PgStatementId;
 
@@ -51,8 +43,8 @@ constexpr PgStatement kStatements[] = {
      "$15, $16)",
      16},
     {kLoadMessages, "rm_load_messages",
-     "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS RINGMAIL_PG_MESSAGE_FROM
-     "WHERE mm.mailbox_id = $1 ORDER BY mm.uid",
+     "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS
+     " FROM mailbox_messages WHERE mailbox_id = $1 ORDER BY uid",
      1},
     {kUpdateFlags, "rm_update_flags", "SELECT * FROM rm_update_flags($1, $2, $3, $4, $5, $6)", 6},
     {kExpunge, "rm_expunge", "SELECT * FROM rm_expunge($1, $2)", 2},

@@ -112,9 +112,11 @@ Result<uint32_t> Place(SqliteDb& db, int64_t mailbox_id, int64_t account_id, int
     return MakeError(ErrorCode::kLimitExceeded, "mailbox UID space exhausted");
   }
   TRY(
-      db.Run("INSERT INTO mailbox_messages (mailbox_id, uid, email_id, modseq) "
-             "VALUES (?, ?, ?, ?)",
-             mailbox_id, uid, email_id, modseq));
+      db.Run("INSERT INTO mailbox_messages (mailbox_id, uid, email_id, modseq, thread_id, size, "
+             "received_at, seen, answered, flagged, deleted, draft, keywords, sha256) "
+             "SELECT ?, ?, id, ?, thread_id, size, received_at, seen, answered, flagged, deleted, "
+             "draft, keywords, ? FROM emails WHERE id = ?",
+             mailbox_id, uid, modseq, r.blob, email_id));
   TRY(RecordChange(db, account_id, modseq, "mailbox", mailbox_id, "updated"));
   return static_cast<uint32_t>(uid);
 }

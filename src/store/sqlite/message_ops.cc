@@ -32,7 +32,11 @@ Result<void> WriteFlags(SqliteDb& db, int64_t account_id, int64_t email_id, cons
              "AND mm.email_id = ?) WHERE id IN "
              "(SELECT mailbox_id FROM mailbox_messages WHERE email_id = ?)",
              modseq, unseen_delta, email_id, email_id));
-  TRY(db.Run("UPDATE mailbox_messages SET modseq = ? WHERE email_id = ?", modseq, email_id));
+  TRY(
+      db.Run("UPDATE mailbox_messages SET modseq = ?, seen = ?, answered = ?, flagged = ?, "
+             "deleted = ?, draft = ?, keywords = ? WHERE email_id = ?",
+             modseq, next.seen, next.answered, next.flagged, next.deleted, next.draft,
+             JoinKeywords(next.keywords), email_id));
   TRY(RecordChange(db, account_id, modseq, "email", email_id, "updated"));
   if (unseen_delta == 0) return {};
   // Unread counts are part of a JMAP Mailbox.

@@ -118,6 +118,16 @@ CREATE TABLE mailbox_messages (
   email_id    INTEGER NOT NULL REFERENCES emails(id) ON DELETE CASCADE,
   modseq      INTEGER NOT NULL,
   saved_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  thread_id   INTEGER NOT NULL,
+  size        INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  seen        INTEGER NOT NULL DEFAULT 0,
+  answered    INTEGER NOT NULL DEFAULT 0,
+  flagged     INTEGER NOT NULL DEFAULT 0,
+  deleted     INTEGER NOT NULL DEFAULT 0,
+  draft       INTEGER NOT NULL DEFAULT 0,
+  keywords    TEXT NOT NULL DEFAULT '',
+  sha256      BLOB NOT NULL,
   PRIMARY KEY (mailbox_id, uid)
 );
 CREATE INDEX mailbox_messages_email ON mailbox_messages (email_id);

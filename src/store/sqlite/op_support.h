@@ -30,14 +30,14 @@ MailboxRecord MailboxFromRow(const Statement& st);
 // kNotFound when there is no such mailbox.
 Result<MailboxRecord> ReadMailbox(SqliteDb& db, int64_t mailbox_id);
 
-// The SELECT that MessageFromRow reads; a WHERE on mm (mailbox_messages) follows.
-#define RINGMAIL_SQL_MESSAGE_SELECT                                          \
-  "SELECT mm.uid, mm.modseq, e.id, e.thread_id, e.size, "                    \
-  "CAST(strftime('%s', e.received_at) AS INTEGER), "                         \
-  "CAST(strftime('%s', mm.saved_at) AS INTEGER), "                           \
-  "e.seen, e.answered, e.flagged, e.deleted, e.draft, e.keywords, b.sha256 " \
-  "FROM mailbox_messages mm JOIN emails e ON e.id = mm.email_id "            \
-  "JOIN blobs b ON b.id = e.blob_id "
+// The SELECT that MessageFromRow reads; a WHERE on mm (mailbox_messages) follows. One table:
+// mailbox_messages carries a copy of its email's IMAP-visible state (docs/storage.md).
+#define RINGMAIL_SQL_MESSAGE_SELECT                                                 \
+  "SELECT mm.uid, mm.modseq, mm.email_id, mm.thread_id, mm.size, "                  \
+  "CAST(strftime('%s', mm.received_at) AS INTEGER), "                               \
+  "CAST(strftime('%s', mm.saved_at) AS INTEGER), "                                  \
+  "mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords, mm.sha256 " \
+  "FROM mailbox_messages mm "
 MessageRecord MessageFromRow(const Statement& st);
 
 // The modseqs of one operation: every change an operation makes in an account shares one
