@@ -9,13 +9,9 @@
 // All of it blocks: use it from the test's own thread (in SetUp or the test body).
 #pragma once
 
-#include <fcntl.h>
 #include <libpq-fe.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,22 +25,13 @@
 #include <utility>
 #include <vector>
 
+#include "testing/launched_server.h"
+
 namespace ringmail::testing {
 
 namespace pg_internal {
 
-inline std::string SourceDir() {
-  if (const char* env = std::getenv("RINGMAIL_SOURCE_DIR")) return env;
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string();
-}
-
 inline std::string Script() { return SourceDir() + "/tests/store/pg_cluster.sh"; }
-
-inline int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
 
 // The shared cluster's directory: the environment's RINGMAIL_TEST_PG_DIR, else the one
 // CMake compiles in (one per build directory, which its postgres_stop test stops), else one
@@ -285,75 +272,20 @@ class PostgresTestServer {
 
  private:
   std::string StartOnce(uint16_t port) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return "pipe2 failed";
-    const std::string script = pg_internal::Script();
-    const std::string port_text = std::to_string(port);
-    const pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      // Dies with the test process even when that one crashes before Kill().
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      ::dup2(fds[1], 1);
-      ::close_range(3, ~0u, 0);
-      ::execl("/bin/bash", "bash", script.c_str(), "run", dir_.c_str(), port_text.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string result = pid_ < 0 ? "fork failed" : WaitReady(fds[0]);
-    ::close(fds[0]);  // the launcher prints nothing after its ready line
-    if (!result.empty()) Kill();
-    return result;
+    // The first start on a machine runs initdb; crash recovery replays the WAL.
+    LaunchedServer launched =
+        LaunchServer({"/bin/bash", pg_internal::Script(), "run", dir_, std::to_string(port)},
+                     "postgres port=", 180000, "PostgreSQL");
+    pid_ = launched.pid;
+    port_ = launched.port;
+    skipped_ = launched.skipped;
+    return launched.error;
   }
 
   void SignalAll(int sig) {
     if (pid_ <= 0) return;
     ::kill(-pid_, sig);
     for (const pid_t pid : pg_internal::Descendants(pid_)) ::kill(pid, sig);
-  }
-
-  // Reads the launcher's output until "postgres port=N" (ready), "SKIP: ..." or its exit.
-  std::string WaitReady(int fd) {
-    // The first start on a machine runs initdb; crash recovery replays the WAL.
-    const int64_t deadline = pg_internal::NowMs() + 180000;
-    const std::string ready = "postgres port=";
-    std::string out;
-    for (;;) {
-      const size_t nl = out.find('\n');
-      if (nl != std::string::npos) {
-        const std::string line = out.substr(0, nl);
-        out.erase(0, nl + 1);
-        if (line.rfind(ready, 0) == 0) {
-          port_ = static_cast<uint16_t>(std::atoi(line.c_str() + ready.size()));
-          return "";
-        }
-        if (line.rfind("SKIP: ", 0) == 0) {
-          skipped_ = true;
-          return line.substr(6);
-        }
-        continue;
-      }
-      if (pg_internal::NowMs() >= deadline) return "PostgreSQL did not start within 180 s";
-      // The postmaster's helper that prints the ready line outlives a postmaster that fails
-      // by a moment; the exit of the postmaster (our child) is the answer then.
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 100) < 0 && errno != EINTR) return "poll failed";
-      if (p.revents == 0) {
-        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-          ::kill(-pid_, SIGKILL);  // the helper, if still there
-          pid_ = -1;
-          return "PostgreSQL exited before it was ready (see stderr)";
-        }
-        continue;
-      }
-      char buf[512];
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n == 0) return "the launcher exited before the server was ready (see stderr)";
-      if (n > 0) out.append(buf, static_cast<size_t>(n));
-    }
   }
 
   std::string dir_;
