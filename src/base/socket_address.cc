@@ -1,6 +1,7 @@
 #include "base/socket_address.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 
 #include <charconv>
 #include <cstring>
@@ -87,18 +88,57 @@ bool SocketAddress::IsLoopback() const {
   return false;
 }
 
-std::string SocketAddress::ToString() const {
+std::string SocketAddress::Host() const {
   char buf[INET6_ADDRSTRLEN] = {};
   if (family() == AF_INET) {
     inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(port());
-  }
-  if (family() == AF_INET6) {
+  } else if (family() == AF_INET6) {
     inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, buf,
               sizeof buf);
-    return "[" + std::string(buf) + "]:" + std::to_string(port());
+  } else {
+    return "unknown";
   }
+  return buf;
+}
+
+std::string SocketAddress::ToString() const {
+  if (family() == AF_INET) return Host() + ":" + std::to_string(port());
+  if (family() == AF_INET6) return "[" + Host() + "]:" + std::to_string(port());
   return "unknown";
+}
+
+Result<SocketAddress> NumericAddress(const std::string& host, uint16_t port) {
+  in_addr v4;
+  in6_addr v6;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return SocketAddress::Parse(host + ":" + std::to_string(port));
+  }
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    return SocketAddress::Parse("[" + host + "]:" + std::to_string(port));
+  }
+  return MakeError(ErrorCode::kInvalidArgument, "not a numeric address");
+}
+
+Result<std::vector<SocketAddress>> ResolveBlocking(const std::string& host, uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+  addrinfo* list = nullptr;
+  const std::string service = std::to_string(port);
+  const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
+  if (rc != 0) {
+    return MakeError(ErrorCode::kUnavailable, "cannot resolve " + host + ": " + ::gai_strerror(rc));
+  }
+  std::vector<SocketAddress> out;
+  for (addrinfo* a = list; a != nullptr && out.size() < 8; a = a->ai_next) {
+    if (a->ai_family == AF_INET || a->ai_family == AF_INET6) {
+      out.push_back(SocketAddress::FromSockaddr(a->ai_addr, a->ai_addrlen));
+    }
+  }
+  ::freeaddrinfo(list);
+  if (out.empty()) return MakeError(ErrorCode::kUnavailable, host + " has no IP address");
+  return out;
 }
 
 }  // namespace ringmail

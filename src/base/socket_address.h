@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -29,6 +30,8 @@ class SocketAddress {
   bool IsLoopback() const;
 
   std::string ToString() const;
+  // The address alone: "127.0.0.1", "::1" (no brackets, no port).
+  std::string Host() const;
 
  private:
   // IPv4 and IPv6 only: 28 bytes instead of sockaddr_storage's 128, since every connection
@@ -40,5 +43,13 @@ class SocketAddress {
   } storage_{};
   socklen_t length_ = 0;
 };
+
+// `host` as an address when it is a numeric IPv4 or IPv6 one (no brackets); kInvalidArgument
+// for a name.
+Result<SocketAddress> NumericAddress(const std::string& host, uint16_t port);
+
+// getaddrinfo: up to 8 addresses of `host`. Blocks (DNS): call it on a worker, never on a
+// reactor core. kUnavailable when the name does not resolve.
+Result<std::vector<SocketAddress>> ResolveBlocking(const std::string& host, uint16_t port);
 
 }  // namespace ringmail

@@ -101,3 +101,31 @@ TEST(BaseSocketAddress, IsLoopback) {
 
 }  // namespace
 }  // namespace ringmail
+
+namespace ringmail {
+namespace {
+
+TEST(SocketAddressHost, NumericAddressesOnlyAndHostWithoutPort) {
+  Result<SocketAddress> v4 = NumericAddress("10.1.2.3", 5432);
+  ASSERT_TRUE(v4.has_value());
+  EXPECT_EQ(v4->Host(), "10.1.2.3");
+  EXPECT_EQ(v4->ToString(), "10.1.2.3:5432");
+  Result<SocketAddress> v6 = NumericAddress("::1", 5432);
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->Host(), "::1");
+  EXPECT_EQ(v6->ToString(), "[::1]:5432");
+  EXPECT_FALSE(NumericAddress("db.example.test", 5432).has_value());
+  EXPECT_FALSE(NumericAddress("[::1]", 5432).has_value());
+}
+
+TEST(SocketAddressHost, ResolveBlockingFindsLocalhostAndRefusesNonsense) {
+  Result<std::vector<SocketAddress>> local = ResolveBlocking("localhost", 25);
+  ASSERT_TRUE(local.has_value()) << local.error().ToString();
+  EXPECT_TRUE(local->front().IsLoopback());
+  Result<std::vector<SocketAddress>> bad = ResolveBlocking("no-such-host.invalid", 25);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace ringmail

@@ -1,12 +1,12 @@
 // PostgresMetadataStore::Open: the start-up half of the backend — the URI checked, the
 // schema migrated under an advisory lock — with blocking libpq calls (no reactor runs yet).
-#include <arpa/inet.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <memory>
 
 #include "base/log.h"
+#include "base/socket_address.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/pg_store.h"
 #include "store/schema_migration.h"
@@ -26,9 +26,7 @@ std::string Trimmed(const char* message) {
 }
 
 bool NeedsLookup(const std::string& host) {
-  in6_addr ignored;
-  return !host.empty() && host.front() != '/' && inet_pton(AF_INET, host.c_str(), &ignored) != 1 &&
-         inet_pton(AF_INET6, host.c_str(), &ignored) != 1;
+  return !host.empty() && host.front() != '/' && !NumericAddress(host, 0);
 }
 
 // The URI's host list when any of its hosts is a name to resolve (and no hostaddr is given).

@@ -1,12 +1,10 @@
 #include "store/postgres/pg_pool.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-
 #include <algorithm>
 
 #include "base/check.h"
 #include "base/log.h"
+#include "base/socket_address.h"
 #include "runtime/awaitables.h"
 #include "store/metadata_store.h"
 
@@ -16,33 +14,13 @@ namespace {
 // The first address of `host`, numeric; "" for a Unix-domain socket directory or a host
 // that already is numeric (libpq then uses `host` itself).
 Result<std::string> ResolveOne(const std::string& host) {
-  in6_addr ignored;
-  if (host.empty() || host.front() == '/' || inet_pton(AF_INET, host.c_str(), &ignored) == 1 ||
-      inet_pton(AF_INET6, host.c_str(), &ignored) == 1) {
-    return std::string();
-  }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG;
-  addrinfo* list = nullptr;
-  const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
-  if (rc != 0) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "cannot resolve PostgreSQL host " + host + ": " + ::gai_strerror(rc));
-  }
-  char text[INET6_ADDRSTRLEN] = {};
-  const void* addr =
-      list->ai_family == AF_INET
-          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(list->ai_addr)->sin_addr)
-          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(list->ai_addr)->sin6_addr);
-  ::inet_ntop(list->ai_family, addr, text, sizeof text);
-  ::freeaddrinfo(list);
-  return std::string(text);
+  if (host.empty() || host.front() == '/' || NumericAddress(host, 0)) return std::string();
+  std::vector<SocketAddress> addresses = TRY(ResolveBlocking(host, 0));
+  return addresses.front().Host();
 }
 
 // libpq's hostaddr list for `hosts`, one entry each.
-Result<std::string> ResolveBlocking(const std::vector<std::string>& hosts) {
+Result<std::string> HostAddrList(const std::vector<std::string>& hosts) {
   std::string joined;
   for (size_t i = 0; i < hosts.size(); ++i) {
     if (i > 0) joined += ',';
@@ -134,7 +112,7 @@ Task<Result<std::unique_ptr<PgConnection>>> PgCorePool::Open() {
     CHECK(config_->workers != nullptr, "PostgreSQL host names need a worker pool");
     const std::vector<std::string>& hosts = config_->hosts;
     Result<Result<std::string>> resolved =
-        co_await config_->workers->Run([&hosts] { return ResolveBlocking(hosts); });
+        co_await config_->workers->Run([&hosts] { return HostAddrList(hosts); });
     if (!resolved) co_return std::unexpected(resolved.error());
     if (!*resolved) co_return std::unexpected(resolved->error());
     hostaddr = std::move(**resolved);

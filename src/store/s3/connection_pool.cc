@@ -1,8 +1,5 @@
 #include "store/s3/connection_pool.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-
 #include <cstring>
 
 #include "base/check.h"
@@ -120,43 +117,6 @@ Task<Result<std::vector<SocketAddress>>> CorePool::Resolve() {
   addresses_ = std::move(**resolved);
   address_expires_ms_ = reactor_->now_ms() + config_->resolve_ttl_ms;
   co_return addresses_;
-}
-
-Result<SocketAddress> NumericAddress(const std::string& host, uint16_t port) {
-  in_addr v4;
-  in6_addr v6;
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
-    return SocketAddress::Parse(host + ":" + std::to_string(port));
-  }
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    return SocketAddress::Parse("[" + host + "]:" + std::to_string(port));
-  }
-  return MakeError(ErrorCode::kInvalidArgument, "not a numeric address");
-}
-
-Result<std::vector<SocketAddress>> ResolveBlocking(const std::string& host, uint16_t port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
-  addrinfo* list = nullptr;
-  const std::string service = std::to_string(port);
-  const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
-  if (rc != 0) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "cannot resolve S3 endpoint " + host + ": " + ::gai_strerror(rc));
-  }
-  std::vector<SocketAddress> out;
-  for (addrinfo* a = list; a != nullptr && out.size() < 8; a = a->ai_next) {
-    if (a->ai_family == AF_INET || a->ai_family == AF_INET6) {
-      out.push_back(SocketAddress::FromSockaddr(a->ai_addr, a->ai_addrlen));
-    }
-  }
-  ::freeaddrinfo(list);
-  if (out.empty()) {
-    return MakeError(ErrorCode::kUnavailable, "S3 endpoint " + host + " has no IP address");
-  }
-  return out;
 }
 
 }  // namespace ringmail::s3

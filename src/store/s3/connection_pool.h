@@ -106,10 +106,4 @@ class CorePool {
   uint64_t address_expires_ms_ = 0;
 };
 
-// Resolves `host` (a DNS name) to its TCP addresses (at most 8, in getaddrinfo's order of
-// preference), blocking: for a worker thread. kUnavailable when it does not resolve.
-Result<std::vector<SocketAddress>> ResolveBlocking(const std::string& host, uint16_t port);
-// A numeric IPv4 or IPv6 `host`, without resolving; kInvalidArgument for a name.
-Result<SocketAddress> NumericAddress(const std::string& host, uint16_t port);
-
 }  // namespace ringmail::s3
