@@ -19,6 +19,8 @@ namespace ringmail {
 using config_internal::FailAt;
 using config_internal::LineOf;
 using config_internal::Printable;
+using config_internal::ReadAuthentication;
+using config_internal::ReadDirectory;
 using config_internal::Section;
 
 namespace {
@@ -159,37 +161,6 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
   return {};
 }
 
-Result<void> ReadDirectory(const Section& s, DirectoryConfig* directory) {
-  TRY(s.AllowOnly({"type"}));
-  static constexpr std::string_view kTypes[] = {"internal", "sql", "memory"};
-  size_t index = 0;
-  if (s.Find("type") == nullptr) return {};
-  TRY(s.OneOf("type", "directory type", kTypes, &index));
-  directory->type = kTypes[index];
-  return {};
-}
-
-Result<void> ReadFallbackAdmin(const Section& s, FallbackAdminConfig* admin) {
-  TRY(s.AllowOnly({"user", "secret"}));
-  TRY(s.RequiredString("user", &admin->user));
-  TRY(s.RequiredString("secret", &admin->secret));
-  if (admin->user.empty()) return s.Fail(LineOf(*s.Find("user")), "user must not be empty");
-  // Only the hash's shape is checked; the directory verifies it with crypt(3).
-  if (admin->secret.size() < 2 || admin->secret[0] != '$') {
-    return s.Fail(LineOf(*s.Find("secret")), "secret must be a crypt(3) hash");
-  }
-  admin->present = true;
-  admin->line = s.line();
-  return {};
-}
-
-Result<void> ReadAuthentication(const Section& s, FallbackAdminConfig* admin) {
-  TRY(s.AllowOnly({"fallback-admin"}));
-  const toml::table* table = TRY(s.Table("fallback-admin"));
-  if (table == nullptr) return {};
-  return ReadFallbackAdmin(Section(s.path(), *table, "[authentication.fallback-admin]"), admin);
-}
-
 constexpr std::string_view kTopLevelTables[] = {"server",  "runtime",   "listener",      "tls",
                                                 "storage", "directory", "authentication"};
 
@@ -221,7 +192,7 @@ Result<void> ReadSections(std::string_view path, const toml::table& root, Config
   if (auto s = section("runtime")) TRY(ReadRuntime(*s, &config->runtime));
   if (auto s = section("storage")) TRY(ReadStorage(*s, &config->storage));
   if (auto s = section("directory")) TRY(ReadDirectory(*s, &config->directory));
-  if (auto s = section("authentication")) TRY(ReadAuthentication(*s, &config->fallback_admin));
+  if (auto s = section("authentication")) TRY(ReadAuthentication(*s, config));
   return {};
 }
 

@@ -15,6 +15,9 @@
 #include "base/log.h"
 #include "base/result.h"
 #include "base/socket_address.h"
+#include "directory/auth_rate_limiter.h"
+#include "directory/memory_directory.h"
+#include "directory/sql_directory_config.h"
 
 namespace ringmail {
 
@@ -74,15 +77,28 @@ struct StorageConfig {
   int metadata_line = 0, blobs_line = 0;  // lines of the keys; 0 when defaulted
 };
 
+// [directory] (docs/directory.md).
 struct DirectoryConfig {
   std::string type = "internal";  // internal | sql | memory
+  std::string subaddress_separators = "+";
+  SqlDirectoryConfig sql;                         // [directory.sql], type "sql"
+  std::vector<MemoryPrincipalConfig> principals;  // [[directory.principal]], type "memory"
+  std::vector<std::string> domains;               // more local domains, type "memory"
 };
 
+// [authentication.fallback-admin]: an administrator that exists whatever the directory says.
 struct FallbackAdminConfig {
   std::string user;
-  std::string secret;  // a crypt(3) hash (starts with '$'), never plain text
+  std::string secret;  // a stored secret (directory/secret.h); hashed unless all on loopback
   bool present = false;
   int line = 0;
+};
+
+// [authentication] (docs/directory.md, "Authentication").
+struct AuthenticationConfig {
+  std::string password_scheme = "yescrypt";  // of secrets the CLI creates
+  std::vector<std::string> plain_text_networks = {"127.0.0.0/8", "::1/128"};
+  AuthRateLimiterConfig rate_limits;
 };
 
 struct Config {
@@ -94,6 +110,7 @@ struct Config {
   std::vector<TlsCertificateConfig> tls;  // [tls] first if present, then [tls.NAME] in file order
   StorageConfig storage;
   DirectoryConfig directory;
+  AuthenticationConfig authentication;
   FallbackAdminConfig fallback_admin;
   std::string data_dir;
 };

@@ -131,6 +131,30 @@ Result<void> Section::Uint32(std::string_view key, uint32_t min, uint32_t max,
   return {};
 }
 
+Result<void> Section::Uint64(std::string_view key, uint64_t min, uint64_t max,
+                             uint64_t* out) const {
+  const toml::node* node = Find(key);
+  if (node == nullptr) return {};
+  const toml::value<int64_t>* value = node->as_integer();
+  if (value == nullptr) return Fail(LineOf(*node), std::string(key) + " must be an integer");
+  const int64_t v = value->get();
+  if (v < 0 || static_cast<uint64_t>(v) < min || static_cast<uint64_t>(v) > max) {
+    return Fail(LineOf(*node), std::string(key) + " must be in " + std::to_string(min) + ".." +
+                                   std::to_string(max) + ", not " + std::to_string(v));
+  }
+  *out = static_cast<uint64_t>(v);
+  return {};
+}
+
+Result<void> Section::Bool(std::string_view key, bool* out) const {
+  const toml::node* node = Find(key);
+  if (node == nullptr) return {};
+  const toml::value<bool>* value = node->as_boolean();
+  if (value == nullptr) return Fail(LineOf(*node), std::string(key) + " must be true or false");
+  *out = value->get();
+  return {};
+}
+
 Result<void> Section::PowerOfTwo(std::string_view key, uint32_t min, uint32_t max,
                                  uint32_t* out) const {
   const toml::node* node = Find(key);

@@ -80,6 +80,8 @@ class Section {
   // Fails at the table's line when KEY is absent.
   Result<void> RequiredString(std::string_view key, std::string* out) const;
   Result<void> Uint32(std::string_view key, uint32_t min, uint32_t max, uint32_t* out) const;
+  Result<void> Uint64(std::string_view key, uint64_t min, uint64_t max, uint64_t* out) const;
+  Result<void> Bool(std::string_view key, bool* out) const;
   Result<void> PowerOfTwo(std::string_view key, uint32_t min, uint32_t max, uint32_t* out) const;
   // A string or (when single_allowed) an array of strings; an array may be empty.
   Result<std::optional<std::vector<LinedString>>> Strings(std::string_view key,
@@ -107,5 +109,10 @@ Result<void> ReadTls(std::string_view path, const toml::node& node, Config* conf
 // REQUIRES: config->tls is already read, so that a listener using TLS without any
 // certificate is reported at its tls key.
 Result<void> ReadListeners(std::string_view path, const toml::node& node, Config* config);
+
+// [directory] and its subtables (config_directory.cc).
+Result<void> ReadDirectory(const Section& s, DirectoryConfig* directory);
+// [authentication] and its subtables (config_directory.cc).
+Result<void> ReadAuthentication(const Section& s, Config* config);
 
 }  // namespace ringmail::config_internal

@@ -2,7 +2,7 @@
 //
 //   ringmail --version
 //   ringmail serve [--config FILE]
-//   ringmail --config FILE <command> ...
+//   ringmail --config FILE <command> ...   (the administration CLI, server/cli.h)
 //
 // The configuration comes from --config, else RINGMAIL_CONFIG, else the embedded default.
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/version.h"
+#include "server/cli.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -27,6 +28,7 @@ void PrintUsage(FILE* out) {
                "usage: ringmail --version\n"
                "       ringmail [--config FILE] serve\n"
                "       ringmail serve [--config FILE]\n");
+  PrintCliUsage(out);
 }
 
 struct CommandLine {
@@ -71,7 +73,8 @@ int Main(int argc, char** argv) {
     PrintUsage(stdout);
     return kExitOk;
   }
-  if (cl.command[0] != "serve" || cl.command.size() != 1) {
+  const bool cli = IsCliCommand(cl.command[0]);
+  if (!cli && (cl.command[0] != "serve" || cl.command.size() != 1)) {
     std::fprintf(stderr, "ringmail: unknown command '%s'\n", cl.command[0].c_str());
     PrintUsage(stderr);
     return kExitConfig;
@@ -81,6 +84,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
     return kExitConfig;
   }
+  if (cli) return RunCli(*config, cl.command);
   return Serve(*config);
 }
 

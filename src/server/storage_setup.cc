@@ -34,7 +34,9 @@ Error Located(const Error& error, const std::string& where, bool local) {
   return out;
 }
 
-Result<void> OpenMetadata(const Config& config, WorkerPool* workers, Stores* stores) {
+}  // namespace
+
+Result<void> OpenMetadataStore(const Config& config, WorkerPool* workers, Stores* stores) {
   const StorageConfig& storage = config.storage;
   const std::string where = Where(config, storage.metadata_line, "metadata");
   if (!storage.metadata.starts_with(kSqliteScheme)) {  // postgresql:// or postgres://
@@ -53,6 +55,8 @@ Result<void> OpenMetadata(const Config& config, WorkerPool* workers, Stores* sto
   stores->metadata = std::move(*store);
   return {};
 }
+
+namespace {
 
 Result<void> OpenBlobs(const Config& config, WorkerPool* workers, Stores* stores) {
   const StorageConfig& storage = config.storage;
@@ -81,7 +85,7 @@ Result<void> OpenBlobs(const Config& config, WorkerPool* workers, Stores* stores
 Result<Stores> OpenStores(const Config& config, WorkerPool* workers) {
   Stores stores;
   stores.workers = workers;
-  TRY(OpenMetadata(config, workers, &stores));
+  TRY(OpenMetadataStore(config, workers, &stores));
   TRY(OpenBlobs(config, workers, &stores));
   return stores;
 }

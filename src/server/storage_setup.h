@@ -46,6 +46,9 @@ struct Stores {
 // mask). `workers` resolves a DNS-name S3 endpoint.
 Result<Stores> OpenStores(const Config& config, WorkerPool* workers);
 
+// OpenStores's first half: the metadata store alone (the administration CLI needs no blobs).
+Result<void> OpenMetadataStore(const Config& config, WorkerPool* workers, Stores* stores);
+
 // Why a store failed its start-up check.
 struct StoreProblem {
   std::string store;  // "metadata" or "blobs"

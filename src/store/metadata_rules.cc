@@ -49,6 +49,49 @@ Result<void> ValidateAccount(const AccountRecord& a) {
   if (a.type != "individual" && a.type != "group" && a.type != "list") {
     return MakeError(ErrorCode::kInvalidArgument, "invalid account type '" + a.type + "'");
   }
+  if (a.description.size() > kAccountNameMax * 4) {
+    return MakeError(ErrorCode::kInvalidArgument, "description too long");
+  }
+  return ValidateAccountLists(a.emails, a.member_of);
+}
+
+Result<std::pair<std::string, std::string>> SplitStoredAddress(std::string_view address) {
+  const size_t at = address.rfind('@');
+  const auto invalid = [&] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid address '" + std::string(address) + "' (not normalized)");
+  };
+  if (at == std::string_view::npos) return invalid();
+  const std::string_view local = address.substr(0, at);
+  const std::string_view domain = address.substr(at + 1);
+  if (local.size() > kAddressLocalMax || HasControl(local) ||
+      local.find('@') != std::string_view::npos ||
+      std::any_of(local.begin(), local.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return invalid();
+  }
+  Result<std::string> normal = NormalizeDomain(domain);
+  if (!normal || *normal != domain) return invalid();
+  return std::pair(std::string(local), std::string(domain));
+}
+
+Result<void> ValidateAccountLists(const std::vector<std::string>& emails,
+                                  const std::vector<std::string>& member_of) {
+  if (emails.size() > kAccountAddressesMax || member_of.size() > kAccountGroupsMax) {
+    return MakeError(ErrorCode::kLimitExceeded, "too many addresses or groups");
+  }
+  for (const std::string& e : emails) TRY(SplitStoredAddress(e));
+  for (const std::string& g : member_of) {
+    if (g.empty() || g.size() > kAccountNameMax || HasControl(g)) {
+      return MakeError(ErrorCode::kInvalidArgument, "invalid group name");
+    }
+  }
+  const auto has_duplicates = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return std::adjacent_find(v.begin(), v.end()) != v.end();
+  };
+  if (has_duplicates(emails) || has_duplicates(member_of)) {
+    return MakeError(ErrorCode::kInvalidArgument, "an address or group is given twice");
+  }
   return {};
 }
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -18,9 +19,12 @@ namespace ringmail {
 
 inline constexpr size_t kDomainNameMax = 253;
 inline constexpr size_t kAccountNameMax = 256;
-inline constexpr size_t kMailboxNameMax = 1024;  // bytes of the full path
-inline constexpr size_t kKeywordMax = 256;       // bytes of one keyword
-inline constexpr size_t kKeywordsMax = 128;      // keywords on one message
+inline constexpr size_t kAddressLocalMax = 64;        // RFC 5321 §4.5.3.1.1
+inline constexpr size_t kAccountAddressesMax = 1000;  // emails of one account
+inline constexpr size_t kAccountGroupsMax = 1000;     // member_of of one account
+inline constexpr size_t kMailboxNameMax = 1024;       // bytes of the full path
+inline constexpr size_t kKeywordMax = 256;            // bytes of one keyword
+inline constexpr size_t kKeywordsMax = 128;           // keywords on one message
 inline constexpr size_t kDeliveryTargetsMax = 1000;
 inline constexpr size_t kUidsPerCallMax = 1000000;
 inline constexpr uint64_t kUidMax = 0xffffffff;
@@ -44,6 +48,15 @@ Result<std::string> NormalizeDomain(std::string_view name);
 
 // A name without control characters, at most kAccountNameMax bytes; a known type.
 Result<void> ValidateAccount(const AccountRecord& account);
+
+// An address as AccountRecord::emails holds it: "local@domain" with a lower-case local part
+// of at most kAddressLocalMax bytes (empty: the catch-all), no control characters or '@',
+// and a domain NormalizeDomain leaves unchanged. Returns {local part, domain}.
+Result<std::pair<std::string, std::string>> SplitStoredAddress(std::string_view address);
+
+// The emails and member_of lists of `account` are valid and without duplicates.
+Result<void> ValidateAccountLists(const std::vector<std::string>& emails,
+                                  const std::vector<std::string>& member_of);
 
 // A full mailbox path, validated: not empty, at most kMailboxNameMax bytes, no empty level
 // ('/' at either end or twice in a row), no control characters. A first level that is

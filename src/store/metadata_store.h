@@ -26,11 +26,28 @@ struct AccountRecord {
   std::string name;
   std::string type = "individual";  // individual | group | list
   std::string secret;
+  std::string description;
   bool active = true;
   uint64_t quota_bytes = 0;  // 0: unlimited
   uint64_t used_bytes = 0;
   uint64_t used_messages = 0;
   uint64_t highest_modseq = 0;
+  // Addresses in normalized form ("local@domain", lower-case; "@domain" is the domain's
+  // catch-all; ValidateStoredAddress): the primary first, then aliases in the order given.
+  // Every domain must exist. A list's addresses are all stored as kind 'list'.
+  std::vector<std::string> emails;
+  std::vector<std::string> member_of;  // the groups and lists it belongs to, sorted by name
+};
+
+// Changes to an account: the fields that are set replace the stored ones.
+struct AccountUpdate {
+  std::string name;
+  std::optional<std::string> secret;  // "" : cannot log in
+  std::optional<std::string> description;
+  std::optional<bool> active;
+  std::optional<uint64_t> quota_bytes;
+  std::optional<std::vector<std::string>> emails;  // as AccountRecord::emails
+  std::optional<std::vector<std::string>> member_of;
 };
 
 struct MailboxRecord {
@@ -146,15 +163,30 @@ class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
 
-  // --- Domains and accounts (the directory layer builds on these) ---
+  // --- Domains and accounts (the internal directory, directory/internal_directory.h) ---
   // Domain names are stored lower-case; kAlreadyExists for a duplicate.
   virtual Task<Result<int64_t>> CreateDomain(std::string name) = 0;
   virtual Task<Result<std::vector<std::string>>> ListDomains() = 0;
-  // Creates the account with INBOX and the special-use set (Drafts, Sent, Junk, Trash,
-  // Archive). kAlreadyExists for a duplicate name.
+  virtual Task<Result<bool>> HasDomain(std::string name) = 0;
+  // kNotFound; kInvalidArgument while an address still uses the domain.
+  virtual Task<Result<void>> DeleteDomain(std::string name) = 0;
+  // Creates the account with its addresses and memberships, INBOX and the special-use set
+  // (Drafts, Sent, Junk, Trash, Archive). kAlreadyExists for a taken name or an address
+  // another account owns; kNotFound for an address in an unknown domain or an unknown group.
   virtual Task<Result<AccountRecord>> CreateAccount(AccountRecord account) = 0;
   // kNotFound when there is no such account.
   virtual Task<Result<AccountRecord>> GetAccount(std::string name) = 0;
+  // Every account, sorted by name.
+  virtual Task<Result<std::vector<AccountRecord>>> ListAccounts() = 0;
+  // Errors as CreateAccount; kNotFound for an unknown account.
+  virtual Task<Result<AccountRecord>> UpdateAccount(AccountUpdate update) = 0;
+  // Deletes the account, its mailboxes and messages (their blobs lose a reference), its
+  // addresses and memberships. kNotFound.
+  virtual Task<Result<void>> DeleteAccount(std::string name) = 0;
+  // Names of the accounts that own `address` (normalized; "@domain" for the catch-all).
+  virtual Task<Result<std::vector<std::string>>> FindAddress(std::string address) = 0;
+  // Names of the members of the group or list `name`, sorted; empty when none (or no such).
+  virtual Task<Result<std::vector<std::string>>> ListMembers(std::string name) = 0;
 
   // --- Mailboxes ---
   virtual Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) = 0;

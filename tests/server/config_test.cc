@@ -83,6 +83,19 @@ secret-key = "SECRET"
 
 [directory]
 type = "sql"
+subaddress-separators = "+-"
+
+[directory.sql]
+url = "postgresql://dir@db/accounts"
+query-domain = "SELECT 1 FROM domains WHERE name = $1"
+
+[authentication]
+password-scheme = "argon2id"
+plain-text-networks = ["10.0.0.0/8"]
+
+[authentication.rate-limit.per-address]
+failures-before-block = 5
+block-ms = 60000
 
 [authentication.fallback-admin]
 user = "admin"
@@ -144,7 +157,15 @@ TEST(ConfigTest, FullConfig) {
   EXPECT_TRUE(c.fallback_admin.present);
   EXPECT_EQ(c.fallback_admin.user, "admin");
   EXPECT_EQ(c.fallback_admin.secret, "$6$salt$hash");
-  EXPECT_EQ(c.fallback_admin.line, 52);
+  EXPECT_EQ(c.fallback_admin.line, 65);
+  EXPECT_EQ(c.directory.subaddress_separators, "+-");
+  EXPECT_EQ(c.directory.sql.url, "postgresql://dir@db/accounts");
+  EXPECT_EQ(c.directory.sql.queries.domain, "SELECT 1 FROM domains WHERE name = $1");
+  EXPECT_EQ(c.directory.sql.queries.principal, SqlDirectoryQueries().principal);
+  EXPECT_EQ(c.authentication.password_scheme, "argon2id");
+  EXPECT_EQ(c.authentication.plain_text_networks, std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(c.authentication.rate_limits.per_address.failures_before_block, 5u);
+  EXPECT_EQ(c.authentication.rate_limits.per_address.block_ms, 60000u);
 }
 
 TEST(ConfigTest, MinimalConfigTakesDefaults) {
@@ -716,4 +737,64 @@ INSTANTIATE_TEST_SUITE_P(StorageAndAuth, ConfigErrorTest, testing::ValuesIn(kSto
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
+TEST(ConfigTest, MemoryDirectoryPrincipals) {
+  Config c = ParseOk(R"(
+[listener.imap]
+protocol = "imap"
+bind = "127.0.0.1:0"
+[directory]
+type = "memory"
+domains = ["example.test"]
+[[directory.principal]]
+name = "alice"
+secret = "{PLAIN}pw"
+emails = ["alice@example.test", "a@example.test"]
+member-of = "team"
+quota = 1000
+[[directory.principal]]
+name = "team"
+type = "group"
+active = false
+)");
+  ASSERT_EQ(c.directory.principals.size(), 2u);
+  const MemoryPrincipalConfig& alice = c.directory.principals[0];
+  EXPECT_EQ(alice.name, "alice");
+  EXPECT_EQ(alice.secret, "{PLAIN}pw");
+  EXPECT_EQ(alice.emails, (std::vector<std::string>{"alice@example.test", "a@example.test"}));
+  EXPECT_EQ(alice.member_of, std::vector<std::string>{"team"});
+  EXPECT_EQ(alice.quota_bytes, 1000u);
+  EXPECT_EQ(alice.line, 8);
+  EXPECT_FALSE(c.directory.principals[1].active);
+  EXPECT_EQ(c.directory.domains, std::vector<std::string>{"example.test"});
+}
+
+TEST(ConfigTest, DirectoryAndAuthenticationErrors) {
+  const std::string listener = kListener;
+  EXPECT_EQ(ErrorOf(listener + "[directory]\ntype = \"sql\"\n"),
+            std::string(kPath) +
+                ":5: [directory]: type \"sql\" needs a [directory.sql] table with its url");
+  EXPECT_EQ(ErrorOf(listener + "[authentication]\npassword-scheme = \"md5\"\n"),
+            std::string(kPath) +
+                ":6: [authentication]: unknown password-scheme (expected yescrypt, "
+                "sha512-crypt, bcrypt, argon2id or scram-sha-256)");
+  EXPECT_EQ(ErrorOf(listener + "[authentication]\nplain-text-networks = [\"10.0.0.0/33\"]\n"),
+            std::string(kPath) +
+                ":6: [authentication]: plain-text-networks: '10.0.0.0/33': prefix "
+                "length out of range");
+  EXPECT_EQ(ErrorOf(listener + "[[directory.principal]]\nname = \"a\"\nsecret = \"hunter2\"\n"),
+            std::string(kPath) +
+                ":7: [[directory.principal]]: secret is not a stored secret form (a "
+                "crypt(3) or Argon2 hash, {SCHEME}..., SCRAM-SHA-256$...; plain text is written "
+                "{PLAIN}...)");
+  EXPECT_EQ(
+      ErrorOf(listener + "[authentication.fallback-admin]\nuser = \"admin\"\nsecret = \"admin\"\n"),
+      std::string(kPath) +
+          ":7: [authentication.fallback-admin]: secret must be a password hash "
+          "(crypt(3) such as $6$... or $y$..., Argon2, {SCHEME}..., SCRAM-SHA-256$...)");
+  EXPECT_EQ(ErrorOf(listener + "[authentication.rate-limit.per-account]\nwindow-ms = 0\n"),
+            std::string(kPath) +
+                ":6: [authentication.rate-limit.per-account]: window-ms must be in "
+                "1..604800000, not 0");
+}
+
 }  // namespace ringmail

@@ -20,6 +20,7 @@
 
 #include <memory>
 
+#include "metadata_conformance_directory.h"
 #include "metadata_conformance_lifecycle.h"
 #include "testing/run_on_reactor.h"
 
@@ -93,6 +94,17 @@ TYPED_TEST_P(MetadataConformance, EverythingSurvivesReopen) {
   this->Run(conformance::ReopenAfter);
 }
 
+TYPED_TEST_P(MetadataConformance, AccountsWithAddressesAndGroups) {
+  this->Run(conformance::AccountsWithAddresses);
+}
+TYPED_TEST_P(MetadataConformance, AccountRulesRefused) {
+  this->Run(conformance::AccountRulesRefused);
+}
+TYPED_TEST_P(MetadataConformance, AccountUpdates) { this->Run(conformance::AccountUpdates); }
+TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
+  this->Run(conformance::DeleteAccountReleasesEverything);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(MetadataConformance, CreateAccountMakesDefaultMailboxes,
                             DomainsAreLowerCaseAndUnique, MailboxCreateRenameDelete,
                             DeliverAssignsUidsCountersAndModseqs,
@@ -101,6 +113,8 @@ REGISTER_TYPED_TEST_SUITE_P(MetadataConformance, CreateAccountMakesDefaultMailbo
                             BlobRefcountFollowsEmails, QuotaExceededDeliversNothing,
                             DeletingBlobMakesDeliverBusy, StaleBlobWriteRefused,
                             ConcurrentDeliveriesGetDistinctUids,
-                            FlagChangesRacingExpungeStayConsistent, EverythingSurvivesReopen);
+                            FlagChangesRacingExpungeStayConsistent, EverythingSurvivesReopen,
+                            AccountsWithAddressesAndGroups, AccountRulesRefused, AccountUpdates,
+                            DeleteAccountReleasesEverything);
 
 }  // namespace ringmail::testing

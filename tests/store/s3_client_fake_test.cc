@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "store/s3/digest.h"
 #include "store/s3/s3_client.h"
 #include "testing/run_on_reactor.h"
+#include "tls/digest.h"
 
 namespace ringmail::s3 {
 namespace {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "store/s3/digest.h"
+#include "base/encoding.h"
+#include "tls/digest.h"
 
 namespace ringmail::s3 {
 namespace {

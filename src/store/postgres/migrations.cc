@@ -11,6 +11,7 @@ std::span<const SchemaMigration> Migrations() {
                       kMessageFunctionsV1 + kFlagFunctionsV1);
   static const SchemaMigration migrations[] = {
       {1, "initial schema (docs/storage.md)", v1->c_str()},
+      {2, "directory: addresses, memberships, account and domain removal", kDirectoryV2},
   };
   return migrations;
 }

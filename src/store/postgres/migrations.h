@@ -28,5 +28,7 @@ extern const char kSupportFunctionsV1[];  // migrations_functions.cc
 extern const char kMailboxFunctionsV1[];  // migrations_functions.cc
 extern const char kMessageFunctionsV1[];  // migrations_messages.cc: removal, delivery
 extern const char kFlagFunctionsV1[];     // migrations_flags.cc: flags, expunge
+// Migration 2 (migrations_directory.cc).
+extern const char kDirectoryV2[];
 
 }  // namespace ringmail::postgres

@@ -28,7 +28,8 @@ void IgnoreNotice(void*, const PGresult*) {}
 Task<Result<std::unique_ptr<PgConnection>>> PgConnection::Connect(std::string conninfo,
                                                                   std::string hostaddr,
                                                                   uint64_t connect_timeout_ms,
-                                                                  uint64_t response_timeout_ms) {
+                                                                  uint64_t response_timeout_ms,
+                                                                  bool prepare_store_statements) {
   // Later keywords override what the expanded connection string says.
   const char* keywords[] = {"dbname", hostaddr.empty() ? nullptr : "hostaddr", nullptr};
   const char* values[] = {conninfo.c_str(), hostaddr.c_str(), nullptr};
@@ -58,7 +59,7 @@ Task<Result<std::unique_ptr<PgConnection>>> PgConnection::Connect(std::string co
   if (PQsetnonblocking(raw, 1) != 0 || PQenterPipelineMode(raw) != 1) {
     co_return std::unexpected(Unavailable("pipeline mode", raw));
   }
-  Result<void> prepared = co_await c->Prepare();
+  Result<void> prepared = co_await c->Prepare(prepare_store_statements);
   if (!prepared) co_return std::unexpected(prepared.error());
   co_return c;
 }
@@ -80,13 +81,15 @@ bool PgConnection::LooksUsable() {
   return false;
 }
 
-Task<Result<void>> PgConnection::Prepare() {
+Task<Result<void>> PgConnection::Prepare(bool store_statements) {
   // The JIT's compile time dwarfs the run time of our short statements, and LoadMailbox of a
   // large mailbox is estimated costly enough to trigger it.
   if (PQsendQueryParams(conn_, "SET jit = off", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
     co_return std::unexpected(Unavailable("prepare", conn_));
   }
-  for (const PgStatement& s : PgStatements()) {
+  const std::span<const PgStatement> statements =
+      store_statements ? PgStatements() : std::span<const PgStatement>();
+  for (const PgStatement& s : statements) {
     if (PQsendPrepare(conn_, s.name, s.sql, s.parameters, nullptr) != 1) {
       co_return std::unexpected(Unavailable("prepare", conn_));
     }
@@ -94,7 +97,7 @@ Task<Result<void>> PgConnection::Prepare() {
   if (PQpipelineSync(conn_) != 1) co_return std::unexpected(Unavailable("prepare", conn_));
   // Waits for the unit's results as Execute does; each PQsendPrepare is one statement.
   Unit unit;
-  unit.statements = PgStatements().size() + 1;
+  unit.statements = statements.size() + 1;
   unit.rows.resize(unit.statements);
   queue_.push_back(&unit);
   ++users_;
@@ -113,14 +116,21 @@ Task<Result<void>> PgConnection::Prepare() {
 Task<Result<std::vector<PgRows>>> PgConnection::Execute(std::vector<PgQuery> queries) {
   if (broken_) co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connection broken");
   for (const PgQuery& q : queries) {
-    const PgStatement& s = GetPgStatement(q.statement);
-    DCHECK(static_cast<size_t>(s.parameters) == q.params.size());
     std::vector<const char*> values;
     values.reserve(q.params.size());
     for (const std::optional<std::string>& p : q.params) {
       values.push_back(p ? p->c_str() : nullptr);
     }
-    if (PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0) != 1) {
+    const int count = static_cast<int>(values.size());
+    int sent;
+    if (q.sql != nullptr) {
+      sent = PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr, 0);
+    } else {
+      const PgStatement& s = GetPgStatement(q.statement);
+      DCHECK(s.parameters == count);
+      sent = PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0);
+    }
+    if (sent != 1) {
       // Part of the unit may be in libpq's buffer: the pipeline is out of step for good.
       Fail(PQerrorMessage(conn_));
       co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL send failed");

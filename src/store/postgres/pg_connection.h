@@ -2,7 +2,9 @@
 //
 // libpq owns the socket; the ring only polls it (PollFd), so no libpq call ever blocks the
 // core. Every statement the store uses is prepared once when the connection opens
-// (pg_statements.h). Execute() appends a unit — one or more prepared statements followed by
+// (pg_statements.h), unless the connection serves another database (the SQL directory reads
+// an operator's tables, where the store's functions do not exist): its queries carry their
+// own SQL text. Execute() appends a unit — one or more prepared statements followed by
 // a Sync, i.e. one transaction — to libpq's output and waits for that unit's results, so
 // units from many coroutines on the core travel together in one pipeline: results come back
 // in order, and whichever waiter is first reads for everyone (no background coroutine).
@@ -20,6 +22,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -32,20 +35,30 @@ namespace ringmail::postgres {
 struct PgQuery {
   PgStatementId statement;
   PgParams params;
+  // When set: this SQL text is sent instead of `statement`, unprepared (PQsendQueryParams,
+  // parameter types inferred by the server). Must outlive Execute().
+  const char* sql = nullptr;
+
+  // A query with its own SQL text.
+  static PgQuery Text(const char* sql, PgParams params) {
+    return PgQuery{PgStatementId{}, std::move(params), sql};
+  }
 };
 
 class PgConnection {
  public:
   // Connects to `conninfo` (a libpq URI or key=value string) within `connect_timeout_ms`,
-  // enters pipeline mode and prepares every statement. `hostaddr`, when not empty, gives the
-  // numeric addresses of conninfo's hosts (libpq resolves names with a blocking call, so
-  // the pool resolves them off the core). A unit unanswered for `response_timeout_ms` breaks
-  // the connection (a server that hangs is as good as gone). kUnavailable when the server
-  // cannot be reached or refuses.
+  // enters pipeline mode and prepares every statement of the store — none with
+  // `prepare_store_statements` off, and then only PgQuery::Text queries may run on it.
+  // `hostaddr`, when not empty, gives the numeric addresses of conninfo's hosts (libpq
+  // resolves names with a blocking call, so the pool resolves them off the core). A unit
+  // unanswered for `response_timeout_ms` breaks the connection (a server that hangs is as good
+  // as gone). kUnavailable when the server cannot be reached or refuses.
   static Task<Result<std::unique_ptr<PgConnection>>> Connect(std::string conninfo,
                                                              std::string hostaddr,
                                                              uint64_t connect_timeout_ms,
-                                                             uint64_t response_timeout_ms);
+                                                             uint64_t response_timeout_ms,
+                                                             bool prepare_store_statements = true);
   ~PgConnection();  // REQUIRES: idle() (no coroutine inside Execute)
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -81,7 +94,7 @@ class PgConnection {
   // appended to `completed`.
   void DrainResults(Unit* self, std::vector<Unit*>* completed);
   void Fail(const std::string& why);
-  Task<Result<void>> Prepare();
+  Task<Result<void>> Prepare(bool store_statements);
 
   PGconn* conn_;
   uint64_t response_timeout_ms_;

@@ -25,38 +25,6 @@ std::string Trimmed(const char* message) {
   return m;
 }
 
-bool NeedsLookup(const std::string& host) {
-  return !host.empty() && host.front() != '/' && !NumericAddress(host, 0);
-}
-
-// The URI's host list when any of its hosts is a name to resolve (and no hostaddr is given).
-Result<std::vector<std::string>> HostsToResolve(const std::string& uri) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
-  if (options == nullptr) {
-    const std::string why = Trimmed(error);
-    PQfreemem(error);
-    return MakeError(ErrorCode::kConfig, "invalid PostgreSQL URI: " + why);
-  }
-  std::string host, hostaddr;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr) continue;
-    if (std::string_view(o->keyword) == "host") host = o->val;
-    if (std::string_view(o->keyword) == "hostaddr") hostaddr = o->val;
-  }
-  PQconninfoFree(options);
-  std::vector<std::string> hosts;
-  bool lookup = false;
-  for (size_t start = 0; !host.empty() && start <= host.size();) {
-    const size_t comma = std::min(host.find(',', start), host.size());
-    hosts.push_back(host.substr(start, comma - start));
-    lookup = lookup || NeedsLookup(hosts.back());
-    start = comma + 1;
-  }
-  if (!lookup || !hostaddr.empty()) hosts.clear();
-  return hosts;
-}
-
 // A failed start-up connection: a login or database the server refuses is the operator's
 // to fix (kConfig); anything else may pass (kUnavailable).
 Error ConnectError(PGconn* conn) {
@@ -143,7 +111,7 @@ Result<void> MigrateSchema(PGconn* conn) {
 
 Result<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Create(
     const PostgresStoreOptions& options) {
-  std::vector<std::string> hosts = TRY(HostsToResolve(options.uri));
+  std::vector<std::string> hosts = TRY(postgres::PgHostsToResolve(options.uri));
   if (!hosts.empty() && options.workers == nullptr) {
     return MakeError(ErrorCode::kConfig,
                      "PostgreSQL host names need a worker pool to be resolved off the cores");

@@ -29,7 +29,39 @@ Result<std::string> HostAddrList(const std::vector<std::string>& hosts) {
   return joined;
 }
 
+bool NeedsLookup(const std::string& host) {
+  return !host.empty() && host.front() != '/' && !NumericAddress(host, 0);
+}
+
 }  // namespace
+
+Result<std::vector<std::string>> PgHostsToResolve(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options == nullptr) {
+    std::string why = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return MakeError(ErrorCode::kConfig, "invalid PostgreSQL URI: " + why);
+  }
+  std::string host, hostaddr;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    if (std::string_view(o->keyword) == "host") host = o->val;
+    if (std::string_view(o->keyword) == "hostaddr") hostaddr = o->val;
+  }
+  PQconninfoFree(options);
+  std::vector<std::string> hosts;
+  bool lookup = false;
+  for (size_t start = 0; !host.empty() && start <= host.size();) {
+    const size_t comma = std::min(host.find(',', start), host.size());
+    hosts.push_back(host.substr(start, comma - start));
+    lookup = lookup || NeedsLookup(hosts.back());
+    start = comma + 1;
+  }
+  if (!lookup || !hostaddr.empty()) hosts.clear();
+  return hosts;
+}
 
 PgCorePool::~PgCorePool() { Close(); }
 
@@ -117,9 +149,9 @@ Task<Result<std::unique_ptr<PgConnection>>> PgCorePool::Open() {
     if (!*resolved) co_return std::unexpected(resolved->error());
     hostaddr = std::move(**resolved);
   }
-  co_return co_await PgConnection::Connect(config_->conninfo, std::move(hostaddr),
-                                           config_->connect_timeout_ms,
-                                           config_->response_timeout_ms);
+  co_return co_await PgConnection::Connect(
+      config_->conninfo, std::move(hostaddr), config_->connect_timeout_ms,
+      config_->response_timeout_ms, config_->prepare_store_statements);
 }
 
 }  // namespace ringmail::postgres

@@ -37,7 +37,15 @@ struct PgPoolConfig {
   uint64_t response_timeout_ms = 30000;
   uint64_t backoff_initial_ms = 100;
   uint64_t backoff_max_ms = 2000;
+  // Off for a database that is not the store's (the SQL directory): connections prepare none
+  // of the store's statements, and only PgQuery::Text queries run on them.
+  bool prepare_store_statements = true;
 };
+
+// The host names of `conninfo` that need a DNS lookup (PgPoolConfig::hosts): its host list
+// when any of them is a name rather than a numeric address or a socket directory and no
+// hostaddr is given; else none. kConfig when libpq cannot parse `conninfo`. No I/O.
+Result<std::vector<std::string>> PgHostsToResolve(const std::string& conninfo);
 
 class PgCorePool {
  public:

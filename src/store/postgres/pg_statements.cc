@@ -16,6 +16,17 @@ namespace {
   "rm_flag_bits(seen, answered, flagged, deleted, draft), array_to_string(keywords, ' '), " \
   "sha256"
 
+// An account with its addresses (primary first) and memberships, each list one text joined
+// by newlines (neither names nor addresses hold control characters: metadata_rules.h).
+#define RINGMAIL_PG_ACCOUNT_SELECT                                                            \
+  "SELECT a.id, a.name, a.type, coalesce(a.secret, ''), a.active, a.quota_bytes, "            \
+  "a.used_bytes, a.used_messages, a.highest_modseq, a.description, "                          \
+  "(SELECT string_agg(ad.local_part || '@' || d.name, E'\\n' ORDER BY ad.kind <> 'primary', " \
+  "ad.id) FROM addresses ad JOIN domains d ON d.id = ad.domain_id "                           \
+  "WHERE ad.account_id = a.id), "                                                             \
+  "(SELECT string_agg(g.name, E'\\n' ORDER BY g.name COLLATE \"C\") FROM group_members gm "   \
+  "JOIN accounts g ON g.id = gm.group_id WHERE gm.member_id = a.id) FROM accounts a"
+
 using enum PgStatementId;
 
 // Names sort by byte ("C" collation) whatever the database's locale, as in SQLite.
@@ -25,9 +36,23 @@ constexpr PgStatement kStatements[] = {
     {kCreateDomain, "rm_create_domain", "SELECT rm_create_domain($1)", 1},
     {kListDomains, "rm_list_domains", "SELECT name FROM domains ORDER BY name COLLATE \"C\"", 0},
     {kCreateAccount, "rm_create_account", "SELECT * FROM rm_create_account($1, $2, $3, $4, $5)", 5},
-    {kGetAccount, "rm_get_account",
-     "SELECT id, name, type, coalesce(secret, ''), active, quota_bytes, used_bytes, "
-     "used_messages, highest_modseq FROM accounts WHERE name = $1",
+    {kGetAccount, "rm_get_account", RINGMAIL_PG_ACCOUNT_SELECT " WHERE a.name = $1", 1},
+    {kHasDomain, "rm_has_domain", "SELECT EXISTS (SELECT 1 FROM domains WHERE name = $1)", 1},
+    {kDeleteDomain, "rm_delete_domain", "SELECT rm_delete_domain($1)", 1},
+    {kAddAccount, "rm_add_account", "SELECT rm_add_account($1, $2, $3, $4, $5, $6, $7, $8)", 8},
+    {kListAccounts, "rm_list_accounts", RINGMAIL_PG_ACCOUNT_SELECT " ORDER BY a.name COLLATE \"C\"",
+     0},
+    {kUpdateAccount, "rm_update_account", "SELECT rm_update_account($1, $2, $3, $4, $5, $6, $7)",
+     7},
+    {kDeleteAccount, "rm_delete_account", "SELECT rm_delete_account($1)", 1},
+    {kFindAddress, "rm_find_address",
+     "SELECT a.name FROM addresses ad JOIN domains d ON d.id = ad.domain_id JOIN accounts a "
+     "ON a.id = ad.account_id WHERE d.name = $1 AND ad.local_part = $2 "
+     "ORDER BY a.name COLLATE \"C\"",
+     2},
+    {kListMembers, "rm_list_members",
+     "SELECT m.name FROM accounts g JOIN group_members gm ON gm.group_id = g.id JOIN accounts m "
+     "ON m.id = gm.member_id WHERE g.name = $1 ORDER BY m.name COLLATE \"C\"",
      1},
     {kListMailboxes, "rm_list_mailboxes",
      "SELECT " RINGMAIL_PG_MAILBOX_COLUMNS

@@ -24,6 +24,8 @@ int FlagBits(const MessageFlags& f) {
          (f.draft ? postgres::kFlagDraft : 0);
 }
 
+std::vector<std::string> SplitLines(std::string_view text);
+
 AccountRecord AccountFromRow(const PgRows& r, int row) {
   AccountRecord a;
   a.id = r.Int(row, 0);
@@ -35,7 +37,32 @@ AccountRecord AccountFromRow(const PgRows& r, int row) {
   a.used_bytes = static_cast<uint64_t>(r.Int(row, 6));
   a.used_messages = static_cast<uint64_t>(r.Int(row, 7));
   a.highest_modseq = static_cast<uint64_t>(r.Int(row, 8));
+  a.description = r.Text(row, 9);
+  a.emails = SplitLines(r.Text(row, 10));
+  a.member_of = SplitLines(r.Text(row, 11));
   return a;
+}
+
+// The text of one column as a list of names: each a line (RINGMAIL_PG_ACCOUNT_SELECT).
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const size_t end = std::min(text.find('\n'), text.size());
+    out.emplace_back(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  return out;
+}
+
+std::vector<std::string> Column0(const PgRows& r) {
+  std::vector<std::string> out;
+  for (int i = 0; i < r.size(); ++i) out.emplace_back(r.Text(i, 0));
+  return out;
+}
+
+std::optional<std::string> OptionalTextArray(const std::optional<std::vector<std::string>>& v) {
+  if (!v) return std::nullopt;
+  return PgTextArray(*v);
 }
 
 MailboxRecord MailboxFromRow(const PgRows& r, int row) {
@@ -138,19 +165,31 @@ Task<Result<int64_t>> PostgresMetadataStore::CreateDomain(std::string name) {
 Task<Result<std::vector<std::string>>> PostgresMetadataStore::ListDomains() {
   Result<PgRows> rows = co_await Run(PgStatementId::kListDomains);
   if (!rows) co_return std::unexpected(rows.error());
-  std::vector<std::string> names;
-  for (int i = 0; i < rows->size(); ++i) names.emplace_back(rows->Text(i, 0));
-  co_return names;
+  co_return Column0(*rows);
+}
+
+Task<Result<bool>> PostgresMetadataStore::HasDomain(std::string name) {
+  Result<PgRows> rows = co_await Run(PgStatementId::kHasDomain, name);
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return rows->Bool(0, 0);
+}
+
+Task<Result<void>> PostgresMetadataStore::DeleteDomain(std::string name) {
+  Result<PgRows> rows = co_await Run(PgStatementId::kDeleteDomain, name);
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return Result<void>{};
 }
 
 Task<Result<AccountRecord>> PostgresMetadataStore::CreateAccount(AccountRecord account) {
   Result<void> valid = ValidateAccount(account);
   if (!valid) co_return std::unexpected(valid.error());
   Result<PgRows> rows =
-      co_await Run(PgStatementId::kCreateAccount, account.name, account.type, account.secret,
-                   PgBool(account.active), std::to_string(account.quota_bytes));
+      co_await Run(PgStatementId::kAddAccount, account.name, account.type, account.secret,
+                   account.description, PgBool(account.active), std::to_string(account.quota_bytes),
+                   PgTextArray(account.emails), PgTextArray(account.member_of));
   if (!rows) co_return std::unexpected(rows.error());
-  co_return AccountFromRow(*rows, 0);
+  Result<AccountRecord> created = co_await GetAccount(account.name);
+  co_return created;
 }
 
 Task<Result<AccountRecord>> PostgresMetadataStore::GetAccount(std::string name) {
@@ -158,6 +197,52 @@ Task<Result<AccountRecord>> PostgresMetadataStore::GetAccount(std::string name) 
   if (!rows) co_return std::unexpected(rows.error());
   if (rows->size() == 0) co_return MakeError(ErrorCode::kNotFound, "no account '" + name + "'");
   co_return AccountFromRow(*rows, 0);
+}
+
+Task<Result<std::vector<AccountRecord>>> PostgresMetadataStore::ListAccounts() {
+  Result<PgRows> rows = co_await Run(PgStatementId::kListAccounts);
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<AccountRecord> accounts;
+  for (int i = 0; i < rows->size(); ++i) accounts.push_back(AccountFromRow(*rows, i));
+  co_return accounts;
+}
+
+Task<Result<AccountRecord>> PostgresMetadataStore::UpdateAccount(AccountUpdate u) {
+  Result<void> valid = ValidateAccountLists(u.emails.value_or(std::vector<std::string>{}),
+                                            u.member_of.value_or(std::vector<std::string>{}));
+  if (!valid) co_return std::unexpected(valid.error());
+  PgParams params;
+  params.push_back(u.name);
+  params.push_back(u.secret);
+  params.push_back(u.description);
+  params.push_back(u.active ? std::optional(PgBool(*u.active)) : std::nullopt);
+  params.push_back(u.quota_bytes ? std::optional(std::to_string(*u.quota_bytes)) : std::nullopt);
+  params.push_back(OptionalTextArray(u.emails));
+  params.push_back(OptionalTextArray(u.member_of));
+  Result<PgRows> rows = co_await RunParams(PgStatementId::kUpdateAccount, std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  Result<AccountRecord> updated = co_await GetAccount(u.name);
+  co_return updated;
+}
+
+Task<Result<void>> PostgresMetadataStore::DeleteAccount(std::string name) {
+  Result<PgRows> rows = co_await Run(PgStatementId::kDeleteAccount, name);
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return Result<void>{};
+}
+
+Task<Result<std::vector<std::string>>> PostgresMetadataStore::FindAddress(std::string address) {
+  Result<std::pair<std::string, std::string>> parts = SplitStoredAddress(address);
+  if (!parts) co_return std::unexpected(parts.error());
+  Result<PgRows> rows = co_await Run(PgStatementId::kFindAddress, parts->second, parts->first);
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return Column0(*rows);
+}
+
+Task<Result<std::vector<std::string>>> PostgresMetadataStore::ListMembers(std::string name) {
+  Result<PgRows> rows = co_await Run(PgStatementId::kListMembers, name);
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return Column0(*rows);
 }
 
 Task<Result<std::vector<MailboxRecord>>> PostgresMetadataStore::ListMailboxes(int64_t account_id) {

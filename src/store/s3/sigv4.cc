@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/encoding.h"
 
 namespace ringmail::s3 {
 namespace {

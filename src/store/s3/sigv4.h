@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/s3/digest.h"
+#include "tls/digest.h"
 
 namespace ringmail::s3 {
 

@@ -117,22 +117,8 @@ Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
 Result<void> DeleteMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id) {
   const MailboxRecord m = TRY(ReadOwnMailbox(db, account_id, mailbox_id));
   if (m.name == "INBOX") return MakeError(ErrorCode::kInvalidArgument, "INBOX is not deleted");
-  std::vector<uint32_t> uids;
-  {
-    Statement st = TRY(db.Query("SELECT uid FROM mailbox_messages WHERE mailbox_id = ?", m.id));
-    for (;;) {
-      const bool row = TRY(st.Step());
-      if (!row) break;
-      uids.push_back(static_cast<uint32_t>(st.Int(0)));
-    }
-  }
   ModseqAllocator modseqs;
-  // Removed one by one, like an expunge, so blobs and usage follow; no expunged rows: they
-  // would go with the mailbox.
-  for (size_t i = 0; i < uids.size(); i += kUidsPerCallMax) {
-    const size_t n = std::min(kUidsPerCallMax, uids.size() - i);
-    TRY(RemoveMessages(db, m, std::span(uids).subspan(i, n), modseqs, false));
-  }
+  TRY(RemoveAllMessages(db, m, modseqs));
   const uint64_t modseq = TRY(modseqs.Take(db, account_id));
   TRY(db.Run("DELETE FROM mailboxes WHERE id = ?", m.id));
   return RecordChange(db, account_id, modseq, "mailbox", m.id, "destroyed");

@@ -78,4 +78,23 @@ Result<std::vector<uint32_t>> RemoveMessages(SqliteDb& db, const MailboxRecord& 
   return removed;
 }
 
+Result<void> RemoveAllMessages(SqliteDb& db, const MailboxRecord& mailbox,
+                               ModseqAllocator& modseqs) {
+  std::vector<uint32_t> uids;
+  {
+    Statement st =
+        TRY(db.Query("SELECT uid FROM mailbox_messages WHERE mailbox_id = ?", mailbox.id));
+    for (;;) {
+      const bool row = TRY(st.Step());
+      if (!row) break;
+      uids.push_back(static_cast<uint32_t>(st.Int(0)));
+    }
+  }
+  for (size_t i = 0; i < uids.size(); i += kUidsPerCallMax) {
+    const size_t n = std::min(kUidsPerCallMax, uids.size() - i);
+    TRY(RemoveMessages(db, mailbox, std::span(uids).subspan(i, n), modseqs, false));
+  }
+  return {};
+}
+
 }  // namespace ringmail::sqlite

@@ -191,10 +191,18 @@ CREATE TABLE domain_keys (
 );
 )sql";
 
+// Migration 2: the indexes the internal directory's reads use (its writes are C++ in
+// account_ops.cc and address_ops.cc).
+constexpr char kDirectoryV2[] = R"sql(
+CREATE INDEX addresses_account ON addresses (account_id);
+CREATE INDEX group_members_member ON group_members (member_id);
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
     {1, "initial schema (docs/storage.md)", kSchemaV1},
+    {2, "directory: addresses, memberships, account and domain removal", kDirectoryV2},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

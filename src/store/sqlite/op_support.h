@@ -65,6 +65,11 @@ Result<std::vector<uint32_t>> RemoveMessages(SqliteDb& db, const MailboxRecord& 
                                              std::span<const uint32_t> uids,
                                              ModseqAllocator& modseqs, bool record_expunged);
 
+// Removes every message of `mailbox` as RemoveMessages does, without `expunged` rows (for a
+// mailbox or account about to be deleted).
+Result<void> RemoveAllMessages(SqliteDb& db, const MailboxRecord& mailbox,
+                               ModseqAllocator& modseqs);
+
 // Inserts a mailbox with a fresh uid_validity (max(account's last + 1, now): never one the
 // account used before) and records its creation. REQUIRES: `name` is normalised
 // (metadata_rules.h, NormalizeMailboxName). kNotFound for an unknown account, kAlreadyExists for a

@@ -20,7 +20,22 @@ namespace ringmail::sqlite {
 Result<int64_t> CreateDomain(SqliteDb& db, std::string_view name);
 Result<std::vector<std::string>> ListDomains(SqliteDb& db);
 Result<AccountRecord> CreateAccount(SqliteDb& db, const AccountRecord& account);
+Result<bool> HasDomain(SqliteDb& db, std::string_view name);
+Result<void> DeleteDomain(SqliteDb& db, std::string_view name);
 Result<AccountRecord> GetAccount(SqliteDb& db, std::string_view name);
+Result<std::vector<AccountRecord>> ListAccounts(SqliteDb& db);
+Result<AccountRecord> UpdateAccount(SqliteDb& db, const AccountUpdate& update);
+Result<void> DeleteAccount(SqliteDb& db, std::string_view name);
+
+// address_ops.cc
+Result<std::vector<std::string>> ReadAddresses(SqliteDb& db, int64_t account_id);
+Result<std::vector<std::string>> ReadMemberOf(SqliteDb& db, int64_t account_id);
+// Replace the account's addresses / memberships (AccountRecord's rules).
+Result<void> SetAddresses(SqliteDb& db, int64_t account_id, std::string_view type,
+                          const std::vector<std::string>& emails);
+Result<void> SetMemberOf(SqliteDb& db, int64_t account_id, const std::vector<std::string>& groups);
+Result<std::vector<std::string>> FindAddress(SqliteDb& db, std::string_view address);
+Result<std::vector<std::string>> ListMembers(SqliteDb& db, std::string_view name);
 
 // mailbox_ops.cc
 Result<std::vector<MailboxRecord>> ListMailboxes(SqliteDb& db, int64_t account_id);

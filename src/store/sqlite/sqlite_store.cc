@@ -88,6 +88,48 @@ Task<Result<AccountRecord>> SqliteMetadataStore::GetAccount(std::string name) {
   co_return r;
 }
 
+Task<Result<bool>> SqliteMetadataStore::HasDomain(std::string name) {
+  Result<bool> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasDomain(db, name); });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::DeleteDomain(std::string name) {
+  Result<void> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::DeleteDomain(db, name); });
+  co_return r;
+}
+
+Task<Result<std::vector<AccountRecord>>> SqliteMetadataStore::ListAccounts() {
+  Result<std::vector<AccountRecord>> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::ListAccounts(db); });
+  co_return r;
+}
+
+Task<Result<AccountRecord>> SqliteMetadataStore::UpdateAccount(AccountUpdate update) {
+  Result<AccountRecord> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::UpdateAccount(db, update); });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::DeleteAccount(std::string name) {
+  Result<void> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::DeleteAccount(db, name); });
+  co_return r;
+}
+
+Task<Result<std::vector<std::string>>> SqliteMetadataStore::FindAddress(std::string address) {
+  Result<std::vector<std::string>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::FindAddress(db, address); });
+  co_return r;
+}
+
+Task<Result<std::vector<std::string>>> SqliteMetadataStore::ListMembers(std::string name) {
+  Result<std::vector<std::string>> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::ListMembers(db, name); });
+  co_return r;
+}
+
 Task<Result<std::vector<MailboxRecord>>> SqliteMetadataStore::ListMailboxes(int64_t account_id) {
   Result<std::vector<MailboxRecord>> r = co_await executor_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListMailboxes(db, account_id); });

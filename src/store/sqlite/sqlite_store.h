@@ -33,7 +33,14 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<int64_t>> CreateDomain(std::string name) override;
   Task<Result<std::vector<std::string>>> ListDomains() override;
   Task<Result<AccountRecord>> CreateAccount(AccountRecord account) override;
+  Task<Result<bool>> HasDomain(std::string name) override;
+  Task<Result<void>> DeleteDomain(std::string name) override;
   Task<Result<AccountRecord>> GetAccount(std::string name) override;
+  Task<Result<std::vector<AccountRecord>>> ListAccounts() override;
+  Task<Result<AccountRecord>> UpdateAccount(AccountUpdate update) override;
+  Task<Result<void>> DeleteAccount(std::string name) override;
+  Task<Result<std::vector<std::string>>> FindAddress(std::string address) override;
+  Task<Result<std::vector<std::string>>> ListMembers(std::string name) override;
 
   Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) override;
   Task<Result<MailboxRecord>> CreateMailbox(int64_t account_id, std::string name,

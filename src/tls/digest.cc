@@ -1,16 +1,20 @@
-#include "store/s3/digest.h"
+#include "tls/digest.h"
 
 // wolfSSL's headers must see its build options first.
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hmac.h>
 #include <wolfssl/wolfcrypt/md5.h>
+#include <wolfssl/wolfcrypt/pwdbased.h>
+#include <wolfssl/wolfcrypt/sha.h>
 #include <wolfssl/wolfcrypt/sha256.h>
+#include <wolfssl/wolfcrypt/sha512.h>
 
 #include <algorithm>
 
 #include "base/check.h"
+#include "base/encoding.h"
 
-namespace ringmail::s3 {
+namespace ringmail {
 namespace {
 // wolfCrypt takes 32-bit lengths: large inputs go in slices.
 constexpr size_t kSliceMax = size_t{1} << 30;
@@ -48,6 +52,44 @@ Sha256Digest HmacSha256(std::span<const uint8_t> key, std::string_view data) {
   return out;
 }
 
+Sha512Digest Sha512(std::string_view data) {
+  Sha512Digest out;
+  wc_Sha512 sha;
+  CHECK(wc_InitSha512(&sha) == 0);
+  FeedSlices(data, [&](const byte* p, word32 n) { return wc_Sha512Update(&sha, p, n); });
+  CHECK(wc_Sha512Final(&sha, out.data()) == 0);
+  wc_Sha512Free(&sha);
+  return out;
+}
+
+Sha1Digest Sha1(std::string_view data) {
+  Sha1Digest out;
+  wc_Sha sha;
+  CHECK(wc_InitSha(&sha) == 0);
+  FeedSlices(data, [&](const byte* p, word32 n) { return wc_ShaUpdate(&sha, p, n); });
+  CHECK(wc_ShaFinal(&sha, out.data()) == 0);
+  wc_ShaFree(&sha);
+  return out;
+}
+
+Sha256Digest Pbkdf2Sha256(std::string_view password, std::string_view salt, int iterations) {
+  CHECK(iterations >= 1);
+  CHECK(password.size() <= kSliceMax && salt.size() <= kSliceMax);
+  Sha256Digest out;
+  CHECK(wc_PBKDF2(out.data(), reinterpret_cast<const byte*>(password.data()),
+                  static_cast<int>(password.size()), reinterpret_cast<const byte*>(salt.data()),
+                  static_cast<int>(salt.size()), iterations, static_cast<int>(out.size()),
+                  WC_SHA256) == 0);
+  return out;
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
 std::string Md5Base64(std::string_view data) {
   std::array<uint8_t, WC_MD5_DIGEST_SIZE> digest;
   wc_Md5 md5;
@@ -58,38 +100,4 @@ std::string Md5Base64(std::string_view data) {
   return Base64(digest);
 }
 
-std::string HexLower(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
-std::string Base64(std::span<const uint8_t> bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = uint32_t{bytes[i]} << 16 | uint32_t{bytes[i + 1]} << 8 | bytes[i + 2];
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
-  }
-  if (const size_t left = bytes.size() - i; left > 0) {
-    const uint32_t v = uint32_t{bytes[i]} << 16 | (left == 2 ? uint32_t{bytes[i + 1]} << 8 : 0);
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(left == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-}  // namespace ringmail::s3
+}  // namespace ringmail

@@ -1,0 +1,28 @@
+// The `internal` directory: principals kept in the metadata store (accounts, addresses,
+// group_members; docs/storage.md), managed with the CLI. Every lookup reads the store, so a
+// change the CLI makes is visible to the next lookup of a running server, on any node.
+#pragma once
+
+#include "directory/directory.h"
+#include "store/metadata_store.h"
+
+namespace ringmail {
+
+class InternalDirectory : public Directory {
+ public:
+  // `store` must outlive the directory.
+  explicit InternalDirectory(MetadataStore* store) : store_(store) {}
+
+  Task<Result<Principal>> FindPrincipal(std::string name) override;
+  Task<Result<std::vector<std::string>>> FindAddress(std::string address) override;
+  Task<Result<std::vector<std::string>>> Members(std::string name) override;
+  Task<Result<bool>> IsLocalDomain(std::string domain) override;
+
+ private:
+  MetadataStore* store_;
+};
+
+// The principal an account row describes.
+Result<Principal> PrincipalFromAccount(AccountRecord account);
+
+}  // namespace ringmail

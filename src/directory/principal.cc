@@ -1,0 +1,30 @@
+#include "directory/principal.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace ringmail {
+
+std::string_view PrincipalTypeName(PrincipalType type) {
+  switch (type) {
+    case PrincipalType::kIndividual: return "individual";
+    case PrincipalType::kGroup: return "group";
+    case PrincipalType::kList: return "list";
+  }
+  return "individual";
+}
+
+std::optional<PrincipalType> ParsePrincipalType(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "individual" || lower == "personal" || lower == "user") {
+    return PrincipalType::kIndividual;
+  }
+  if (lower == "group") return PrincipalType::kGroup;
+  if (lower == "list" || lower == "mailing-list") return PrincipalType::kList;
+  return std::nullopt;
+}
+
+}  // namespace ringmail

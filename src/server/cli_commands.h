@@ -1,0 +1,45 @@
+// The CLI's commands (cli.h). Internal to server/cli*.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "runtime/task.h"
+#include "runtime/worker_pool.h"
+#include "server/cli_args.h"
+#include "server/config.h"
+#include "store/metadata_store.h"
+
+namespace ringmail::cli {
+
+// `domain ...` and `account ...`: `args` starts with the command word. Returns the exit code.
+// Passwords are hashed on `workers`.
+Task<int> RunStoreCommand(MetadataStore* store, WorkerPool* workers, const Config* config,
+                          std::vector<std::string> args);
+
+// --- Shared by the commands ---
+// Prints the error and returns its exit code (1; 2 for a usage error).
+int Refused(const Error& error);
+// Prints the usage line and returns 2.
+int Usage(const char* what);
+// The normalized form of each address given (directory/address.h); the first failure.
+Result<std::vector<std::string>> NormalizedEmails(const std::vector<std::string>& given);
+// Reads a password from stdin and hashes it in `[authentication] password-scheme` on a
+// worker (hashing is slow on purpose).
+Task<Result<std::string>> NewSecret(WorkerPool* workers, const Config* config);
+// "10485760", "10M", "2G" (powers of 1024) or "0" (unlimited) as bytes.
+Result<uint64_t> ParseBytes(const std::string& text);
+// The A-label domain, followed by its Unicode form in parentheses when they differ.
+std::string DomainForDisplay(const std::string& domain);
+
+// `account update NAME ...` and `account passwd NAME --password-stdin` (cli_account_edit.cc).
+Task<int> AccountUpdateCommand(MetadataStore* store, WorkerPool* workers, const Config* config,
+                               Args args);
+// `account list` and `account show NAME` (cli_account_show.cc).
+Task<int> AccountShow(MetadataStore* store, Args args);
+
+// `dns-records DOMAIN`, from the listeners the config declares.
+int DnsRecords(const Config& config, const std::vector<std::string>& args);
+
+}  // namespace ringmail::cli
