@@ -26,8 +26,14 @@ const char* AuthFailureName(AuthFailure failure) {
 }
 
 Authenticator::Authenticator(Directory* directory, WorkerPool* workers,
-                             const AuthSettings* settings, size_t cores)
-    : directory_(directory), workers_(workers), settings_(settings), now_ms_(&MonotonicMs) {
+                             const AuthSettings* settings, size_t cores,
+                             const AuthRateLimiterMetrics* metrics)
+    : directory_(directory),
+      workers_(workers),
+      settings_(settings),
+      metrics_attached_(cores, 0),
+      metrics_(metrics),
+      now_ms_(&MonotonicMs) {
   for (size_t i = 0; i < cores; ++i) {
     limiters_.push_back(std::make_unique<AuthRateLimiter>(settings->rate_limits));
   }
@@ -45,6 +51,11 @@ AuthRateLimiter& Authenticator::Limiter() {
   CHECK(reactor != nullptr, "authentication runs on a reactor core");
   const size_t core = static_cast<size_t>(reactor->core());
   CHECK(core < limiters_.size(), "core index over the cores given");
+  // The core's metrics shard exists once its reactor runs: attached at the first use there.
+  if (metrics_ != nullptr && !metrics_attached_[core]) {
+    limiters_[core]->AttachMetrics(&reactor->metrics(), *metrics_);
+    metrics_attached_[core] = 1;
+  }
   return *limiters_[core];
 }
 

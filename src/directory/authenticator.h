@@ -67,8 +67,10 @@ using AuthResult = std::expected<AuthenticatedPrincipal, AuthFailure>;
 
 class Authenticator {
  public:
+  // `metrics`: the ids RegisterAuthRateLimiterMetrics gave (before the registry was frozen);
+  // each core's limiter counts into that core's shard. nullptr: no metrics (tests).
   Authenticator(Directory* directory, WorkerPool* workers, const AuthSettings* settings,
-                size_t cores);
+                size_t cores, const AuthRateLimiterMetrics* metrics = nullptr);
   ~Authenticator();
 
   // Whether a password may be sent on this connection (IMAP LOGINDISABLED, which SASL
@@ -104,6 +106,9 @@ class Authenticator {
   WorkerPool* workers_;
   const AuthSettings* settings_;
   std::vector<std::unique_ptr<AuthRateLimiter>> limiters_;  // by core index
+  // By core index; char, not bool: cores write their own entries concurrently.
+  std::vector<char> metrics_attached_;
+  const AuthRateLimiterMetrics* metrics_;
   // Checked instead of a real secret when the name is unknown, so both cost the same.
   std::string dummy_secret_;
   uint64_t (*now_ms_)();

@@ -1,5 +1,8 @@
 #include "server/server.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,6 +13,7 @@
 #include "runtime/runtime_metrics.h"
 #include "runtime/system.h"
 #include "runtime/worker_pool.h"
+#include "server/directory_setup.h"
 #include "server/main_thread.h"
 #include "server/metrics_handler.h"
 #include "server/storage_service.h"
@@ -53,6 +57,12 @@ std::vector<EngineListener> MakeListeners(const Config& config, ProtocolHandler*
     }
   }
   return out;
+}
+
+// How many reactors the engine will run: the configured cores, or every online one.
+size_t ReactorCount(const Config& config) {
+  if (!config.runtime.cores.empty()) return config.runtime.cores.size();
+  return static_cast<size_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
 }
 
 EngineOptions MakeEngineOptions(const Config& config) {
@@ -118,6 +128,17 @@ int Serve(const Config& config) {
   if (!stores) {
     std::fprintf(stderr, "%s\n", stores.error().message.c_str());
     return ExitCodeFor(stores.error());
+  }
+  if (Result<void> admin = CheckFallbackAdmin(config); !admin) {
+    std::fprintf(stderr, "%s\n", admin.error().message.c_str());
+    return kExitConfig;
+  }
+  // The directory and the authenticator serve every core (protocols use them from there).
+  Result<DirectoryServices> directory =
+      OpenDirectory(config, stores->metadata.get(), workers->get(), ReactorCount(config));
+  if (!directory) {
+    std::fprintf(stderr, "%s\n", directory.error().message.c_str());
+    return ExitCodeFor(directory.error());
   }
   RegisterRuntimeMetrics();
   StorageService::RegisterMetrics();
