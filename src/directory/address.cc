@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "base/ascii.h"
+
 namespace ringmail {
 namespace {
 
@@ -18,14 +20,6 @@ std::unexpected<Error> Invalid(std::string reason) {
 
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string AsciiLowerString(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
-  return out;
 }
 
 // The size of the well-formed UTF-8 sequence (RFC 3629) starting at s[i], a non-ASCII byte;

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "base/ascii.h"
 #include "base/check.h"
 #include "base/intrusive_list.h"
 #include "base/log.h"
@@ -20,8 +21,6 @@ uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
   return b > std::numeric_limits<uint64_t>::max() - a ? std::numeric_limits<uint64_t>::max()
                                                       : a + b;
 }
-
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 struct SipKey {
   uint64_t k0 = 0;

@@ -56,7 +56,11 @@ Task<SaslReply> Authenticator::Exchange::Handle(SaslStep step) {
     }
     std::optional<ScramCredentials> credentials;
     if (p && p->active && p->type == PrincipalType::kIndividual) {
-      credentials = ScramCredentialsOf(p->secret, p->name);
+      // On a worker: for a {PLAIN} secret this derives the keys (4096 PBKDF2 rounds).
+      Result<std::optional<ScramCredentials>> derived =
+          co_await auth_->workers_->Run([&] { return ScramCredentialsOf(p->secret, p->name); });
+      if (!derived) co_return FailureReply(AuthFailure::kUnavailable);
+      credentials = std::move(*derived);
       principal_ = std::move(*p);
     }
     // Unknown names go on with fake credentials and fail at the proof (sasl.h).

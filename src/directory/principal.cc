@@ -1,8 +1,8 @@
 #include "directory/principal.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "base/ascii.h"
 
 namespace ringmail {
 
@@ -16,9 +16,7 @@ std::string_view PrincipalTypeName(PrincipalType type) {
 }
 
 std::optional<PrincipalType> ParsePrincipalType(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = AsciiLowerString(name);
   if (lower == "individual" || lower == "personal" || lower == "user") {
     return PrincipalType::kIndividual;
   }

@@ -4,21 +4,12 @@
 
 #include <string.h>
 
+#include "base/ascii.h"
 #include "base/check.h"
 #include "base/encoding.h"
 
 namespace ringmail {
 namespace {
-
-char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (AsciiUpper(a[i]) != AsciiUpper(b[i])) return false;
-  }
-  return true;
-}
 
 // Zeroes every byte the string owns, not only its current contents.
 void Wipe(std::string& s) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <span>
 
+#include "base/ascii.h"
 #include "base/check.h"
 #include "directory/secret_schemes.h"
 #include "tls/digest.h"
@@ -30,16 +31,6 @@ constexpr size_t kScramSaltSize = 16;
 // {PLAIN} secrets' SCRAM keys are derived at each use, so RFC 7677's minimum is enough: the
 // secret is plain text at rest, and the iterations only slow down an eavesdropper's guesses.
 constexpr int kPlainScramIterations = 4096;
-
-char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (AsciiUpper(a[i]) != AsciiUpper(b[i])) return false;
-  }
-  return true;
-}
 
 struct BracedName {
   std::string_view name;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "runtime/task.h"
@@ -21,6 +22,21 @@ struct StoredBlob {
   uint64_t stored_size = 0;  // bytes in the store
   blob_format::Compression compression = blob_format::Compression::kNone;
 };
+
+// One object of a listing (List).
+struct BlobListing {
+  BlobKey key;
+  int64_t modified_at = 0;   // Unix seconds: when the object was last written
+  uint64_t stored_size = 0;  // bytes in the store
+};
+
+struct BlobPage {
+  std::vector<BlobListing> entries;  // ascending key order
+  std::string cursor;                // for the next List call; "" : there is no next page
+};
+
+// The most objects one List call returns.
+inline constexpr size_t kBlobPageMax = 1000;
 
 class BlobStore {
  public:
@@ -35,6 +51,18 @@ class BlobStore {
 
   // Removes the object; an absent object is not an error.
   virtual Task<Result<void>> Delete(BlobKey key) = 0;
+
+  // One page of at most `max` (1..kBlobPageMax) objects, in ascending key order, after
+  // `cursor`: "" for the first page, else the previous page's cursor (opaque). Only objects
+  // named as blobs are listed; anything else in the directory or bucket is never touched.
+  // An object written or deleted during a listing may or may not appear in it. For the orphan
+  // sweep (store/orphan_sweep.h).
+  virtual Task<Result<BlobPage>> List(std::string cursor, size_t max) = 0;
+
+  // Removes what writes that never finished (a crash in the middle of a Put) left behind and
+  // was last modified before `before` (Unix seconds); returns how many. None by default: an S3
+  // PUT leaves nothing behind.
+  virtual Task<Result<size_t>> RemoveStaleTemporaries(int64_t /*before*/) { co_return size_t{0}; }
 };
 
 }  // namespace ringmail

@@ -10,6 +10,21 @@ import subprocess
 import tempfile
 import time
 
+# The smallest config the daemon serves: a metrics listener on an ephemeral loopback port,
+# data under the test's directory (@DATA@ is replaced by Daemon), a short drain.
+METRICS_CONFIG = """
+[server]
+hostname = "mail.example.test"
+data-dir = "@DATA@"
+
+[runtime]
+shutdown-timeout-ms = 2000
+
+[listener.metrics]
+protocol = "metrics"
+bind = ["127.0.0.1:0"]
+"""
+
 LISTENING = re.compile(r"event=listening listener=(\S+) address=(\S+)")
 
 

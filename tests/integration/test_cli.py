@@ -21,27 +21,15 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # removed in 3.13; Debian 12 has 3.11
     import crypt  # libxcrypt: verifies the yescrypt/sha512-crypt strings the CLI stores
 
-from daemon import Daemon
+from daemon import METRICS_CONFIG, Daemon
 from test_storage import PostgresCluster, exit_code
 
 BINARY = None
 
-CONFIG = """
-[server]
-hostname = "mail.example.test"
-data-dir = "@DATA@"
-
-[runtime]
-shutdown-timeout-ms = 2000
-
-[listener.metrics]
-protocol = "metrics"
-bind = ["@BIND@"]
-"""
-
 
 def config(bind="127.0.0.1:0", extra=""):
-    return CONFIG.replace("@BIND@", bind) + extra
+    """The metrics-only config, its listener on `bind`, with `extra` tables appended."""
+    return METRICS_CONFIG.replace("127.0.0.1:0", bind) + extra
 
 
 class Cli:

@@ -13,22 +13,10 @@ import tempfile
 import time
 import unittest
 
-from daemon import Daemon
+from daemon import METRICS_CONFIG, Daemon
 
 BINARY = None
 
-METRICS_CONFIG = """
-[server]
-hostname = "mail.example.test"
-data-dir = "@DATA@"
-
-[runtime]
-shutdown-timeout-ms = 2000
-
-[listener.metrics]
-protocol = "metrics"
-bind = ["127.0.0.1:0"]
-"""
 
 
 def http_get(address, path):

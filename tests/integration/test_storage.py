@@ -21,24 +21,13 @@ import tempfile
 import time
 import unittest
 
-from daemon import Daemon
+from daemon import METRICS_CONFIG, Daemon
 
 BINARY = None
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUCKET = "ringmail-test"
 
-BASE_CONFIG = """
-[server]
-hostname = "mail.example.test"
-data-dir = "@DATA@"
-
-[runtime]
-shutdown-timeout-ms = 2000
-
-[listener.metrics]
-protocol = "metrics"
-bind = ["127.0.0.1:0"]
-"""
+BASE_CONFIG = METRICS_CONFIG
 
 
 def s3_config(port, bucket=BUCKET, policy="retry"):
