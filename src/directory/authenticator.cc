@@ -107,6 +107,9 @@ Task<AuthResult> Authenticator::CheckPassword(std::string name, std::string pass
     co_return std::unexpected(AuthFailure::kBlocked);
   }
   AuthenticatedPrincipal who;
+  // The limiter's account key: the principal once known, so that other spellings of its
+  // addresses count against it too.
+  std::string key = name;
   const std::string* secret = &dummy_secret_;
   const std::optional<FallbackAdmin>& admin = settings_->fallback_admin;
   if (admin && name == admin->user) {
@@ -120,6 +123,12 @@ Task<AuthResult> Authenticator::CheckPassword(std::string name, std::string pass
           p.error().ToString());
       co_return std::unexpected(AuthFailure::kUnavailable);
     }
+    if (p && p->name != name) {
+      if (!Limiter().Check(context.peer, p->name, now_ms_()).allowed) {
+        co_return std::unexpected(AuthFailure::kBlocked);
+      }
+      key = p->name;
+    }
     if (p && p->active && p->type == PrincipalType::kIndividual && !p->secret.empty()) {
       who.name = p->name;
       who.principal = std::move(*p);
@@ -131,14 +140,14 @@ Task<AuthResult> Authenticator::CheckPassword(std::string name, std::string pass
       co_await workers_->Run([&] { return VerifySecret(*secret, password); });
   if (!match) co_return std::unexpected(AuthFailure::kUnavailable);  // worker queue full
   if (!who.name.empty() && match->value_or(false)) {
-    Limiter().RecordSuccess(context.peer, name, now_ms_());
+    Limiter().RecordSuccess(context.peer, key, now_ms_());
     co_return who;
   }
   if (!match->has_value() && !who.name.empty()) {
     Log(LogLevel::kWarn, "auth_secret_unusable", "principal", who.name, "error",
         match->error().ToString());
   }
-  co_await Failed(name, context);
+  co_await Failed(key, context);
   co_return std::unexpected(AuthFailure::kInvalidCredentials);
 }
 

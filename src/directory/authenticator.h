@@ -141,7 +141,13 @@ class Authenticator::Exchange {
   Authenticator* auth_;
   AuthContext context_;
   SaslExchange sasl_;
+  // The limiter's account key: the principal's name once looked up, else the authcid.
+  const std::string& LimiterKey() const {
+    return limiter_key_.empty() ? sasl_.authcid() : limiter_key_;
+  }
+
   std::optional<Principal> principal_;  // SCRAM: looked up at kNeedScramCredentials
+  std::string limiter_key_;
 };
 
 }  // namespace ringmail

@@ -54,6 +54,12 @@ Task<SaslReply> Authenticator::Exchange::Handle(SaslStep step) {
     if (!p && p.error().code != ErrorCode::kNotFound) {
       co_return FailureReply(AuthFailure::kUnavailable);
     }
+    if (p && p->name != name) {  // the principal's own key, as Authenticator::CheckPassword
+      if (!auth_->Limiter().Check(context_.peer, p->name, auth_->now_ms_()).allowed) {
+        co_return FailureReply(AuthFailure::kBlocked);
+      }
+      limiter_key_ = p->name;
+    }
     std::optional<ScramCredentials> credentials;
     if (p && p->active && p->type == PrincipalType::kIndividual) {
       // On a worker: for a {PLAIN} secret this derives the keys (4096 PBKDF2 rounds).
@@ -80,7 +86,7 @@ Task<SaslReply> Authenticator::Exchange::Finish(SaslStep step) {
     case SaslStep::Kind::kNeedScramCredentials:  // handled before
     case SaslStep::Kind::kFailure:
       if (step.failure.error == SaslError::kAuthenticationFailed) {
-        co_await auth_->Failed(sasl_.authcid(), context_);
+        co_await auth_->Failed(LimiterKey(), context_);
       }
       co_return FailureReply(FromSasl(step.failure.error));
     case SaslStep::Kind::kCheckPassword: {
@@ -97,10 +103,10 @@ Task<SaslReply> Authenticator::Exchange::Finish(SaslStep step) {
     }
     case SaslStep::Kind::kSuccess:
       if (!principal_ || (!sasl_.authzid().empty() && sasl_.authzid() != sasl_.authcid())) {
-        co_await auth_->Failed(sasl_.authcid(), context_);
+        co_await auth_->Failed(LimiterKey(), context_);
         co_return FailureReply(AuthFailure::kInvalidCredentials);
       }
-      auth_->Limiter().RecordSuccess(context_.peer, sasl_.authcid(), auth_->now_ms_());
+      auth_->Limiter().RecordSuccess(context_.peer, LimiterKey(), auth_->now_ms_());
       reply.kind = SaslReply::Kind::kSuccess;
       reply.data = std::move(step.data);
       reply.principal.name = principal_->name;

@@ -64,8 +64,8 @@ Result<std::pair<std::string, std::string>> SplitStoredAddress(std::string_view 
   if (at == std::string_view::npos) return invalid();
   const std::string_view local = address.substr(0, at);
   const std::string_view domain = address.substr(at + 1);
+  // The split is at the last '@': a domain has none, a quoted local part may ("a@b"@d).
   if (local.size() > kAddressLocalMax || HasControl(local) ||
-      local.find('@') != std::string_view::npos ||
       std::any_of(local.begin(), local.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     return invalid();
   }
@@ -215,6 +215,28 @@ Result<std::vector<DeliveryRequest::Target>> DistinctTargets(const DeliveryReque
     }
   }
   return distinct;
+}
+
+Result<void> CheckOrphanBlobs(std::span<const OrphanBlob> blobs) {
+  if (blobs.size() > kAdoptBlobsMax) {
+    return MakeError(ErrorCode::kInvalidArgument, "too many blobs to adopt in one call");
+  }
+  for (const OrphanBlob& blob : blobs) {
+    if (blob.written_at < 0) {
+      return MakeError(ErrorCode::kInvalidArgument, "an orphan blob's time is negative");
+    }
+  }
+  return {};
+}
+
+Result<void> CheckLeaseHolder(std::string_view holder) {
+  const bool control = std::any_of(holder.begin(), holder.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (holder.empty() || holder.size() > kLeaseHolderMax || control) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid collector lease holder");
+  }
+  return {};
 }
 
 Result<void> CheckBlobValidity(const DeliveryRequest& request) {

@@ -28,6 +28,7 @@ inline constexpr size_t kKeywordsMax = 128;           // keywords on one message
 inline constexpr size_t kDeliveryTargetsMax = 1000;
 inline constexpr size_t kUidsPerCallMax = 1000000;
 inline constexpr uint64_t kUidMax = 0xffffffff;
+inline constexpr size_t kLeaseHolderMax = 256;  // bytes of a collector lease holder's id
 
 struct DefaultMailbox {
   const char* name;
@@ -50,8 +51,9 @@ Result<std::string> NormalizeDomain(std::string_view name);
 Result<void> ValidateAccount(const AccountRecord& account);
 
 // An address as AccountRecord::emails holds it: "local@domain" with a lower-case local part
-// of at most kAddressLocalMax bytes (empty: the catch-all), no control characters or '@',
-// and a domain NormalizeDomain leaves unchanged. Returns {local part, domain}.
+// of at most kAddressLocalMax bytes (empty: the catch-all; quoted, it may hold '@': the
+// split is at the last one) without control characters, and a domain NormalizeDomain leaves
+// unchanged. Returns {local part, domain}.
 Result<std::pair<std::string, std::string>> SplitStoredAddress(std::string_view address);
 
 // The emails and member_of lists of `account` are valid and without duplicates.
@@ -93,5 +95,12 @@ Result<std::vector<DeliveryRequest::Target>> DistinctTargets(const DeliveryReque
 // kTimeout when the request's blob was stored longer ago than its validity
 // (kBlobWriteValidityMs): the caller stores the blob again. Checked as the transaction starts.
 Result<void> CheckBlobValidity(const DeliveryRequest& request);
+
+// At most kAdoptBlobsMax blobs (MetadataStore::AdoptOrphanBlobs), written at non-negative
+// times.
+Result<void> CheckOrphanBlobs(std::span<const OrphanBlob> blobs);
+
+// A collector lease holder: 1..kLeaseHolderMax bytes without control characters.
+Result<void> CheckLeaseHolder(std::string_view holder);
 
 }  // namespace ringmail

@@ -366,14 +366,8 @@ Task<void> AccountKeyEvaded(Authenticator* auth) {
 }
 
 TEST_F(AuthenticatorTest, RateLimitAccountKeyIsThePrincipal) {
-  // BUG: the account key is the login name as given (auth_rate_limiter.h), and
-  // Authenticator::CheckPassword checks and records it before resolving the name, so every
-  // spelling of one of the principal's addresses ("bob@example.test", "\"bob\"@example.test",
-  // "\"b\\ob\"@example.test", ... without end: quoting and quoted-pairs) is a fresh account
-  // key. An address blocked for "bob" logs in as bob through them, and each spelling gets its
-  // own failures_before_block guesses: the per-account limit bounds nothing but the
-  // per-address one.
-  GTEST_SKIP() << "known bug: the per-account limit is keyed on the spelling, not the principal";
+  // Every spelling of one of the principal's addresses counts against the principal: the
+  // limiter's account key is the principal once the name is resolved.
   settings_.rate_limits.per_address.failures_before_block = 100;
   settings_.rate_limits.per_account.failures_before_delay = 100;
   settings_.rate_limits.per_account.failures_before_block = 3;

@@ -370,10 +370,6 @@ TYPED_TEST_P(DirectoryConformance, ResolvesCatchAllUnknownAndNotLocal) {
   this->Resolves(dirconf::CatchAllUnknownNotLocal());
 }
 TYPED_TEST_P(DirectoryConformance, ResolvesQuotedAtSignInLocalPart) {
-  if constexpr (requires { TypeParam::kBugQuotedAtSign; }) {
-    // BUG: see the factory's kBugQuotedAtSign.
-    GTEST_SKIP() << "known bug: FindAddress refuses a local part holding '@'";
-  }
   this->Resolves(dirconf::QuotedAtSign());
 }
 TYPED_TEST_P(DirectoryConformance, ResolvesIdnDomainsInBothForms) {

@@ -25,13 +25,6 @@ namespace {
 // each other).
 class InternalFactory {
  public:
-  // BUG: InternalDirectory::FindAddress passes the address to MetadataStore::FindAddress,
-  // whose SplitStoredAddress (store/metadata_rules.cc) refuses a local part holding '@' with
-  // kInvalidArgument. So ResolveRecipient("\"a@b\"@example.test"), a valid address, fails
-  // with kInvalidArgument (SMTP: a syntax error) instead of reaching the catch-all, as the
-  // memory and sql directories do. Directory::FindAddress should answer "none".
-  static constexpr bool kBugQuotedAtSign = true;
-
   InternalFactory() {
     Result<std::unique_ptr<SqliteMetadataStore>> store =
         SqliteMetadataStore::Open(dir_.path() + "/ringmail.db");
