@@ -105,6 +105,10 @@ std::unique_ptr<BenchMetadata> BenchMetadata::Open(const MetadataSpec& spec) {
   return m;
 }
 
+std::string BenchMetadata::PostgresExec(const std::string& sql) {
+  return schema_ == nullptr ? "" : testing::PostgresExec(schema_->uri(), sql);
+}
+
 BenchMetadata::~BenchMetadata() {
   store_.reset();
   schema_.reset();

@@ -55,6 +55,9 @@ class BenchMetadata {
 
   MetadataStore& store() { return *store_; }
   SqliteMetadataStore* sqlite() { return sqlite_; }  // null on PostgreSQL
+  // PostgreSQL: runs `sql` in the store's schema on a connection of its own (blocking) and
+  // returns "" or the error. SQLite: does nothing and returns "".
+  std::string PostgresExec(const std::string& sql);
 
  private:
   BenchMetadata() = default;

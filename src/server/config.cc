@@ -27,8 +27,9 @@ namespace {
 
 constexpr std::string_view kDefaultDataDir = "./var";
 constexpr std::string_view kEmbeddedMetricsBind = "127.0.0.1:10090";
-constexpr uint32_t kBlobGraceMax = 366 * 86400;  // [storage] blob-grace, seconds
-constexpr uint32_t kCollectIntervalMax = 86400;  // [storage] collect-interval, seconds
+constexpr uint32_t kBlobGraceMax = 366 * 86400;            // [storage] blob-grace, seconds
+constexpr uint32_t kCollectIntervalMax = 86400;            // [storage] collect-interval, seconds
+constexpr uint32_t kOrphanSweepIntervalMax = 366 * 86400;  // [storage] orphan-sweep-interval
 
 // gethostname(2), or "localhost" when it fails or is not a valid host name (the name is
 // written into protocol greetings, so it must never carry spaces or line breaks).
@@ -136,8 +137,8 @@ Result<void> ReadS3(const Section& s, StorageConfig* storage) {
 }
 
 Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
-  TRY(s.AllowOnly(
-      {"metadata", "blobs", "s3", "unavailable-at-start", "blob-grace", "collect-interval"}));
+  TRY(s.AllowOnly({"metadata", "blobs", "s3", "unavailable-at-start", "blob-grace",
+                   "collect-interval", "orphan-sweep-interval"}));
   if (const toml::node* node = s.Find("metadata")) {
     TRY(s.String("metadata", &storage->metadata));
     TRY(CheckUrl(s, "metadata", storage->metadata, {"sqlite://", "postgresql://", "postgres://"},
@@ -156,6 +157,8 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
       policy == 0 ? UnavailableAtStart::kRetry : UnavailableAtStart::kExit;
   TRY(s.Uint32("blob-grace", 0, kBlobGraceMax, &storage->blob_grace_s));
   TRY(s.Uint32("collect-interval", 1, kCollectIntervalMax, &storage->collect_interval_s));
+  TRY(s.Uint32("orphan-sweep-interval", 1, kOrphanSweepIntervalMax,
+               &storage->orphan_sweep_interval_s));
   const toml::table* s3 = TRY(s.Table("s3"));
   if (s3 != nullptr) TRY(ReadS3(Section(s.path(), *s3, "[storage.s3]"), storage));
   return {};

@@ -72,9 +72,10 @@ struct StorageConfig {
   std::string blobs;                         // file://PATH or s3://BUCKET...
   std::string s3_access_key, s3_secret_key;  // both set or both empty
   UnavailableAtStart unavailable_at_start = UnavailableAtStart::kRetry;
-  uint32_t blob_grace_s = 3600;           // unreferenced blobs older than this are collected
-  uint32_t collect_interval_s = 300;      // between the end of a collector pass and the next
-  int metadata_line = 0, blobs_line = 0;  // lines of the keys; 0 when defaulted
+  uint32_t blob_grace_s = 3600;              // unreferenced blobs older than this are collected
+  uint32_t collect_interval_s = 300;         // between the end of a collector pass and the next
+  uint32_t orphan_sweep_interval_s = 86400;  // between the end of an orphan sweep and the next
+  int metadata_line = 0, blobs_line = 0;     // lines of the keys; 0 when defaulted
 };
 
 // [directory] (docs/directory.md).

@@ -6,7 +6,12 @@
 //      passes or a stop signal arrives.
 //   2. While serving: the blob collector (store/blob_collector.h) on core 0, a pass at once
 //      and then every `collect-interval` after the previous pass ended. A failed pass is
-//      logged and retried at the next interval, never fatal.
+//      logged and retried at the next interval, never fatal. Each pass runs under the
+//      cluster's collector lease, as this process (host:pid:random); a pass that finds the
+//      lease held elsewhere is skipped. After a pass this node ran, the orphan sweep
+//      (store/orphan_sweep.h) when it is due: first after the first pass, then
+//      `orphan-sweep-interval` after the previous sweep finished its listing. A sweep does a
+//      bounded part of the listing per pass and continues at the next pass.
 //   3. Stop: ends whichever of those runs (a collector pass in its forget delay stops
 //      early; its rows are taken again by the next pass), then closes the S3 connections on
 //      every core. Call it before Engine::Stop: connections belong to their core's ring.
@@ -17,6 +22,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "runtime/engine.h"
 #include "runtime/stop_signal.h"
@@ -33,7 +39,7 @@ class StorageService {
   // registry is frozen (Engine::Start); idempotent.
   static void RegisterMetrics();
 
-  StorageService(const Config& config, Stores* stores) : config_(config), stores_(*stores) {}
+  StorageService(const Config& config, Stores* stores);
   StorageService(const StorageService&) = delete;
   StorageService& operator=(const StorageService&) = delete;
 
@@ -54,11 +60,15 @@ class StorageService {
  private:
   Task<void> CheckWithRetries(ThreadLatch* done);
   Task<void> CollectLoop(ThreadLatch* done);
-  Task<void> CollectOnce();
+  // One collector pass; true when this node ran it (it held the lease and nothing failed).
+  Task<bool> CollectOnce();
+  // One part of the orphan sweep from `*cursor`; advances it. True when the listing ended.
+  Task<bool> SweepOnce(std::string* cursor);
 
   const Config& config_;
   Stores& stores_;
-  StopSignal stop_;  // core 0's: wakes the retry or collector loop
+  std::string collector_id_;  // this process's collector lease holder id
+  StopSignal stop_;           // core 0's: wakes the retry or collector loop
   std::optional<StoreProblem> start_problem_;
   std::unique_ptr<ThreadLatch> core0_done_;  // the task running on core 0, if any
   bool stopped_ = false;

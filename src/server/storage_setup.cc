@@ -64,6 +64,7 @@ Result<void> OpenBlobs(const Config& config, WorkerPool* workers, Stores* stores
   if (storage.blobs.starts_with(kFileScheme)) {
     FsBlobStoreOptions options;
     options.root = storage.blobs.substr(kFileScheme.size());
+    options.workers = workers;  // the orphan sweep's directory walks
     Result<std::unique_ptr<FsBlobStore>> store = FsBlobStore::Open(options);
     if (!store) return std::unexpected(Located(store.error(), where, true));  // names the path
     stores->blobs = std::move(*store);

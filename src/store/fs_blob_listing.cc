@@ -78,8 +78,8 @@ Result<void> ListLevel2(int root_fd, const std::string& l1, const std::string& l
     if (!S_ISREG(st.st_mode)) continue;
     Result<BlobKey> key = BlobKey::FromHex(name);
     if (!key) continue;  // cannot happen: the name was checked
-    page->entries.push_back({*key, static_cast<int64_t>(st.st_mtim.tv_sec),
-                             static_cast<uint64_t>(st.st_size)});
+    page->entries.push_back(
+        {*key, static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint64_t>(st.st_size)});
   }
   return {};
 }

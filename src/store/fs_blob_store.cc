@@ -9,6 +9,7 @@
 
 #include "runtime/file_io.h"
 #include "runtime/reactor.h"
+#include "store/fs_blob_listing.h"
 
 namespace ringmail {
 namespace {
@@ -116,6 +117,24 @@ Task<Result<void>> FsBlobStore::Delete(BlobKey key) {
   Result<void> removed = co_await file::UnlinkAt(root_fd_, key.ObjectPath());
   if (!removed && removed.error().code == ErrorCode::kNotFound) co_return Result<void>{};
   co_return removed;
+}
+
+Task<Result<BlobPage>> FsBlobStore::List(std::string cursor, size_t max) {
+  const int root_fd = root_fd_;
+  auto walk = [root_fd, &cursor, max] { return fs_blobs::ListObjects(root_fd, cursor, max); };
+  if (options_.workers == nullptr) co_return walk();
+  Result<Result<BlobPage>> page = co_await options_.workers->Run(walk);
+  if (!page) co_return std::unexpected(page.error());
+  co_return std::move(*page);
+}
+
+Task<Result<size_t>> FsBlobStore::RemoveStaleTemporaries(int64_t before) {
+  const int root_fd = root_fd_;
+  auto walk = [root_fd, before] { return fs_blobs::RemoveTemporaries(root_fd, before); };
+  if (options_.workers == nullptr) co_return walk();
+  Result<Result<size_t>> removed = co_await options_.workers->Run(walk);
+  if (!removed) co_return std::unexpected(removed.error());
+  co_return *removed;
 }
 
 }  // namespace ringmail

@@ -1,12 +1,15 @@
 // The local-directory blob store: ROOT/ab/cd/<sha256 hex>, each object in the format of
 // store/blob_format.h. A write goes to ROOT/tmp, is fsynced, renamed into place, and the
 // directories it touched are fsynced: durable before Put succeeds. All file operations go
-// through the reactor's ring (runtime/file_io.h); no reactor thread blocks on the disk.
+// through the reactor's ring (runtime/file_io.h); no reactor thread blocks on the disk. The
+// directory walks of List and RemoveStaleTemporaries (store/fs_blob_listing.h), which the ring
+// cannot do, run on the worker pool.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "runtime/worker_pool.h"
 #include "store/blob_store.h"
 
 namespace ringmail {
@@ -14,6 +17,9 @@ namespace ringmail {
 struct FsBlobStoreOptions {
   std::string root;  // created if missing
   blob_format::Compression compression = blob_format::Compression::kNone;
+  // Runs the directory walks; must outlive the store. Null: they run on the calling thread
+  // (tests and tools, not a serving reactor).
+  WorkerPool* workers = nullptr;
 };
 
 class FsBlobStore : public BlobStore {
@@ -25,6 +31,10 @@ class FsBlobStore : public BlobStore {
   Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
   Task<Result<std::string>> Get(BlobKey key) override;
   Task<Result<void>> Delete(BlobKey key) override;
+  // The cursor is the last key of the previous page, in hex.
+  Task<Result<BlobPage>> List(std::string cursor, size_t max) override;
+  // The files in ROOT/tmp (each Put's own, named KEY.N) older than `before`.
+  Task<Result<size_t>> RemoveStaleTemporaries(int64_t before) override;
 
  private:
   FsBlobStore(FsBlobStoreOptions options, int root_fd)

@@ -139,6 +139,47 @@ struct MailboxSnapshot {
   std::vector<MessageRecord> messages;  // ascending UID
 };
 
+// MessageFlags' system flags as bits (IndexEntry::flag_bits).
+inline constexpr uint8_t kFlagBitSeen = 1, kFlagBitAnswered = 2, kFlagBitFlagged = 4,
+                         kFlagBitDeleted = 8, kFlagBitDraft = 16;
+
+inline uint8_t SystemFlagBits(const MessageFlags& f) {
+  return static_cast<uint8_t>((f.seen ? kFlagBitSeen : 0) | (f.answered ? kFlagBitAnswered : 0) |
+                              (f.flagged ? kFlagBitFlagged : 0) |
+                              (f.deleted ? kFlagBitDeleted : 0) | (f.draft ? kFlagBitDraft : 0));
+}
+
+// One message of a MailboxIndex: 24 bytes.
+struct IndexEntry {
+  uint64_t modseq = 0;
+  uint32_t uid = 0;
+  uint32_t keyword_set = 0;  // index in MailboxIndex::keyword_sets; 0: no keywords
+  uint8_t flag_bits = 0;     // kFlagBit*
+  friend bool operator==(const IndexEntry&, const IndexEntry&) = default;
+};
+
+// What a session keeps of an open mailbox (an IMAP SELECT, a JMAP Email/query state): per
+// message only its UID, modseq and flags — enough for EXISTS, UNSEEN, HIGHESTMODSEQ and
+// FETCH FLAGS/UID/MODSEQ. The rest of a message is read on demand (LoadMessages).
+struct MailboxIndex {
+  MailboxRecord mailbox;
+  std::vector<IndexEntry> messages;  // ascending UID
+  // The distinct keyword lists of the messages, each sorted as MessageFlags::keywords;
+  // [0] is the empty list. Most messages have none, and few lists are distinct.
+  std::vector<std::vector<std::string>> keyword_sets{1};
+
+  MessageFlags Flags(const IndexEntry& e) const {
+    MessageFlags f;
+    f.seen = (e.flag_bits & kFlagBitSeen) != 0;
+    f.answered = (e.flag_bits & kFlagBitAnswered) != 0;
+    f.flagged = (e.flag_bits & kFlagBitFlagged) != 0;
+    f.deleted = (e.flag_bits & kFlagBitDeleted) != 0;
+    f.draft = (e.flag_bits & kFlagBitDraft) != 0;
+    f.keywords = keyword_sets[e.keyword_set];
+    return f;
+  }
+};
+
 enum class FlagOperation { kReplace, kAdd, kRemove };
 
 struct FlagUpdate {
@@ -155,6 +196,15 @@ struct FlagUpdateResult {
   std::vector<MessageRecord> changed;  // with their new flags and modseq
   std::vector<uint32_t> conflicts;
 };
+
+// An object the orphan sweep found in the blob store (store/orphan_sweep.h), to be given a
+// row if it has none.
+struct OrphanBlob {
+  BlobKey key;
+  uint64_t stored_size = 0;  // bytes in the blob store
+  int64_t written_at = 0;    // Unix seconds: when the object was last written
+};
+inline constexpr size_t kAdoptBlobsMax = 1000;  // blobs per AdoptOrphanBlobs call
 
 // This node's CLOCK_MONOTONIC in milliseconds.
 uint64_t MonotonicMs();
@@ -202,7 +252,15 @@ class MetadataStore {
 
   // --- Messages ---
   virtual Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) = 0;
+  // The mailbox and every message in full, in one snapshot. kNotFound.
   virtual Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) = 0;
+  // The mailbox and its messages' UIDs, modseqs and flags, in one snapshot: what opening a
+  // mailbox reads (docs/storage.md, "Reading a mailbox"). kNotFound.
+  virtual Task<Result<MailboxIndex>> LoadMailboxIndex(int64_t mailbox_id) = 0;
+  // The messages with these UIDs, in full and ascending; UIDs not in the mailbox are
+  // skipped. kNotFound for an unknown mailbox; kInvalidArgument over kUidsPerCallMax UIDs.
+  virtual Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
+                                                                std::vector<uint32_t> uids) = 0;
   virtual Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) = 0;
   // Removes the messages with these UIDs; returns the UIDs removed (ascending). Their emails
   // are deleted when no mailbox holds them any more, and their blobs lose a reference.
@@ -219,8 +277,21 @@ class MetadataStore {
                                                                   size_t max) = 0;
   // Deletes the rows of blobs marked deleting whose objects are gone.
   virtual Task<Result<void>> ForgetBlobs(std::vector<BlobKey> keys) = 0;
-  // Whether a blobs row exists for `key` (the orphan sweep).
+  // Whether a blobs row exists for `key` (a delivery waiting for the collector).
   virtual Task<Result<bool>> HasBlob(BlobKey key) = 0;
+  // Gives each of `blobs` (at most kAdoptBlobsMax) that has no row an unreferenced one:
+  // refcount 0, unreferenced_since its written_at, size 0 (unknown), its stored_size,
+  // compression 'none' — so the collector deletes its object like any other unreferenced
+  // blob's. A blob with a row, in whatever state, is left alone. Returns how many rows it
+  // created. kInvalidArgument over the limit or for a negative time.
+  virtual Task<Result<size_t>> AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) = 0;
+  // The cluster's collector lease (docs/storage.md, "Collection"): takes it for `holder` (a
+  // node's id, 1..kLeaseHolderMax bytes) when it is free or expired, or renews it when
+  // `holder` has it, until `ttl_s` seconds from now by the database's clock. false when
+  // another holder has it.
+  virtual Task<Result<bool>> ClaimCollectorLease(std::string holder, uint32_t ttl_s) = 0;
+  // Frees the lease if `holder` has it (at the end of a pass: the next may run anywhere).
+  virtual Task<Result<void>> ReleaseCollectorLease(std::string holder) = 0;
 };
 
 }  // namespace ringmail

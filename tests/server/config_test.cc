@@ -190,6 +190,7 @@ TEST(ConfigTest, MinimalConfigTakesDefaults) {
   EXPECT_EQ(c.storage.unavailable_at_start, UnavailableAtStart::kRetry);
   EXPECT_EQ(c.storage.blob_grace_s, 3600u);
   EXPECT_EQ(c.storage.collect_interval_s, 300u);
+  EXPECT_EQ(c.storage.orphan_sweep_interval_s, 86400u);
   EXPECT_EQ(c.storage.metadata_line, 0);
   EXPECT_EQ(c.storage.blobs_line, 0);
   EXPECT_EQ(c.directory.type, "internal");
@@ -201,18 +202,22 @@ TEST(ConfigTest, StorageRunSettings) {
 unavailable-at-start = "exit"
 blob-grace = 0
 collect-interval = 1
+orphan-sweep-interval = 1
 )") + kListener);
   EXPECT_EQ(c.storage.unavailable_at_start, UnavailableAtStart::kExit);
   EXPECT_EQ(c.storage.blob_grace_s, 0u);
   EXPECT_EQ(c.storage.collect_interval_s, 1u);
+  EXPECT_EQ(c.storage.orphan_sweep_interval_s, 1u);
   c = ParseOk(std::string(R"([storage]
 unavailable-at-start = "retry"
 blob-grace = 31_622_400
 collect-interval = 86400
+orphan-sweep-interval = 31_622_400
 )") + kListener);
   EXPECT_EQ(c.storage.unavailable_at_start, UnavailableAtStart::kRetry);
   EXPECT_EQ(c.storage.blob_grace_s, 31622400u);
   EXPECT_EQ(c.storage.collect_interval_s, 86400u);
+  EXPECT_EQ(c.storage.orphan_sweep_interval_s, 31622400u);
 }
 
 TEST(ConfigTest, StorageDefaultsFollowDataDir) {
@@ -725,9 +730,12 @@ const ErrorCase kStorageAndAuthCases[] = {
      "3: [storage]: collect-interval must be in 1..86400, not 0"},
     {"collect_interval_large", With("[storage]\ncollect-interval = 86401\n"),
      "2: [storage]: collect-interval must be in 1..86400, not 86401"},
+    {"orphan_sweep_interval_zero", With("[storage]\norphan-sweep-interval = 0\n"),
+     "2: [storage]: orphan-sweep-interval must be in 1..31622400, not 0"},
     {"plain_text_secret",
      With("[authentication.fallback-admin]\nuser = \"admin\"\nsecret = \"hunter2\"\n"),
-     "3: [authentication.fallback-admin]: secret must be a crypt(3) hash"},
+     "3: [authentication.fallback-admin]: secret must be a password hash (crypt(3) such as "
+     "$6$... or $y$..., Argon2, {SCHEME}..., SCRAM-SHA-256$...)"},
     {"secret_missing", With("[authentication.fallback-admin]\nuser = \"admin\"\n"),
      "1: [authentication.fallback-admin]: missing key 'secret'"},
     {"user_empty", With("[authentication.fallback-admin]\nuser = \"\"\nsecret = \"$6$x\"\n"),

@@ -20,7 +20,9 @@
 
 #include <memory>
 
+#include "metadata_conformance_blobs.h"
 #include "metadata_conformance_directory.h"
+#include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
 #include "testing/run_on_reactor.h"
 
@@ -82,11 +84,23 @@ TYPED_TEST_P(MetadataConformance, DeletingBlobMakesDeliverBusy) {
 TYPED_TEST_P(MetadataConformance, StaleBlobWriteRefused) {
   this->Run(conformance::StaleBlobWriteRefused);
 }
+TYPED_TEST_P(MetadataConformance, AdoptOrphanBlobsLeavesExistingRows) {
+  this->Run(conformance::AdoptOrphanBlobs);
+}
+TYPED_TEST_P(MetadataConformance, CollectorLeaseHasOneHolder) {
+  this->Run(conformance::CollectorLease);
+}
 TYPED_TEST_P(MetadataConformance, ConcurrentDeliveriesGetDistinctUids) {
   this->Run(conformance::ConcurrentDeliveries);
 }
 TYPED_TEST_P(MetadataConformance, FlagChangesRacingExpungeStayConsistent) {
   this->Run(conformance::FlagsRacingExpunge);
+}
+TYPED_TEST_P(MetadataConformance, MailboxIndexAgreesWithLoadMailbox) {
+  this->Run(conformance::IndexAgreesWithSnapshot);
+}
+TYPED_TEST_P(MetadataConformance, LoadMessagesReturnsTheUidsAsked) {
+  this->Run(conformance::LoadMessagesPicksUids);
 }
 TYPED_TEST_P(MetadataConformance, EverythingSurvivesReopen) {
   this->Run(conformance::ReopenBefore);
@@ -105,16 +119,15 @@ TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
   this->Run(conformance::DeleteAccountReleasesEverything);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(MetadataConformance, CreateAccountMakesDefaultMailboxes,
-                            DomainsAreLowerCaseAndUnique, MailboxCreateRenameDelete,
-                            DeliverAssignsUidsCountersAndModseqs,
-                            DeliverToSeveralMailboxesAndAccounts, FlagsAddRemoveReplace,
-                            UnchangedSinceReportsConflicts, ExpungeAndExpungedSince,
-                            BlobRefcountFollowsEmails, QuotaExceededDeliversNothing,
-                            DeletingBlobMakesDeliverBusy, StaleBlobWriteRefused,
-                            ConcurrentDeliveriesGetDistinctUids,
-                            FlagChangesRacingExpungeStayConsistent, EverythingSurvivesReopen,
-                            AccountsWithAddressesAndGroups, AccountRulesRefused, AccountUpdates,
-                            DeleteAccountReleasesEverything);
+REGISTER_TYPED_TEST_SUITE_P(
+    MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
+    MailboxCreateRenameDelete, DeliverAssignsUidsCountersAndModseqs,
+    DeliverToSeveralMailboxesAndAccounts, FlagsAddRemoveReplace, UnchangedSinceReportsConflicts,
+    ExpungeAndExpungedSince, BlobRefcountFollowsEmails, QuotaExceededDeliversNothing,
+    DeletingBlobMakesDeliverBusy, StaleBlobWriteRefused, AdoptOrphanBlobsLeavesExistingRows,
+    CollectorLeaseHasOneHolder, ConcurrentDeliveriesGetDistinctUids,
+    FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
+    LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
+    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything);
 
 }  // namespace ringmail::testing

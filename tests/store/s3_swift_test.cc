@@ -61,6 +61,18 @@ Task<void> Signed(S3BlobStore* store, bool* done) {
       EXPECT_EQ(listed->entries[0].key, odd);
     }
   }
+  // The blob store's listing (the orphan sweep's) is signed too; it lists the blob only.
+  Result<BlobPage> blobs = co_await store->List("", 10);
+  EXPECT_TRUE(blobs.has_value()) << blobs.error().ToString();
+  if (blobs) {
+    EXPECT_EQ(blobs->entries.size(), 1u);
+    if (!blobs->entries.empty()) {
+      EXPECT_EQ(blobs->entries[0].key, key);
+      EXPECT_EQ(blobs->entries[0].stored_size, put ? put->stored_size : 0);
+      EXPECT_GT(blobs->entries[0].modified_at, 1700000000);
+    }
+    EXPECT_EQ(blobs->cursor, "");
+  }
   Result<void> odd_delete = co_await client.Delete(odd);
   EXPECT_TRUE(odd_delete.has_value()) << odd_delete.error().ToString();
   Result<void> deleted = co_await store->Delete(key);

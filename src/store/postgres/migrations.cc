@@ -12,6 +12,8 @@ std::span<const SchemaMigration> Migrations() {
   static const SchemaMigration migrations[] = {
       {1, "initial schema (docs/storage.md)", v1->c_str()},
       {2, "directory: addresses, memberships, account and domain removal", kDirectoryV2},
+      {3, "blob collection: the collector lease", kCollectorLeaseV3},
+      {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
   };
   return migrations;
 }

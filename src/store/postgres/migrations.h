@@ -30,5 +30,9 @@ extern const char kMessageFunctionsV1[];  // migrations_messages.cc: removal, de
 extern const char kFlagFunctionsV1[];     // migrations_flags.cc: flags, expunge
 // Migration 2 (migrations_directory.cc).
 extern const char kDirectoryV2[];
+// Migration 3 (migrations_collector.cc).
+extern const char kCollectorLeaseV3[];
+// Migration 4 (migrations_index.cc).
+extern const char kMailboxIndexV4[];
 
 }  // namespace ringmail::postgres

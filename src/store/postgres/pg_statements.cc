@@ -71,6 +71,21 @@ constexpr PgStatement kStatements[] = {
      "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS
      " FROM mailbox_messages WHERE mailbox_id = $1 ORDER BY uid",
      1},
+    // LoadMailboxIndex: an index-only scan of the primary key, which carries modseq and the
+    // system flags (migration 4); then the few messages with keywords, through a partial
+    // index of them.
+    {kLoadIndex, "rm_load_index",
+     "SELECT uid, modseq, rm_flag_bits(seen, answered, flagged, deleted, draft) "
+     "FROM mailbox_messages WHERE mailbox_id = $1 ORDER BY uid",
+     1},
+    {kLoadKeywords, "rm_load_keywords",
+     "SELECT uid, array_to_string(keywords, ' ') FROM mailbox_messages "
+     "WHERE mailbox_id = $1 AND keywords <> '{}' ORDER BY uid",
+     1},
+    {kLoadSomeMessages, "rm_load_some_messages",
+     "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS
+     " FROM mailbox_messages WHERE mailbox_id = $1 AND uid = ANY ($2::bigint[]) ORDER BY uid",
+     2},
     {kUpdateFlags, "rm_update_flags", "SELECT * FROM rm_update_flags($1, $2, $3, $4, $5, $6)", 6},
     {kExpunge, "rm_expunge", "SELECT * FROM rm_expunge($1, $2)", 2},
     {kExpungedSince, "rm_expunged_since", "SELECT * FROM rm_expunged_since($1, $2)", 2},
@@ -78,6 +93,22 @@ constexpr PgStatement kStatements[] = {
      "SELECT * FROM rm_mark_blobs_for_deletion($1, $2)", 2},
     {kForgetBlobs, "rm_forget_blobs", "SELECT rm_forget_blobs($1)", 1},
     {kHasBlob, "rm_has_blob", "SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1)", 1},
+    // Single statements, one transaction each: no function needed. A row that exists, in
+    // whatever state, belongs to a delivery or a collector pass and is left alone.
+    {kAdoptOrphanBlobs, "rm_adopt_orphan_blobs",
+     "WITH adopted AS (INSERT INTO blobs (sha256, size, stored_size, refcount, "
+     "unreferenced_since) SELECT o.k, 0, o.s, 0, to_timestamp(o.t) "
+     "FROM unnest($1::bytea[], $2::bigint[], $3::bigint[]) AS o(k, s, t) "
+     "ON CONFLICT (sha256) DO NOTHING RETURNING 1) SELECT count(*) FROM adopted",
+     3},
+    {kClaimCollectorLease, "rm_claim_collector_lease",
+     "UPDATE collector_lease SET holder = $1, expires_at = now() + make_interval(secs => $2) "
+     "WHERE name = 'blobs' AND (holder = $1 OR expires_at < now()) RETURNING 1",
+     2},
+    {kReleaseCollectorLease, "rm_release_collector_lease",
+     "UPDATE collector_lease SET holder = '', expires_at = to_timestamp(0) "
+     "WHERE name = 'blobs' AND holder = $1",
+     1},
 };
 
 }  // namespace

@@ -31,12 +31,18 @@ enum class PgStatementId : uint8_t {
   kDeleteMailbox,
   kDeliver,
   kLoadMessages,
+  kLoadIndex,
+  kLoadKeywords,
+  kLoadSomeMessages,
   kUpdateFlags,
   kExpunge,
   kExpungedSince,
   kMarkBlobsForDeletion,
   kForgetBlobs,
   kHasBlob,
+  kAdoptOrphanBlobs,
+  kClaimCollectorLease,
+  kReleaseCollectorLease,
 };
 
 struct PgStatement {

@@ -1,5 +1,8 @@
 #include "store/postgres/pg_store.h"
 
+#include <string_view>
+#include <unordered_map>
+
 #include "base/check.h"
 #include "store/metadata_rules.h"
 
@@ -102,6 +105,30 @@ MessageRecord MessageFromRow(const PgRows& r, int row, int first) {
   m.flags.keywords = SplitKeywords(r.Text(row, first + 7));
   m.blob = r.Key(row, first + 8);
   return m;
+}
+
+// LoadMailboxIndex's rows, both in UID order and from one snapshot: `messages` holds every
+// message's uid, modseq and flag bits; `keywords` the uid and keywords of those with any.
+void IndexFromRows(const PgRows& messages, const PgRows& keywords, MailboxIndex* index) {
+  index->messages.resize(static_cast<size_t>(messages.size()));
+  for (int i = 0; i < messages.size(); ++i) {
+    IndexEntry& e = index->messages[static_cast<size_t>(i)];
+    e.uid = static_cast<uint32_t>(messages.Int(i, 0));
+    e.modseq = static_cast<uint64_t>(messages.Int(i, 1));
+    e.flag_bits = static_cast<uint8_t>(messages.Int(i, 2));
+  }
+  // Keyword lists as sent (space-joined; views into `keywords`) to their keyword_sets index.
+  std::unordered_map<std::string_view, uint32_t> sets;
+  size_t next = 0;  // merge position in index->messages
+  for (int k = 0; k < keywords.size(); ++k) {
+    const auto uid = static_cast<uint32_t>(keywords.Int(k, 0));
+    while (next < index->messages.size() && index->messages[next].uid < uid) ++next;
+    if (next == index->messages.size() || index->messages[next].uid != uid) continue;
+    const auto [it, added] =
+        sets.try_emplace(keywords.Text(k, 1), static_cast<uint32_t>(index->keyword_sets.size()));
+    if (added) index->keyword_sets.push_back(SplitKeywords(it->first));
+    index->messages[next].keyword_set = it->second;
+  }
 }
 
 std::vector<uint32_t> UidsFromRows(const PgRows& r) {
@@ -351,6 +378,40 @@ Task<Result<MailboxSnapshot>> PostgresMetadataStore::LoadMailbox(int64_t mailbox
   co_return snapshot;
 }
 
+Task<Result<MailboxIndex>> PostgresMetadataStore::LoadMailboxIndex(int64_t mailbox_id) {
+  // One snapshot, as LoadMailbox's.
+  std::vector<PgQuery> unit;
+  unit.push_back({PgStatementId::kBeginSnapshot, {}});
+  unit.push_back({PgStatementId::kReadMailbox, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadIndex, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadKeywords, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kCommit, {}});
+  Result<std::vector<PgRows>> rows = co_await Pool().Execute(std::move(unit));
+  if (!rows) co_return std::unexpected(rows.error());
+  if ((*rows)[1].size() == 0) co_return std::unexpected(NoMailbox(mailbox_id));
+  MailboxIndex index;
+  index.mailbox = MailboxFromRow((*rows)[1], 0);
+  IndexFromRows((*rows)[2], (*rows)[3], &index);
+  co_return index;
+}
+
+Task<Result<std::vector<MessageRecord>>> PostgresMetadataStore::LoadMessages(
+    int64_t mailbox_id, std::vector<uint32_t> uids) {
+  Result<std::vector<uint32_t>> sorted = SortedUids(uids);
+  if (!sorted) co_return std::unexpected(sorted.error());
+  std::vector<PgQuery> unit;
+  unit.push_back({PgStatementId::kReadMailbox, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadSomeMessages, {Int(mailbox_id), UidArray(*sorted)}});
+  Result<std::vector<PgRows>> rows = co_await Pool().Execute(std::move(unit));
+  if (!rows) co_return std::unexpected(rows.error());
+  if ((*rows)[0].size() == 0) co_return std::unexpected(NoMailbox(mailbox_id));
+  const PgRows& found = (*rows)[1];
+  std::vector<MessageRecord> messages;
+  messages.reserve(static_cast<size_t>(found.size()));
+  for (int i = 0; i < found.size(); ++i) messages.push_back(MessageFromRow(found, i, 1));
+  co_return messages;
+}
+
 Task<Result<FlagUpdateResult>> PostgresMetadataStore::UpdateFlags(FlagUpdate update) {
   Result<void> valid = ValidateFlags(update.flags);
   if (!valid) co_return std::unexpected(valid.error());
@@ -417,6 +478,40 @@ Task<Result<bool>> PostgresMetadataStore::HasBlob(BlobKey key) {
   Result<PgRows> rows = co_await Run(PgStatementId::kHasBlob, PgBytea(key.sha256));
   if (!rows) co_return std::unexpected(rows.error());
   co_return rows->Bool(0, 0);
+}
+
+Task<Result<size_t>> PostgresMetadataStore::AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) {
+  Result<void> valid = CheckOrphanBlobs(blobs);
+  if (!valid) co_return std::unexpected(valid.error());
+  if (blobs.empty()) co_return size_t{0};
+  std::vector<std::string> keys;
+  std::vector<int64_t> sizes, times;
+  for (const OrphanBlob& blob : blobs) {
+    keys.push_back(PgBytea(blob.key.sha256));
+    sizes.push_back(static_cast<int64_t>(blob.stored_size));
+    times.push_back(blob.written_at);
+  }
+  Result<PgRows> rows = co_await Run(PgStatementId::kAdoptOrphanBlobs, PgTextArray(keys),
+                                     PgIntArray(sizes), PgIntArray(times));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return static_cast<size_t>(rows->Int(0, 0));
+}
+
+Task<Result<bool>> PostgresMetadataStore::ClaimCollectorLease(std::string holder, uint32_t ttl_s) {
+  Result<void> valid = CheckLeaseHolder(holder);
+  if (!valid) co_return std::unexpected(valid.error());
+  Result<PgRows> rows =
+      co_await Run(PgStatementId::kClaimCollectorLease, std::move(holder), std::to_string(ttl_s));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return rows->size() == 1;
+}
+
+Task<Result<void>> PostgresMetadataStore::ReleaseCollectorLease(std::string holder) {
+  Result<void> valid = CheckLeaseHolder(holder);
+  if (!valid) co_return std::unexpected(valid.error());
+  Result<PgRows> rows = co_await Run(PgStatementId::kReleaseCollectorLease, std::move(holder));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return Result<void>{};
 }
 
 }  // namespace ringmail

@@ -67,6 +67,9 @@ class PostgresMetadataStore : public MetadataStore {
 
   Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) override;
   Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) override;
+  Task<Result<MailboxIndex>> LoadMailboxIndex(int64_t mailbox_id) override;
+  Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
+                                                        std::vector<uint32_t> uids) override;
   Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) override;
   Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
                                               std::vector<uint32_t> uids) override;
@@ -76,6 +79,9 @@ class PostgresMetadataStore : public MetadataStore {
                                                           size_t max) override;
   Task<Result<void>> ForgetBlobs(std::vector<BlobKey> keys) override;
   Task<Result<bool>> HasBlob(BlobKey key) override;
+  Task<Result<size_t>> AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) override;
+  Task<Result<bool>> ClaimCollectorLease(std::string holder, uint32_t ttl_s) override;
+  Task<Result<void>> ReleaseCollectorLease(std::string holder) override;
 
  private:
   explicit PostgresMetadataStore(postgres::PgPoolConfig config, uint32_t cores_max);

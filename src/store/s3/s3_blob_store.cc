@@ -1,9 +1,22 @@
 #include "store/s3/s3_blob_store.h"
 
+#include <optional>
+
 #include "base/check.h"
 #include "base/log.h"
 
 namespace ringmail {
+namespace {
+
+// The key named by an object path "ab/cd/abcd…" (BlobKey::ObjectPath), or nullopt.
+std::optional<BlobKey> KeyOfPath(std::string_view path) {
+  if (path.size() != 70 || path[2] != '/' || path[5] != '/') return std::nullopt;
+  Result<BlobKey> key = BlobKey::FromHex(path.substr(6));
+  if (!key || key->ObjectPath() != path) return std::nullopt;  // upper case, wrong directories
+  return *key;
+}
+
+}  // namespace
 
 Result<S3BlobStoreOptions> S3BlobStore::OptionsFromConfig(std::string_view url,
                                                           std::string access_key,
@@ -47,6 +60,24 @@ Task<Result<std::string>> S3BlobStore::Get(BlobKey key) {
 
 Task<Result<void>> S3BlobStore::Delete(BlobKey key) {
   co_return co_await client_->Delete(key.ObjectPath());
+}
+
+Task<Result<BlobPage>> S3BlobStore::List(std::string cursor, size_t max) {
+  if (max == 0 || max > kBlobPageMax) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "blob listing: page size out of range");
+  }
+  Result<s3::ListPage> listed =
+      co_await client_->List("", std::move(cursor), static_cast<uint32_t>(max));
+  if (!listed) co_return std::unexpected(listed.error());
+  BlobPage page;
+  for (const s3::ListEntry& entry : listed->entries) {
+    const std::optional<BlobKey> key = KeyOfPath(entry.key);
+    const std::optional<int64_t> modified = s3::ParseIsoTime(entry.last_modified);
+    if (!key || !modified) continue;
+    page.entries.push_back({*key, *modified, entry.size});
+  }
+  if (listed->truncated) page.cursor = std::move(listed->next_continuation_token);
+  co_return page;
 }
 
 }  // namespace ringmail

@@ -39,6 +39,10 @@ class S3BlobStore : public BlobStore {
   Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
   Task<Result<std::string>> Get(BlobKey key) override;
   Task<Result<void>> Delete(BlobKey key) override;
+  // ListObjectsV2 of the whole bucket (blob keys have no common prefix); the cursor is S3's
+  // continuation token. Keys that are not ab/cd/<hex> of a blob, and entries without a
+  // readable LastModified, are left out.
+  Task<Result<BlobPage>> List(std::string cursor, size_t max) override;
 
   // Closes this core's idle connections; each core, before its reactor stops.
   Task<void> CloseConnections() { return client_->CloseIdleConnections(); }

@@ -1,6 +1,7 @@
 #include "store/s3/xml.h"
 
 #include <charconv>
+#include <chrono>
 
 namespace ringmail::s3 {
 namespace {
@@ -111,6 +112,33 @@ Result<ListPage> ParseListObjectsV2(std::string_view xml) {
     page.next_continuation_token = std::move(*token);
   }
   return page;
+}
+
+std::optional<int64_t> ParseIsoTime(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS, then an optional fraction, then Z.
+  auto number = [&](size_t at, size_t digits, int* out) {
+    if (at + digits > text.size()) return false;
+    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, *out);
+    return ec == std::errc() && end == text.data() + at + digits && *out >= 0;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text.back() != 'Z' || !number(0, 4, &year) || !number(5, 2, &month) ||
+      !number(8, 2, &day) || !number(11, 2, &hour) || !number(14, 2, &minute) ||
+      !number(17, 2, &second)) {
+    return std::nullopt;
+  }
+  const std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty() && (rest[0] != '.' || rest.size() < 2 ||
+                        rest.substr(1).find_first_not_of("0123456789") != std::string_view::npos)) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year),
+                                         std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  const int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
+  return days * 86400 + hour * 3600 + minute * 60 + second;
 }
 
 std::string DescribeErrorDocument(std::string_view xml) {

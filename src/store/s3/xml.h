@@ -33,6 +33,10 @@ std::optional<std::string> ElementText(std::string_view xml, std::string_view ta
 // Key, a truncated page without a continuation token).
 Result<ListPage> ParseListObjectsV2(std::string_view xml);
 
+// Unix seconds of a ListObjectsV2 LastModified, "2026-01-01T12:34:56.789Z" (fraction
+// optional, dropped); nullopt when it is not in that form.
+std::optional<int64_t> ParseIsoTime(std::string_view text);
+
 // "NoSuchKey: The specified key does not exist." from an S3 error document, or "" when the
 // body is not one.
 std::string DescribeErrorDocument(std::string_view xml);

@@ -42,4 +42,36 @@ Result<bool> HasBlob(SqliteDb& db, const BlobKey& key) {
   return n > 0;
 }
 
+Result<size_t> AdoptOrphanBlobs(SqliteDb& db, std::span<const OrphanBlob> blobs) {
+  TRY(CheckOrphanBlobs(blobs));
+  size_t adopted = 0;
+  for (const OrphanBlob& blob : blobs) {
+    // A row that exists, in whatever state, belongs to a delivery or a collector pass.
+    TRY(
+        db.Run("INSERT INTO blobs (sha256, size, stored_size, refcount, unreferenced_since) "
+               "VALUES (?, 0, ?, 0, " RINGMAIL_SQL_ISO_PARAM ") ON CONFLICT (sha256) DO NOTHING",
+               blob.key, blob.stored_size, blob.written_at));
+    adopted += static_cast<size_t>(db.changes());
+  }
+  return adopted;
+}
+
+Result<bool> ClaimCollectorLease(SqliteDb& db, std::string_view holder, uint32_t ttl_s) {
+  TRY(CheckLeaseHolder(holder));
+  TRY(
+      db.Run("UPDATE collector_lease SET holder = ?, expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', "
+             "'now', '+' || ? || ' seconds') WHERE name = 'blobs' AND (holder = ? OR "
+             "expires_at < " RINGMAIL_SQL_NOW ")",
+             holder, ttl_s, holder));
+  return db.changes() == 1;
+}
+
+Result<void> ReleaseCollectorLease(SqliteDb& db, std::string_view holder) {
+  TRY(CheckLeaseHolder(holder));
+  return db.Run(
+      "UPDATE collector_lease SET holder = '', expires_at = '1970-01-01T00:00:00Z' "
+      "WHERE name = 'blobs' AND holder = ?",
+      holder);
+}
+
 }  // namespace ringmail::sqlite

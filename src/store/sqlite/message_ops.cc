@@ -1,6 +1,8 @@
 // Messages in a mailbox: load, flags, expunge.
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "store/sqlite/op_support.h"
 #include "store/sqlite/ops.h"
@@ -66,6 +68,44 @@ Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id) {
     if (!row) return snapshot;
     snapshot.messages.push_back(MessageFromRow(st));
   }
+}
+
+Result<MailboxIndex> LoadMailboxIndex(SqliteDb& db, int64_t mailbox_id) {
+  MailboxIndex index;
+  index.mailbox = TRY(ReadMailbox(db, mailbox_id));
+  index.messages.reserve(index.mailbox.message_count);
+  // Keyword lists as stored (space-joined) to their index in keyword_sets; "" is 0.
+  std::unordered_map<std::string, uint32_t> sets;
+  sets.emplace("", 0);
+  // Every column is in the index mailbox_messages_state (migration 4): no table lookups.
+  Statement st = TRY(
+      db.Query("SELECT uid, modseq, seen + 2 * answered + 4 * flagged + 8 * deleted + 16 * draft, "
+               "keywords FROM mailbox_messages WHERE mailbox_id = ? ORDER BY uid",
+               mailbox_id));
+  for (;;) {
+    const bool row = TRY(st.Step());
+    if (!row) return index;
+    IndexEntry e;
+    e.uid = static_cast<uint32_t>(st.Int(0));
+    e.modseq = static_cast<uint64_t>(st.Int(1));
+    e.flag_bits = static_cast<uint8_t>(st.Int(2));
+    auto [it, added] = sets.try_emplace(st.Text(3), static_cast<uint32_t>(sets.size()));
+    if (added) index.keyword_sets.push_back(SplitKeywords(it->first));
+    e.keyword_set = it->second;
+    index.messages.push_back(e);
+  }
+}
+
+Result<std::vector<MessageRecord>> LoadMessages(SqliteDb& db, int64_t mailbox_id,
+                                                std::span<const uint32_t> uids) {
+  const std::vector<uint32_t> sorted = TRY(SortedUids(uids));
+  TRY(ReadMailbox(db, mailbox_id));
+  std::vector<MessageRecord> messages;
+  for (uint32_t uid : sorted) {
+    std::optional<MessageRecord> m = TRY(ReadMessage(db, mailbox_id, uid));
+    if (m) messages.push_back(std::move(*m));
+  }
+  return messages;
 }
 
 Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update) {

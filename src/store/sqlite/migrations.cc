@@ -198,11 +198,30 @@ CREATE INDEX addresses_account ON addresses (account_id);
 CREATE INDEX group_members_member ON group_members (member_id);
 )sql";
 
+// Migration 3: the blob collector's lease (docs/storage.md, "Collection"); one row.
+constexpr char kCollectorLeaseV3[] = R"sql(
+CREATE TABLE collector_lease (
+  name        TEXT PRIMARY KEY,
+  holder      TEXT NOT NULL DEFAULT '',
+  expires_at  TEXT NOT NULL DEFAULT '1970-01-01T00:00:00Z'
+);
+INSERT INTO collector_lease (name) VALUES ('blobs');
+)sql";
+
+// Migration 4: opening a mailbox (LoadMailboxIndex) reads this index alone, not the table
+// (a rowid table: each row found through the primary key costs a second b-tree lookup).
+constexpr char kMailboxIndexV4[] = R"sql(
+CREATE INDEX mailbox_messages_state ON mailbox_messages
+  (mailbox_id, uid, modseq, seen, answered, flagged, deleted, draft, keywords);
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
     {1, "initial schema (docs/storage.md)", kSchemaV1},
     {2, "directory: addresses, memberships, account and domain removal", kDirectoryV2},
+    {3, "blob collection: the collector lease", kCollectorLeaseV3},
+    {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

@@ -50,6 +50,9 @@ Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& 
 
 // message_ops.cc
 Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id);
+Result<MailboxIndex> LoadMailboxIndex(SqliteDb& db, int64_t mailbox_id);
+Result<std::vector<MessageRecord>> LoadMessages(SqliteDb& db, int64_t mailbox_id,
+                                                std::span<const uint32_t> uids);
 Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update);
 Result<std::vector<uint32_t>> Expunge(SqliteDb& db, int64_t mailbox_id,
                                       std::span<const uint32_t> uids);
@@ -60,5 +63,8 @@ Result<std::vector<BlobKey>> MarkBlobsForDeletion(SqliteDb& db, int64_t unrefere
                                                   size_t max);
 Result<void> ForgetBlobs(SqliteDb& db, std::span<const BlobKey> keys);
 Result<bool> HasBlob(SqliteDb& db, const BlobKey& key);
+Result<size_t> AdoptOrphanBlobs(SqliteDb& db, std::span<const OrphanBlob> blobs);
+Result<bool> ClaimCollectorLease(SqliteDb& db, std::string_view holder, uint32_t ttl_s);
+Result<void> ReleaseCollectorLease(SqliteDb& db, std::string_view holder);
 
 }  // namespace ringmail::sqlite

@@ -170,6 +170,19 @@ Task<Result<MailboxSnapshot>> SqliteMetadataStore::LoadMailbox(int64_t mailbox_i
   co_return r;
 }
 
+Task<Result<MailboxIndex>> SqliteMetadataStore::LoadMailboxIndex(int64_t mailbox_id) {
+  Result<MailboxIndex> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::LoadMailboxIndex(db, mailbox_id); });
+  co_return r;
+}
+
+Task<Result<std::vector<MessageRecord>>> SqliteMetadataStore::LoadMessages(
+    int64_t mailbox_id, std::vector<uint32_t> uids) {
+  Result<std::vector<MessageRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::LoadMessages(db, mailbox_id, uids); });
+  co_return r;
+}
+
 Task<Result<FlagUpdateResult>> SqliteMetadataStore::UpdateFlags(FlagUpdate update) {
   Result<FlagUpdateResult> r = co_await executor_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::UpdateFlags(db, update); });
@@ -207,6 +220,24 @@ Task<Result<void>> SqliteMetadataStore::ForgetBlobs(std::vector<BlobKey> keys) {
 Task<Result<bool>> SqliteMetadataStore::HasBlob(BlobKey key) {
   Result<bool> r =
       co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasBlob(db, key); });
+  co_return r;
+}
+
+Task<Result<size_t>> SqliteMetadataStore::AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) {
+  Result<size_t> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::AdoptOrphanBlobs(db, blobs); });
+  co_return r;
+}
+
+Task<Result<bool>> SqliteMetadataStore::ClaimCollectorLease(std::string holder, uint32_t ttl_s) {
+  Result<bool> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ClaimCollectorLease(db, holder, ttl_s); });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::ReleaseCollectorLease(std::string holder) {
+  Result<void> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ReleaseCollectorLease(db, holder); });
   co_return r;
 }
 
