@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace ringmail {
 namespace {
@@ -20,41 +21,6 @@ std::unexpected<Error> Invalid(std::string reason) {
 
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// The size of the well-formed UTF-8 sequence (RFC 3629) starting at s[i], a non-ASCII byte;
-// 0 when it is ill-formed (stray continuation, overlong, surrogate, above U+10FFFF, cut).
-size_t Utf8SequenceSize(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t size = c >= 0xc2 && c <= 0xdf   ? 2
-                : c >= 0xe0 && c <= 0xef ? 3
-                : c >= 0xf0 && c <= 0xf4 ? 4
-                                         : 0;
-  if (size == 0 || i + size > s.size()) return 0;
-  unsigned char low = 0x80, high = 0xbf;  // the bounds of the second byte
-  if (c == 0xe0) low = 0xa0;
-  if (c == 0xed) high = 0x9f;
-  if (c == 0xf0) low = 0x90;
-  if (c == 0xf4) high = 0x8f;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (size_t k = i + 2; k < i + size; ++k) {
-    if (byte(k) < 0x80 || byte(k) > 0xbf) return 0;
-  }
-  return size;
-}
-
-bool IsWellFormedUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t size = Utf8SequenceSize(s, i);
-    if (size == 0) return false;
-    i += size;
-  }
-  return true;
 }
 
 // RFC 5322 atext, plus every byte of a UTF-8 sequence (RFC 6531 UTF8-non-ascii).
@@ -171,7 +137,7 @@ Result<void> CheckAsciiDomain(std::string_view domain) {
 Result<std::string> NormalizeMailDomain(std::string_view domain) {
   if (domain.empty()) return Invalid("empty domain");
   if (domain.size() > kDomainUnicodeSizeMax) return Invalid("domain longer than 1012 octets");
-  if (!IsWellFormedUtf8(domain)) return Invalid("domain is not well-formed UTF-8");
+  if (!IsValidUtf8(domain)) return Invalid("domain is not well-formed UTF-8");
   bool ascii_ok = std::all_of(domain.begin(), domain.end(), [](char c) {
     unsigned char u = static_cast<unsigned char>(c);
     return u >= 0x80 || IsAsciiAlnum(u) || c == '-' || c == '.';
@@ -206,7 +172,7 @@ Result<std::string> DomainToUnicode(std::string_view domain) {
 Result<MailAddress> ParseMailAddress(std::string_view text) {
   if (text.empty()) return Invalid("empty address");
   if (text.size() > kMailAddressSizeMax) return Invalid("address longer than 254 octets");
-  if (!IsWellFormedUtf8(text)) return Invalid("address is not well-formed UTF-8");
+  if (!IsValidUtf8(text)) return Invalid("address is not well-formed UTF-8");
   LocalPart local = TRY(ParseLocalPart(text));
   if (local.size > kLocalPartSizeMax) return Invalid("local part longer than 64 octets");
   if (local.size == text.size() || text[local.size] != '@') {

@@ -7,6 +7,7 @@
 #include "base/ascii.h"
 #include "base/check.h"
 #include "base/encoding.h"
+#include "base/utf8.h"
 
 namespace ringmail {
 namespace {
@@ -61,41 +62,6 @@ std::expected<std::string, SaslFailure> DecodeSaslResponse(std::string_view line
     return std::unexpected(SaslFailure{SaslError::kTooLong, "response over the size limit"});
   }
   return std::move(*decoded);
-}
-
-bool IsValidUtf8(std::string_view bytes) {
-  size_t i = 0;
-  while (i < bytes.size()) {
-    auto b = static_cast<unsigned char>(bytes[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-    if (b >= 0xC2 && b <= 0xDF) {
-      length = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      length = 3;
-      if (b == 0xE0) low = 0xA0;   // no overlong forms
-      if (b == 0xED) high = 0x9F;  // no surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      length = 4;
-      if (b == 0xF0) low = 0x90;   // no overlong forms
-      if (b == 0xF4) high = 0x8F;  // nothing past U+10FFFF
-    } else {
-      return false;
-    }
-    if (bytes.size() - i < length) return false;
-    auto second = static_cast<unsigned char>(bytes[i + 1]);
-    if (second < low || second > high) return false;
-    for (size_t k = 2; k < length; ++k) {
-      auto c = static_cast<unsigned char>(bytes[i + k]);
-      if (c < 0x80 || c > 0xBF) return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 std::optional<std::string> SaslPrep(std::string_view text) {

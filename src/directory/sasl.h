@@ -21,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/utf8.h"
 #include "directory/secret.h"
 
 namespace ringmail {
@@ -181,10 +182,6 @@ class SaslExchange {
 // anything else must be strict base64 (kMalformed otherwise) of at most kSaslResponseSizeMax
 // bytes (kTooLong). Used for the initial response and every continuation alike.
 std::expected<std::string, SaslFailure> DecodeSaslResponse(std::string_view line);
-
-// Whether `bytes` is well-formed UTF-8 (RFC 3629: shortest form, no surrogates, at most
-// U+10FFFF).
-bool IsValidUtf8(std::string_view bytes);
 
 // Our SASLprep (RFC 4013) for SCRAM user names. Full SASLprep needs NFKC normalization and
 // the stringprep tables, which none of our dependencies provides, so: a string that is valid

@@ -8,6 +8,7 @@
 
 #include "base/check.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "directory/address.h"
 #include "runtime/reactor.h"
 
@@ -46,44 +47,11 @@ Result<void> CheckQuery(std::string_view key, const std::string& sql) {
   return {};
 }
 
-// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t extra;
-    unsigned char low = 0x80, high = 0xBF;  // the range of the byte after the lead
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= extra) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 // A name or address the database can be asked about: PostgreSQL rejects a NUL and text that
 // is not UTF-8 (an error, where the answer is simply "none").
 bool UsableInput(std::string_view s) {
   return s.size() <= kSqlDirectoryInputSizeMax && s.find('\0') == std::string_view::npos &&
-         ValidUtf8(s);
+         IsValidUtf8(s);
 }
 
 // Letters, digits, dots and hyphens only (an A-label domain): none of LIKE's %, _ and \.

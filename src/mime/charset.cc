@@ -6,28 +6,12 @@
 #include <array>
 
 #include "base/ascii.h"
+#include "base/utf8.h"
 
 namespace ringmail::mime {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed UTF-8 sequence at the start of `s`, 0 if ill-formed.
-size_t Utf8SequenceSize(std::string_view s) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = byte(0);
-  if (c < 0x80) return 1;
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || s.size() < n) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-  }
-  if (c == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
-  if (c == 0xED && byte(1) > 0x9F) return 0;  // surrogate
-  if (c == 0xF0 && byte(1) < 0x90) return 0;  // overlong
-  if (c == 0xF4 && byte(1) > 0x8F) return 0;  // > U+10FFFF
-  return n;
-}
 
 bool ValidCharsetName(std::string_view name) {
   if (name.empty() || name.size() > kCharsetNameMax) return false;
@@ -137,15 +121,6 @@ std::string IconvToUtf8(iconv_t cd, std::string_view bytes) {
 }
 
 }  // namespace
-
-bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8SequenceSize(text.substr(i));
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
 
 std::string SanitizeUtf8(std::string_view text) {
   std::string out;

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
+
 namespace ringmail::mime {
 
 inline constexpr size_t kCharsetNameMax = 40;  // longer names are refused as unknown
@@ -15,9 +17,6 @@ inline constexpr size_t kCharsetNameMax = 40;  // longer names are refused as un
 // `bytes` in `charset` (an IANA name or common alias, any case) as UTF-8. Byte sequences
 // invalid in the charset become U+FFFD. nullopt for an unknown or malformed charset name.
 std::optional<std::string> ToUtf8(std::string_view bytes, std::string_view charset);
-
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-bool IsValidUtf8(std::string_view text);
 
 // `text` with every ill-formed UTF-8 sequence replaced by U+FFFD.
 std::string SanitizeUtf8(std::string_view text);

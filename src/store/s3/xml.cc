@@ -3,26 +3,10 @@
 #include <charconv>
 #include <chrono>
 
+#include "base/utf8.h"
+
 namespace ringmail::s3 {
 namespace {
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Decodes one reference body ("amp", "#38", "#x26"); false when it is not one we know.
 bool DecodeReference(std::string_view ref, std::string* out) {
@@ -43,7 +27,7 @@ bool DecodeReference(std::string_view ref, std::string* out) {
       cp > 0x10FFFF) {
     return false;
   }
-  AppendUtf8(cp, out);
+  AppendUtf8(out, cp);
   return true;
 }
 
