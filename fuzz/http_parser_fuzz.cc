@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "base/check.h"
+#include "exact_copy.h"
 #include "http/chunked.h"
 #include "http/parser.h"
 #include "http/response_writer.h"
@@ -25,15 +26,7 @@
 namespace ringmail::http {
 namespace {
 
-// A heap copy of exactly `s`, so that ASan catches any read past its end.
-struct ExactCopy {
-  explicit ExactCopy(std::string_view s) : bytes(new char[s.size() + 1]), size(s.size()) {
-    if (!s.empty()) std::memcpy(bytes.get(), s.data(), s.size());
-  }
-  std::string_view view() const { return {bytes.get(), size}; }
-  std::unique_ptr<char[]> bytes;
-  size_t size;
-};
+using fuzzing::ExactCopy;
 
 bool Inside(std::string_view v, std::string_view in, size_t consumed) {
   auto begin = reinterpret_cast<uintptr_t>(in.data());

@@ -42,7 +42,7 @@ void CheckParams(std::string_view text) {
   for (const mime::MimeParam& p : params) {
     CHECK(!p.name.empty());
     for (char c : p.name) CHECK(!(c >= 'A' && c <= 'Z'));
-    if (p.extended) CHECK(IsValidUtf8(p.value));
+    if (p.extended) CHECK(ringmail::IsValidUtf8(p.value));
   }
   mime::ParseContentType(text);
   mime::ParseDisposition(text);
@@ -54,7 +54,7 @@ void CheckParams(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(bytes), size);
   std::string decoded = mime::DecodeEncodedWords(text);
-  if (IsValidUtf8(text)) CHECK(IsValidUtf8(decoded));
+  if (ringmail::IsValidUtf8(text)) CHECK(ringmail::IsValidUtf8(decoded));
   mime::DecodeHeaderValue(text);
   CheckAddresses(text);
   CheckParams(text);
