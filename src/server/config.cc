@@ -138,7 +138,7 @@ Result<void> ReadS3(const Section& s, StorageConfig* storage) {
 
 Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
   TRY(s.AllowOnly({"metadata", "blobs", "s3", "unavailable-at-start", "blob-grace",
-                   "collect-interval", "orphan-sweep-interval"}));
+                   "collect-interval", "orphan-sweep-interval", "compression"}));
   if (const toml::node* node = s.Find("metadata")) {
     TRY(s.String("metadata", &storage->metadata));
     TRY(CheckUrl(s, "metadata", storage->metadata, {"sqlite://", "postgresql://", "postgres://"},
@@ -155,6 +155,10 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
   TRY(s.OneOf("unavailable-at-start", "unavailable-at-start value", kPolicies, &policy));
   storage->unavailable_at_start =
       policy == 0 ? UnavailableAtStart::kRetry : UnavailableAtStart::kExit;
+  static constexpr std::string_view kCompressions[] = {"none", "zstd"};
+  size_t compression = 0;
+  TRY(s.OneOf("compression", "compression", kCompressions, &compression));
+  storage->compress_blobs = compression == 1;
   TRY(s.Uint32("blob-grace", 0, kBlobGraceMax, &storage->blob_grace_s));
   TRY(s.Uint32("collect-interval", 1, kCollectIntervalMax, &storage->collect_interval_s));
   TRY(s.Uint32("orphan-sweep-interval", 1, kOrphanSweepIntervalMax,

@@ -75,6 +75,7 @@ struct StorageConfig {
   uint32_t blob_grace_s = 3600;              // unreferenced blobs older than this are collected
   uint32_t collect_interval_s = 300;         // between the end of a collector pass and the next
   uint32_t orphan_sweep_interval_s = 86400;  // between the end of an orphan sweep and the next
+  bool compress_blobs = false;               // "zstd": new blobs are stored zstd-compressed
   int metadata_line = 0, blobs_line = 0;     // lines of the keys; 0 when defaulted
 };
 

@@ -58,6 +58,11 @@ Result<void> OpenMetadataStore(const Config& config, WorkerPool* workers, Stores
 
 namespace {
 
+blob_format::Compression BlobCompression(const Config& config) {
+  return config.storage.compress_blobs ? blob_format::Compression::kZstd
+                                       : blob_format::Compression::kNone;
+}
+
 Result<void> OpenBlobs(const Config& config, WorkerPool* workers, Stores* stores) {
   const StorageConfig& storage = config.storage;
   const std::string where = Where(config, storage.blobs_line, "blobs");
@@ -65,6 +70,7 @@ Result<void> OpenBlobs(const Config& config, WorkerPool* workers, Stores* stores
     FsBlobStoreOptions options;
     options.root = storage.blobs.substr(kFileScheme.size());
     options.workers = workers;  // the orphan sweep's directory walks
+    options.compression = BlobCompression(config);
     Result<std::unique_ptr<FsBlobStore>> store = FsBlobStore::Open(options);
     if (!store) return std::unexpected(Located(store.error(), where, true));  // names the path
     stores->blobs = std::move(*store);
@@ -74,6 +80,7 @@ Result<void> OpenBlobs(const Config& config, WorkerPool* workers, Stores* stores
   Result<S3BlobStoreOptions> options = S3BlobStore::OptionsFromConfig(
       storage.blobs, storage.s3_access_key, storage.s3_secret_key, workers);
   if (!options) return std::unexpected(Located(options.error(), where, false));
+  options->compression = BlobCompression(config);
   Result<std::unique_ptr<S3BlobStore>> store = S3BlobStore::Open(std::move(*options));
   if (!store) return std::unexpected(Located(store.error(), where, false));
   stores->s3 = store->get();

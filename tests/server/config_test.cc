@@ -76,6 +76,7 @@ domains = ["example.org", "*.Example.org"]
 [storage]
 metadata = "postgresql://ringmail:pw@db:5432/ringmail?sslmode=require"
 blobs = "s3://mail?endpoint=http://s3:9000&region=us-east-1&style=path"
+compression = "zstd"
 
 [storage.s3]
 access-key = "AKIA"
@@ -157,7 +158,8 @@ TEST(ConfigTest, FullConfig) {
   EXPECT_TRUE(c.fallback_admin.present);
   EXPECT_EQ(c.fallback_admin.user, "admin");
   EXPECT_EQ(c.fallback_admin.secret, "$6$salt$hash");
-  EXPECT_EQ(c.fallback_admin.line, 65);
+  EXPECT_EQ(c.fallback_admin.line, 66);
+  EXPECT_TRUE(c.storage.compress_blobs);
   EXPECT_EQ(c.directory.subaddress_separators, "+-");
   EXPECT_EQ(c.directory.sql.url, "postgresql://dir@db/accounts");
   EXPECT_EQ(c.directory.sql.queries.domain, "SELECT 1 FROM domains WHERE name = $1");
@@ -730,6 +732,8 @@ const ErrorCase kStorageAndAuthCases[] = {
      "3: [storage]: collect-interval must be in 1..86400, not 0"},
     {"collect_interval_large", With("[storage]\ncollect-interval = 86401\n"),
      "2: [storage]: collect-interval must be in 1..86400, not 86401"},
+    {"compression_unknown", With("[storage]\ncompression = \"gzip\"\n"),
+     "2: [storage]: unknown compression 'gzip' (expected none or zstd)"},
     {"orphan_sweep_interval_zero", With("[storage]\norphan-sweep-interval = 0\n"),
      "2: [storage]: orphan-sweep-interval must be in 1..31622400, not 0"},
     {"plain_text_secret",
