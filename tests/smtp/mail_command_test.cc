@@ -11,18 +11,6 @@
 namespace ringmail::smtp {
 namespace {
 
-SmtpCommand Ok(std::string_view line, const CommandContext& context = {}) {
-  CommandResult r = ParseCommand(line, context);
-  EXPECT_TRUE(r.has_value()) << line << " -> " << (r ? "" : FormatReply(r.error()));
-  return r ? *r : SmtpCommand{};
-}
-
-SmtpReply Fails(std::string_view line, const CommandContext& context = {}) {
-  CommandResult r = ParseCommand(line, context);
-  EXPECT_FALSE(r.has_value()) << line;
-  return r ? SmtpReply{} : r.error();
-}
-
 TEST(SmtpMailCommand, Paths) {
   SmtpCommand mail = Ok("MAIL FROM:<Alice@Example.ORG>");
   EXPECT_EQ(mail.verb, SmtpVerb::kMail);
