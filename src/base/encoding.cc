@@ -3,9 +3,9 @@
 namespace ringmail {
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}  // namespace
 
-// The 6-bit value of a base64 character, or -1.
-int Sextet(char c) {
+int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -13,7 +13,6 @@ int Sextet(char c) {
   if (c == '/') return 63;
   return -1;
 }
-}  // namespace
 
 std::string HexLower(std::span<const uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -57,7 +56,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     if (pad == 1 && text[i + 2] == '=') return std::nullopt;  // "x=" then a character
     uint32_t v = 0;
     for (int k = 0; k < 4 - pad; ++k) {
-      const int s = Sextet(text[i + k]);
+      const int s = Base64Value(text[i + k]);
       if (s < 0) return std::nullopt;
       v |= uint32_t(s) << (18 - 6 * k);
     }
