@@ -15,8 +15,9 @@
 // reactor's timer wheel. Shutdown: RequestShutdown makes Read return kShutdown once the
 // input is drained; ForceClose cancels everything in flight.
 //
-// One session coroutine drives a connection: at most one Read or Flush waits at a time.
-// Owned by the Listener's connection task; lives on one core for its whole life.
+// A Connection is a Stream (runtime/stream.h): one session coroutine drives it, at most one
+// Read or Flush waiting at a time. Owned by the Listener's connection task; lives on one core
+// for its whole life.
 #pragma once
 
 #include <liburing.h>
@@ -30,6 +31,7 @@
 #include "base/result.h"
 #include "base/socket_address.h"
 #include "runtime/completion.h"
+#include "runtime/stream.h"
 #include "runtime/runtime_metrics.h"
 #include "runtime/task.h"
 #include "runtime/timer_wheel.h"
@@ -45,7 +47,7 @@ struct ConnectionOptions {
   uint32_t send_zerocopy_threshold = UINT32_MAX;  // UINT32_MAX: never zero-copy
 };
 
-class Connection {
+class Connection final : public Stream {
  public:
   // Takes ownership of the socket `fd` (a regular descriptor). `options` and `metrics`
   // must outlive the connection (they belong to the listener).
@@ -59,32 +61,14 @@ class Connection {
   // the regular descriptor if the table is full) and starts receiving.
   Task<Result<void>> Start(bool direct);
 
-  struct ReadAwaiter {
-    Connection* c;
-    bool await_ready() const { return c->ReadReady(); }
-    void await_suspend(std::coroutine_handle<> h) { c->WaitForRead(h); }
-    Result<std::string_view> await_resume() { return c->TakeRead(); }
-  };
-  // Waits for input the caller has not seen yet, then returns a view of every unconsumed
-  // byte. The view is valid until the next Read, Consume or buffered() call. Errors:
-  // kClosed (peer closed and all input consumed), kTimeout, kShutdown, kIo.
-  ReadAwaiter Read() { return ReadAwaiter{this}; }
-  // Unconsumed input without waiting (possibly empty).
-  std::string_view buffered();
-  // Discards the first n bytes of input. REQUIRES: n <= buffered size.
-  void Consume(size_t n);
-
-  // Queues bytes for the next Flush. REQUIRES: no Flush in progress.
-  void Write(std::string_view bytes);
-  size_t pending_output() const { return out_.size(); }
-
-  struct FlushAwaiter {
-    Connection* c;
-    bool await_ready() const { return c->out_.empty(); }
-    void await_suspend(std::coroutine_handle<> h) { c->StartFlush(h); }
-    Result<void> await_resume() { return c->TakeFlushResult(); }
-  };
-  FlushAwaiter Flush() { return FlushAwaiter{this}; }
+  // Stream (see stream.h for the contracts).
+  std::string_view buffered() override;
+  void Consume(size_t n) override;
+  void Write(std::string_view bytes) override;
+  size_t pending_output() const override { return out_.size(); }
+  const SocketAddress& peer() const override { return peer_; }
+  void set_read_timeout_ms(uint32_t ms) override { read_timeout_ms_ = ms; }
+  bool shutdown_requested() const override { return shutdown_; }
 
   // Stops receiving and closes the socket; completes when the kernel holds nothing of this
   // connection any more. REQUIRES: no Read or Flush waiting.
@@ -92,11 +76,8 @@ class Connection {
 
   void RequestShutdown();
   void ForceClose();
-  bool shutdown_requested() const { return shutdown_; }
 
-  void set_read_timeout_ms(uint32_t ms) { read_timeout_ms_ = ms; }
   uint64_t id() const { return id_; }
-  const SocketAddress& peer() const { return peer_; }
   Reactor& reactor() { return reactor_; }
   bool direct() const { return fixed_; }
   // Bytes of user-space memory this connection holds beyond sizeof(Connection).
@@ -107,9 +88,9 @@ class Connection {
  private:
   enum class Wake : uint8_t { kNone, kData, kTimeout, kShutdown };
 
-  bool ReadReady() const;
-  void WaitForRead(std::coroutine_handle<> h);
-  Result<std::string_view> TakeRead();
+  bool ReadReady() const override;
+  void WaitForRead(std::coroutine_handle<> h) override;
+  Result<std::string_view> TakeRead() override;
   void ArmRecv();
   void MaybeResumeRecv();
   void CancelRecv();
@@ -118,12 +99,12 @@ class Connection {
   void HandleRecv(int32_t res, uint32_t flags);
   void WakeReader();
 
-  void StartFlush(std::coroutine_handle<> h);
+  void StartFlush(std::coroutine_handle<> h) override;
   void SubmitSend();
   static void OnSend(Completion* c, int32_t res, uint32_t flags);
   void MaybeFinishFlush();
   void Abort();
-  Result<void> TakeFlushResult();
+  Result<void> TakeFlushResult() override;
   static void OnDeadline(TimerEntry* e);
 
   Reactor& reactor_;

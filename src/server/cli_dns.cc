@@ -29,6 +29,7 @@ DnsRecordsInput ServicesOf(const Config& config) {
           in.autoconfig = true;
         }
         break;
+      case Protocol::kRelay:
       case Protocol::kLmtp:
       case Protocol::kMetrics: break;
     }

@@ -168,8 +168,9 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
   return {};
 }
 
-constexpr std::string_view kTopLevelTables[] = {"server",  "runtime",   "listener",      "tls",
-                                                "storage", "directory", "authentication"};
+constexpr std::string_view kTopLevelTables[] = {
+    "server", "runtime", "listener", "tls", "storage", "directory", "authentication", "imap",
+    "smtp"};
 
 // Every top-level key must be one of kTopLevelTables and hold a table; the first offender in
 // file order is reported.
@@ -200,6 +201,8 @@ Result<void> ReadSections(std::string_view path, const toml::table& root, Config
   if (auto s = section("storage")) TRY(ReadStorage(*s, &config->storage));
   if (auto s = section("directory")) TRY(ReadDirectory(*s, &config->directory));
   if (auto s = section("authentication")) TRY(ReadAuthentication(*s, config));
+  if (auto s = section("imap")) TRY(ReadImap(*s, &config->imap));
+  if (auto s = section("smtp")) TRY(ReadSmtp(*s, &config->smtp));
   return {};
 }
 
@@ -210,6 +213,7 @@ const char* ProtocolName(Protocol protocol) {
     case Protocol::kImap: return "imap";
     case Protocol::kSmtp: return "smtp";
     case Protocol::kSubmission: return "submission";
+    case Protocol::kRelay: return "relay";
     case Protocol::kLmtp: return "lmtp";
     case Protocol::kHttp: return "http";
     case Protocol::kMetrics: return "metrics";

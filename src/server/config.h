@@ -21,7 +21,7 @@
 
 namespace ringmail {
 
-enum class Protocol { kImap, kSmtp, kSubmission, kLmtp, kHttp, kMetrics };
+enum class Protocol { kImap, kSmtp, kSubmission, kRelay, kLmtp, kHttp, kMetrics };
 enum class TlsMode { kNone, kStartTls, kImplicit };
 
 // The name used in the config file ("imap", "submission", ...).
@@ -103,6 +103,13 @@ struct AuthenticationConfig {
   AuthRateLimiterConfig rate_limits;
 };
 
+// [imap] (docs/config.md): the IMAP sessions' limits and timeouts (config_imap.cc).
+struct ImapConfig {};
+
+// [smtp] (docs/config.md): the SMTP sessions' limits, relay networks and delivery rules
+// (config_smtp.cc).
+struct SmtpConfig {};
+
 struct Config {
   std::string path;  // the file it came from; "<embedded>" for the default
   std::string hostname;
@@ -114,6 +121,8 @@ struct Config {
   DirectoryConfig directory;
   AuthenticationConfig authentication;
   FallbackAdminConfig fallback_admin;
+  ImapConfig imap;
+  SmtpConfig smtp;
   std::string data_dir;
 };
 

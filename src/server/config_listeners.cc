@@ -9,10 +9,11 @@
 namespace ringmail::config_internal {
 namespace {
 
-constexpr std::string_view kProtocolNames[] = {"imap", "smtp", "submission",
+constexpr std::string_view kProtocolNames[] = {"imap", "smtp",    "submission", "relay",
                                                "lmtp", "http", "metrics"};
-constexpr Protocol kProtocols[] = {Protocol::kImap, Protocol::kSmtp, Protocol::kSubmission,
-                                   Protocol::kLmtp, Protocol::kHttp, Protocol::kMetrics};
+constexpr Protocol kProtocols[] = {Protocol::kImap, Protocol::kSmtp,    Protocol::kSubmission,
+                                   Protocol::kRelay, Protocol::kLmtp, Protocol::kHttp,
+                                   Protocol::kMetrics};
 // Protocols the contract names for later; rejected with a clearer message than "unknown".
 constexpr std::string_view kLaterProtocols[] = {"pop3", "managesieve"};
 
@@ -53,7 +54,7 @@ Result<void> ReadProtocol(const Section& s, ListenerConfig* listener) {
   auto it = std::find(std::begin(kProtocolNames), std::end(kProtocolNames), name);
   if (it == std::end(kProtocolNames)) {
     return s.Fail(line, "unknown protocol '" + Printable(name) +
-                            "' (expected imap, smtp, submission, lmtp, http or metrics)");
+                            "' (expected imap, smtp, submission, relay, lmtp, http or metrics)");
   }
   listener->protocol = kProtocols[it - std::begin(kProtocolNames)];
   return {};

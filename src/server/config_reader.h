@@ -114,5 +114,9 @@ Result<void> ReadListeners(std::string_view path, const toml::node& node, Config
 Result<void> ReadDirectory(const Section& s, DirectoryConfig* directory);
 // [authentication] and its subtables (config_directory.cc).
 Result<void> ReadAuthentication(const Section& s, Config* config);
+// [imap] (config_imap.cc).
+Result<void> ReadImap(const Section& s, ImapConfig* imap);
+// [smtp] (config_smtp.cc).
+Result<void> ReadSmtp(const Section& s, SmtpConfig* smtp);
 
 }  // namespace ringmail::config_internal

@@ -15,7 +15,7 @@
 #include "runtime/worker_pool.h"
 #include "server/directory_setup.h"
 #include "server/main_thread.h"
-#include "server/metrics_handler.h"
+#include "server/protocol_setup.h"
 #include "server/storage_service.h"
 #include "server/storage_setup.h"
 
@@ -24,29 +24,17 @@ namespace {
 
 constexpr int kWorkerQueueMax = 1024;  // blocking jobs waiting for a worker; more: kBusy
 
-Result<void> CheckSupported(const Config& config) {
-  for (const ListenerConfig& l : config.listeners) {
-    std::string where =
-        config.path + ":" + std::to_string(l.line) + ": listener '" + l.name + "': ";
-    if (l.protocol != Protocol::kMetrics) {
-      return MakeError(ErrorCode::kConfig, where + "protocol '" + ProtocolName(l.protocol) +
-                                               "' is not available in this build yet");
-    }
-    if (l.tls != TlsMode::kNone) {
-      return MakeError(ErrorCode::kConfig, where + "TLS is not available in this build yet");
-    }
-  }
-  return {};
-}
-
-std::vector<EngineListener> MakeListeners(const Config& config, ProtocolHandler* metrics) {
+// One EngineListener per bound address; handlers[i] serves config.listeners[i].
+std::vector<EngineListener> MakeListeners(
+    const Config& config, const std::vector<std::unique_ptr<ProtocolHandler>>& handlers) {
   std::vector<EngineListener> out;
-  for (const ListenerConfig& l : config.listeners) {
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    const ListenerConfig& l = config.listeners[i];
     for (const SocketAddress& address : l.bind) {
       EngineListener e;
       e.name = l.name;
       e.address = address;
-      e.handler = metrics;
+      e.handler = handlers[i].get();
       e.connections_max = l.connections_max;
       e.connection_options.input_max = l.input_max;
       e.connection_options.read_timeout_ms = l.idle_timeout_ms;
@@ -105,10 +93,6 @@ int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, Signal
 
 int Serve(const Config& config) {
   SetLogLevel(config.log_level);
-  if (Result<void> ok = CheckSupported(config); !ok) {
-    std::fprintf(stderr, "%s\n", ok.error().message.c_str());
-    return kExitConfig;
-  }
   // Before any thread starts (workers, the SQLite store thread, reactors): they inherit the
   // blocked signals.
   Result<SignalWaiter> signals = SignalWaiter::Create();
@@ -140,10 +124,20 @@ int Serve(const Config& config) {
     std::fprintf(stderr, "%s\n", directory.error().message.c_str());
     return ExitCodeFor(directory.error());
   }
+  MailServices services;
+  services.config = &config;
+  services.stores = &*stores;
+  services.directory = &*directory;
+  services.workers = workers->get();
+  Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers =
+      MakeProtocolHandlers(services);
+  if (!handlers) {
+    std::fprintf(stderr, "%s\n", handlers.error().message.c_str());
+    return ExitCodeFor(handlers.error());
+  }
   RegisterRuntimeMetrics();
   StorageService::RegisterMetrics();
-  MetricsHandler metrics_handler;
-  std::vector<EngineListener> listeners = MakeListeners(config, &metrics_handler);
+  std::vector<EngineListener> listeners = MakeListeners(config, *handlers);
   Engine engine;
   if (Result<void> started = engine.Start(MakeEngineOptions(config), listeners); !started) {
     std::fprintf(stderr, "%s\n", started.error().message.c_str());

@@ -629,7 +629,7 @@ INSTANTIATE_TEST_SUITE_P(BadValue, ConfigErrorTest, testing::ValuesIn(kBadValueC
 const ErrorCase kListenerCases[] = {
     {"bad_protocol", "\n\n\n\n\n[listener.imap]\nprotocol = \"imapx\"\nbind = \"127.0.0.1:1\"\n",
      "7: listener 'imap': unknown protocol 'imapx' "
-     "(expected imap, smtp, submission, lmtp, http or metrics)"},
+     "(expected imap, smtp, submission, relay, lmtp, http or metrics)"},
     {"pop3", Listener("protocol = \"pop3\"\nbind = \"127.0.0.1:110\"\n"),
      "2: listener 'x': protocol 'pop3' is not supported yet"},
     {"managesieve", Listener("protocol = \"managesieve\"\nbind = \"127.0.0.1:4190\"\n"),

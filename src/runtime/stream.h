@@ -1,0 +1,74 @@
+// Stream: the byte stream a protocol session reads and writes, whatever carries it — a
+// Connection (plain TCP, or kernel TLS after the handshake), a userspace TLS session over a
+// Connection, or a test's in-memory script (tests/testing/script_stream.h). A session takes a
+// Stream& and never knows which; STARTTLS swaps the stream under it.
+//
+// Reading: Read() waits for input the caller has not seen yet and returns a view of every
+// unconsumed byte, valid until the next Read, Consume or buffered() call; Consume(n) discards
+// what the session has used. Writing: Write() queues bytes, Flush() completes when all of them
+// are sent. Errors: kClosed (peer closed and all input consumed), kTimeout, kShutdown, kIo.
+//
+// The awaiters call the implementation's hooks directly: no allocation per operation. One
+// session coroutine drives a stream: at most one Read or Flush waits at a time. Lives on one
+// core.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/socket_address.h"
+
+namespace ringmail {
+
+class Stream {
+ public:
+  virtual ~Stream() = default;
+
+  struct ReadAwaiter {
+    Stream* s;
+    bool await_ready() const { return s->ReadReady(); }
+    void await_suspend(std::coroutine_handle<> h) { s->WaitForRead(h); }
+    Result<std::string_view> await_resume() { return s->TakeRead(); }
+  };
+  ReadAwaiter Read() { return ReadAwaiter{this}; }
+  // Unconsumed input without waiting (possibly empty).
+  virtual std::string_view buffered() = 0;
+  // Discards the first n bytes of input. REQUIRES: n <= buffered size.
+  virtual void Consume(size_t n) = 0;
+
+  // Queues bytes for the next Flush. REQUIRES: no Flush in progress.
+  virtual void Write(std::string_view bytes) = 0;
+  virtual size_t pending_output() const = 0;
+
+  struct FlushAwaiter {
+    Stream* s;
+    bool await_ready() const { return s->pending_output() == 0; }
+    void await_suspend(std::coroutine_handle<> h) { s->StartFlush(h); }
+    Result<void> await_resume() { return s->TakeFlushResult(); }
+  };
+  FlushAwaiter Flush() { return FlushAwaiter{this}; }
+
+  // The client's address (logs, relay networks, rate limits, trace headers).
+  virtual const SocketAddress& peer() const = 0;
+  // Whether the bytes travel encrypted (TLS in userspace or in the kernel).
+  virtual bool encrypted() const { return false; }
+  // Bounds the next waiting Read (idle timeouts differ before and after login, and in IDLE).
+  virtual void set_read_timeout_ms(uint32_t ms) = 0;
+  // The server is draining: finish the current command and say goodbye.
+  virtual bool shutdown_requested() const = 0;
+
+ protected:
+  // The awaiters' hooks. ReadReady: input the caller has not seen, an end, or an error is
+  // waiting. TakeRead: after ReadReady or a wake-up. StartFlush: send everything queued and
+  // resume `h` when done. TakeFlushResult: the flush's outcome (ok when nothing was queued).
+  virtual bool ReadReady() const = 0;
+  virtual void WaitForRead(std::coroutine_handle<> h) = 0;
+  virtual Result<std::string_view> TakeRead() = 0;
+  virtual void StartFlush(std::coroutine_handle<> h) = 0;
+  virtual Result<void> TakeFlushResult() = 0;
+};
+
+}  // namespace ringmail

@@ -1,0 +1,48 @@
+// One protocol handler per configured listener, built from the services every protocol may
+// use. Each protocol family has its own factory file (imap_setup.cc, smtp_setup.cc); this
+// file only dispatches.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "base/result.h"
+#include "mail/mailbox_events.h"
+#include "mail/outbound.h"
+#include "runtime/listener.h"
+#include "runtime/worker_pool.h"
+#include "server/config.h"
+#include "server/directory_setup.h"
+#include "server/storage_setup.h"
+
+namespace ringmail {
+
+// What protocol handlers are built from. Everything outlives the engine (and so every
+// connection).
+struct MailServices {
+  const Config* config = nullptr;
+  Stores* stores = nullptr;
+  DirectoryServices* directory = nullptr;
+  WorkerPool* workers = nullptr;
+  MailboxEvents* events = nullptr;  // null: no live updates (no session watches mailboxes)
+  Outbound* outbound = nullptr;     // null: mail for remote recipients is refused
+};
+
+// The handlers of config.listeners, in the same order. kConfig "PATH:LINE: listener 'NAME':
+// reason" when a listener asks for something this build cannot serve. REQUIRES: the metrics
+// registry is not frozen yet (handlers register their metrics here).
+Result<std::vector<std::unique_ptr<ProtocolHandler>>> MakeProtocolHandlers(
+    const MailServices& services);
+
+// The families' factories (imap_setup.cc, smtp_setup.cc). `listener` is one of
+// services.config->listeners.
+Result<std::unique_ptr<ProtocolHandler>> MakeImapHandler(const ListenerConfig& listener,
+                                                         const MailServices& services);
+// smtp, submission, relay and lmtp.
+Result<std::unique_ptr<ProtocolHandler>> MakeSmtpHandler(const ListenerConfig& listener,
+                                                         const MailServices& services);
+
+// "PATH:LINE: listener 'NAME': " for messages about `listener`.
+std::string ListenerWhere(const Config& config, const ListenerConfig& listener);
+
+}  // namespace ringmail
