@@ -1,5 +1,6 @@
-// Placeholder bodies: the FETCH renderer and SEARCH matcher replace them.
 #include "imap/message_view.h"
+
+#include "imap/search_text.h"
 
 namespace ringmail::imap {
 
@@ -8,20 +9,17 @@ const mime::ParsedMessage& MessageView::tree() {
   return *tree_;
 }
 
-bool NeedsBytes(const FetchAttr&) { return true; }
-RenderOutcome AppendBodyItem(const FetchAttr&, MessageView&, const RenderOptions&,
-                             std::string* out) {
-  out->append("NIL");
-  return RenderOutcome::kOk;
+const std::string& MessageView::FoldedBody() {
+  if (!folded_body_) folded_body_ = FoldedBodyText(bytes_, tree());
+  return *folded_body_;
 }
-bool NeedsBytes(const SearchKey&) { return false; }
-bool Matches(const SearchKey&, const SearchMessage&, const SearchScope&) { return true; }
-std::vector<size_t> SortMessages(const std::vector<SortCriterion>&,
-                                 const std::vector<SearchMessage>& messages) {
-  std::vector<size_t> order(messages.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  return order;
+
+const std::string& MessageView::FoldedHeader() {
+  if (!folded_header_) folded_header_ = FoldedHeaderText(tree().root().header.In(bytes_));
+  return *folded_header_;
 }
-void AppendThreads(std::string_view, const std::vector<SearchMessage>&, bool, std::string*) {}
+
+std::string EmailIdString(int64_t email_id) { return "M" + std::to_string(email_id); }
+std::string ThreadIdString(int64_t thread_id) { return "T" + std::to_string(thread_id); }
 
 }  // namespace ringmail::imap

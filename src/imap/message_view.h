@@ -25,15 +25,26 @@ class MessageView {
   explicit MessageView(std::string bytes) : bytes_(std::move(bytes)) {}
   std::string_view bytes() const { return bytes_; }
   const mime::ParsedMessage& tree();
+  // SEARCH's view of the text (search_text.h), computed on first use: the decoded, case-folded
+  // text of the body's text parts, and of the whole header.
+  const std::string& FoldedBody();
+  const std::string& FoldedHeader();
 
  private:
   std::string bytes_;
   std::optional<mime::ParsedMessage> tree_;
+  std::optional<std::string> folded_body_;
+  std::optional<std::string> folded_header_;
 };
+
+// The RFC 8474 object ids this server shows (FETCH EMAILID/THREADID) and SEARCH EMAILID/
+// THREADID compares with: "M" / "T" followed by the store's id in decimal ("M42", "T7").
+std::string EmailIdString(int64_t email_id);
+std::string ThreadIdString(int64_t thread_id);
 
 // How a session renders: what the client enabled and what its mailbox shows.
 struct RenderOptions {
-  bool utf8 = false;      // ENABLE UTF8=ACCEPT: 8-bit strings as they are (RFC 9051 §6.3.1)
+  bool utf8 = false;       // ENABLE UTF8=ACCEPT: 8-bit strings as they are (RFC 9051 §6.3.1)
   bool imap4rev2 = false;  // ENABLE IMAP4rev2 (no RFC822.TEXT-style differences today)
 };
 
@@ -58,7 +69,7 @@ RenderOutcome AppendBodyItem(const FetchAttr& attr, MessageView& message,
 
 // One message as SEARCH sees it.
 struct SearchMessage {
-  uint32_t sequence = 0;  // its message sequence number in the session's view
+  uint32_t sequence = 0;                  // its message sequence number in the session's view
   const MessageRecord* record = nullptr;  // flags, modseq, sizes, dates, ids
   MessageView* view = nullptr;  // its bytes, when NeedsBytes(key) is true; else may be null
 };
@@ -68,7 +79,7 @@ struct SearchScope {
   uint32_t message_count = 0;  // "*" for message numbers
   uint32_t uid_max = 0;        // "*" for UIDs (the highest UID in the view, 0 if empty)
   const std::vector<uint32_t>* saved_uids = nullptr;  // "$": the saved result (UIDs)
-  int64_t now = 0;             // Unix seconds, for OLDER/YOUNGER
+  int64_t now = 0;                                    // Unix seconds, for OLDER/YOUNGER
 };
 
 // Whether any key of the program needs the message bytes (header/body/text/sent-date keys).
