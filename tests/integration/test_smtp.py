@@ -8,14 +8,17 @@ What arrived is read from the SQLite database (schema: docs/storage.md).
 
 Usage: /usr/bin/python3 test_smtp.py PATH/TO/ringmail
 """
+import collections
 import os
 import shutil
+import signal
 import smtplib
 import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 from daemon import Daemon
@@ -223,6 +226,58 @@ class SmtpTest(unittest.TestCase):
                 replies.append(line)
             self.assertIn(b"250 2.0.0 Message accepted for delivery\r\n", replies)
         self.assertEqual(s.subjects("alice"), ["pipelined", "swaks-auth", "chunked"])
+
+
+class CrashTest(unittest.TestCase):
+    """SIGKILL while 8 clients deliver as fast as they can: every message that got its 250 is
+    in the INBOX afterwards, none twice, and the server starts again on the same data."""
+
+    SENDERS = 8
+    ACKED_BEFORE_KILL = 150
+
+    def test_sigkill_during_delivery_loses_nothing_acknowledged(self):
+        s = SmtpServer(self)
+        port = s.port("smtp")
+        acked = []
+        lock = threading.Condition()
+        stop = threading.Event()
+
+        def sender(n):
+            try:
+                with smtplib.SMTP("127.0.0.1", port, timeout=20) as c:
+                    i = 0
+                    while not stop.is_set():
+                        subject = f"m-{n}-{i}"
+                        c.sendmail("x@remote.test", ["alice@example.test"],
+                                   MESSAGE.format(subject=subject))
+                        with lock:
+                            acked.append(subject)
+                            lock.notify_all()
+                        i += 1
+            except (OSError, smtplib.SMTPException):
+                pass  # the server died under us: what was acknowledged is what counts
+
+        threads = [threading.Thread(target=sender, args=(n,)) for n in range(self.SENDERS)]
+        for t in threads:
+            t.start()
+        with lock:
+            lock.wait_for(lambda: len(acked) >= self.ACKED_BEFORE_KILL, timeout=30)
+        self.assertEqual(s.daemon.stop(signal.SIGKILL), -signal.SIGKILL)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        with lock:
+            acknowledged = list(acked)
+        self.assertGreaterEqual(len(acknowledged), self.ACKED_BEFORE_KILL)
+        stored = s.subjects("alice")
+        counts = collections.Counter(stored)
+        self.assertEqual([x for x, n in counts.items() if n > 1], [])
+        self.assertEqual([x for x in acknowledged if x not in counts], [])
+        # And the server comes back on the same data.
+        again = Daemon(BINARY, s.config_text)
+        self.addCleanup(again.__exit__)
+        again.wait_ready()
+        self.assertEqual(again.stop(), 0)
 
 
 if __name__ == "__main__":
