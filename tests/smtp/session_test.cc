@@ -96,6 +96,9 @@ Task<void> PipelinesAndStoresOneBlob(SmtpSessionTest* t) {
   EXPECT_EQ(out, "250 2.0.0 Message accepted for delivery\r\n221 2.0.0 Bye\r\n");
   co_await t->ExpectInbox("alice", 1);  // alice and her alias: one copy
   co_await t->ExpectInbox("bob", 1);
+  // Both INBOXes are announced to the sessions watching them.
+  EXPECT_EQ(t->events_.changes.size(), 2u);
+  for (const RecordingEvents::Change& change : t->events_.changes) EXPECT_GT(change.modseq, 0u);
 }
 TEST_F(SmtpSessionTest, PipelinesAndStoresOneBlob) {
   RunOnReactor(PipelinesAndStoresOneBlob(this));

@@ -60,6 +60,19 @@ class RecordingOutbound : public Outbound {
   std::vector<OutboundMessage> messages;
 };
 
+// Records the mailboxes delivery says changed.
+class RecordingEvents : public MailboxEvents {
+ public:
+  void Changed(int64_t account_id, int64_t mailbox_id, uint64_t modseq) override {
+    changes.push_back({account_id, mailbox_id, modseq});
+  }
+  struct Change {
+    int64_t account_id, mailbox_id;
+    uint64_t modseq;
+  };
+  std::vector<Change> changes;
+};
+
 // One session over a ScriptStream. Start() runs it to its greeting.
 class Client {
  public:
@@ -120,6 +133,7 @@ class SmtpSessionTest : public ::ringmail::testing::StoresFixture {
     services_.recipient_rules = &rules_;
     services_.authenticator = authenticator_.get();
     services_.outbound = &outbound_;
+    services_.events = &events_;
     relay_networks_ = NetworkList::Parse({"10.0.0.0/8", "127.0.0.0/8"}).value();
   }
   void TearDown() override {
@@ -154,6 +168,7 @@ class SmtpSessionTest : public ::ringmail::testing::StoresFixture {
   std::unique_ptr<SwitchableBlobStore> blobs_switch_;
   RecipientRules rules_;
   RecordingOutbound outbound_;
+  RecordingEvents events_;
   NetworkList relay_networks_;
   SmtpServices services_;
 };
