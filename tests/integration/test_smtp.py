@@ -35,6 +35,7 @@ shutdown-timeout-ms = 2000
 
 [smtp]
 relay-networks = ["10.0.0.0/8"]
+@SMTP@
 
 [listener.smtp]
 protocol = "smtp"
@@ -59,10 +60,10 @@ MESSAGE = "From: x@remote.test\r\nTo: alice@example.test\r\nSubject: {subject}\r
 class SmtpServer:
     """Accounts made with the CLI, then the daemon on the same data directory."""
 
-    def __init__(self, test):
+    def __init__(self, test, smtp=""):
         self.dir = tempfile.TemporaryDirectory(prefix="ringmail-smtp-")
         test.addCleanup(self.dir.cleanup)
-        self.config_text = CONFIG.replace("@DIR@", self.dir.name)
+        self.config_text = CONFIG.replace("@DIR@", self.dir.name).replace("@SMTP@", smtp)
         self.config = os.path.join(self.dir.name, "ringmail.toml")
         with open(self.config, "w") as f:
             f.write(self.config_text)
@@ -226,6 +227,26 @@ class SmtpTest(unittest.TestCase):
                 replies.append(line)
             self.assertIn(b"250 2.0.0 Message accepted for delivery\r\n", replies)
         self.assertEqual(s.subjects("alice"), ["pipelined", "swaks-auth", "chunked"])
+
+
+class DefencesTest(unittest.TestCase):
+    """The defences that need the real clock: an early talker and an idle client."""
+
+    def test_early_talker_and_idle_timeout(self):
+        s = SmtpServer(self, "greeting-delay-ms = 1000\ncommand-timeout-ms = 1000\n")
+        with socket.create_connection(("127.0.0.1", s.port("smtp")), timeout=20) as sock:
+            sock.sendall(b"EHLO hasty\r\n")  # long before the banner, 1 s away
+            f = sock.makefile("rb")
+            self.assertTrue(f.readline().startswith(b"554 5.5.0 "))
+            self.assertEqual(f.readline(), b"")  # closed
+        with socket.create_connection(("127.0.0.1", s.port("smtp")), timeout=20) as sock:
+            f = sock.makefile("rb")
+            self.assertTrue(f.readline().startswith(b"220 "))
+            # Say nothing: the command timeout answers and closes.
+            self.assertTrue(f.readline().startswith(b"421 4.4.2 "))
+            self.assertEqual(f.readline(), b"")
+        s.daemon.wait_for(r"event=smtp_early_talker")
+        s.daemon.wait_for(r"event=smtp_timeout")
 
 
 class CrashTest(unittest.TestCase):
