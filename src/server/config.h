@@ -107,8 +107,20 @@ struct AuthenticationConfig {
 struct ImapConfig {};
 
 // [smtp] (docs/config.md): the SMTP sessions' limits, relay networks and delivery rules
-// (config_smtp.cc).
-struct SmtpConfig {};
+// (config_smtp.cc). The defaults are smtp::SessionLimits's.
+struct SmtpConfig {
+  uint64_t message_size_max = 50ull << 20;  // body bytes, 1 KiB..4 GiB
+  uint32_t recipients_max = 100;            // per message, 1..100000
+  uint32_t errors_max = 20;                 // 4xx/5xx replies before 421 and close
+  uint32_t hops_max = 50;                   // Received: fields before 554 5.4.6
+  uint32_t command_timeout_ms = 300000;
+  uint32_t data_timeout_ms = 180000;
+  uint32_t greeting_delay_ms = 0;  // early-talker pause before the banner; 0..60000
+  bool normalize_bare_newlines = false;  // bare-newlines = "reject" | "normalise"
+  // Networks the `relay` listener accepts (CIDR); empty: it accepts nobody.
+  std::vector<std::string> relay_networks;
+  bool must_match_sender = true;  // submission: MAIL FROM and From: are the user's own
+};
 
 struct Config {
   std::string path;  // the file it came from; "<embedded>" for the default
