@@ -29,7 +29,36 @@ const char* SmtpSession::LogName() const {
   return "smtp";
 }
 
+namespace {
+
+// Holds one SourceLimit count for the session's lifetime.
+class SourceSlot {
+ public:
+  SourceSlot(SourceLimit* limit, const SocketAddress& peer)
+      : limit_(limit != nullptr && limit->Enter(peer) ? limit : nullptr), peer_(peer) {}
+  ~SourceSlot() {
+    if (limit_ != nullptr) limit_->Leave(peer_);
+  }
+  SourceSlot(const SourceSlot&) = delete;
+  SourceSlot& operator=(const SourceSlot&) = delete;
+  bool refused(const SourceLimit* limit) const { return limit != nullptr && limit_ == nullptr; }
+
+ private:
+  SourceLimit* limit_;
+  SocketAddress peer_;
+};
+
+}  // namespace
+
 Task<void> SmtpSession::Run() {
+  const SourceSlot slot(config_->source_limit, stream_->peer());
+  if (slot.refused(config_->source_limit)) {
+    Log(LogLevel::kInfo, "smtp_too_many_connections", "protocol", LogName(), "peer", peer_host_);
+    Reply(replies::kTooManyConnections);
+    Result<void> flushed = co_await stream_->Flush();
+    (void)flushed;
+    co_return;
+  }
   const bool greeted = co_await Greet();
   if (!greeted) co_return;
   while (!closing_) {

@@ -178,6 +178,23 @@ Task<void> Defences(SmtpSessionTest* t) {
     EXPECT_EQ(greeting, "554 5.5.0 Protocol error: data sent before the greeting\r\n");
     EXPECT_TRUE(c.ended());
   }
+  {  // Connections per source.
+    SourceLimit limit(1);
+    SessionConfig config = t->Config(ListenerKind::kMx);
+    config.source_limit = &limit;
+    Client first(&t->services_, config);
+    const std::string first_greeting = co_await first.Start();
+    EXPECT_HAS(first_greeting, "220 ");
+    Client second(&t->services_, config);
+    const std::string refused = co_await second.Start();
+    EXPECT_EQ(refused, "421 4.7.0 Too many connections from your address, try again later\r\n");
+    EXPECT_TRUE(second.ended());
+    co_await first.ExpectEq("QUIT\r\n", "221 2.0.0 Bye\r\n");
+    Client third(&t->services_, config);  // the first one's slot is free again
+    const std::string greeting = co_await third.Start();
+    EXPECT_HAS(greeting, "220 ");
+    co_await third.ExpectEq("QUIT\r\n", "221 2.0.0 Bye\r\n");
+  }
   {  // Too many errors.
     SessionConfig config = t->Config(ListenerKind::kMx);
     config.limits.errors_max = 2;
