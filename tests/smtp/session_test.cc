@@ -54,7 +54,9 @@ Task<void> DeliversWithTraceHeaders(SmtpSessionTest* t) {
   (void)co_await c.Say("EHLO client.test\r\n");
   co_await c.Expect("MAIL FROM:<x@remote.test> SIZE=100\r\n", "250 2.1.0");
   co_await c.Expect("RCPT TO:<Alice@Example.Test>\r\n", "250 2.1.5");
+  EXPECT_EQ(c.stream().read_timeout_ms(), 300000u);  // waiting for a command
   co_await c.ExpectEq("DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+  EXPECT_EQ(c.stream().read_timeout_ms(), 180000u);  // waiting for the body
   std::string body = kMessage;
   co_await c.ExpectEq(body + "..dot\r\n.\r\n", "250 2.0.0 Message accepted for delivery\r\n");
   std::vector<std::string> inbox = co_await t->Inbox("alice");
