@@ -233,6 +233,17 @@ Task<void> Defences(SmtpSessionTest* t) {
     (void)co_await c.Say("DATA\r\n");
     co_await c.Expect(hops + "\r\nloop\r\n.\r\n", "554 5.4.6");
   }
+  {  // The client goes away in the middle of the body: nothing is stored.
+    Client c(&t->services_, t->Config(ListenerKind::kMx));
+    (void)co_await c.Start();
+    (void)co_await c.Say("EHLO c\r\nMAIL FROM:<x@remote.test>\r\nRCPT TO:<bob@example.test>\r\n");
+    co_await c.Expect("DATA\r\n", "354");
+    (void)co_await c.Say("Subject: cut\r\n\r\nhalf a message");
+    c.stream().CloseInput();
+    co_await c.stream().Idle();
+    EXPECT_TRUE(c.ended());
+    co_await t->ExpectInbox("bob", 0);
+  }
   {  // Server shutdown.
     Client c(&t->services_, t->Config(ListenerKind::kMx));
     (void)co_await c.Start();
