@@ -111,6 +111,13 @@ Task<void> SubmissionWithoutQueue(SmtpSessionTest* t) {
   co_await c.Expect("MAIL FROM:<anyone@else.test>\r\n", "250 2.1.0");  // not checked
   co_await c.Expect("RCPT TO:<friend@remote.test>\r\n",
                     "451 4.3.0 Remote delivery is not configured");
+  // A message that is all header (no empty line) gets Date and Message-ID at its end.
+  co_await c.Expect("RCPT TO:<alice@example.test>\r\nDATA\r\n", "354");
+  co_await c.Expect("Subject: no body\r\n.\r\n", "250 2.0.0");
+  std::vector<std::string> inbox = co_await t->ExpectInbox("alice", 1);
+  CO_ASSERT_TRUE(inbox.size() == 1);
+  EXPECT_HAS(inbox[0], "\r\nSubject: no body\r\nDate: ");
+  EXPECT_TRUE(inbox[0].ends_with("@mx.example.test>\r\n")) << inbox[0];
 }
 TEST_F(SmtpSessionTest, SubmissionWithoutQueue) { RunOnReactor(SubmissionWithoutQueue(this)); }
 
@@ -180,7 +187,8 @@ Task<void> GroupsExpand(SmtpSessionTest* t) {
     AccountUpdate update;
     update.name = member;
     update.member_of = std::vector<std::string>(1, "team");
-    Result<AccountRecord> updated = co_await t->services_.metadata->UpdateAccount(std::move(update));
+    Result<AccountRecord> updated =
+        co_await t->services_.metadata->UpdateAccount(std::move(update));
     CO_ASSERT_TRUE(updated.has_value());
   }
   Client c(&t->services_, t->Config(ListenerKind::kMx));
