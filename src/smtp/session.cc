@@ -85,7 +85,7 @@ Task<void> SmtpSession::Run() {
       Reply(command.error());
       continue;
     }
-    const bool go_on = co_await Dispatch(*command);
+    const bool go_on = co_await Dispatch(std::move(*command));
     if (!go_on) co_return;
   }
   Result<void> flushed = co_await stream_->Flush();
@@ -219,7 +219,7 @@ void SmtpSession::Hello(const SmtpCommand& command) {
   stream_->Write(out);
 }
 
-Task<bool> SmtpSession::Dispatch(const SmtpCommand& command) {
+Task<bool> SmtpSession::Dispatch(SmtpCommand command) {
   const bool lmtp = config_->kind == ListenerKind::kLmtp;
   switch (command.verb) {
     case SmtpVerb::kHelo:
@@ -256,18 +256,18 @@ Task<bool> SmtpSession::Dispatch(const SmtpCommand& command) {
     co_return true;
   }
   switch (command.verb) {
-    case SmtpVerb::kMail: co_await Mail(command); co_return true;
-    case SmtpVerb::kRcpt: co_await Rcpt(command); co_return true;
+    case SmtpVerb::kMail: co_await Mail(std::move(command)); co_return true;
+    case SmtpVerb::kRcpt: co_await Rcpt(std::move(command)); co_return true;
     case SmtpVerb::kData: {
       const bool data = co_await Data();
       co_return data;
     }
     case SmtpVerb::kBdat: {
-      const bool bdat = co_await Bdat(command);
+      const bool bdat = co_await Bdat(std::move(command));
       co_return bdat;
     }
     case SmtpVerb::kAuth: {
-      const bool auth = co_await Auth(command);
+      const bool auth = co_await Auth(std::move(command));
       co_return auth;
     }
     default: Reply(replies::kNotImplemented); co_return true;

@@ -125,7 +125,7 @@ class SmtpSession {
   Task<Line> NextLine();
   Task<bool> WaitForInput();  // flushes, then reads; false when the session must end
   bool HandleEnd(const Error& error);
-  Task<bool> Dispatch(const SmtpCommand& command);
+  Task<bool> Dispatch(SmtpCommand command);
   void Hello(const SmtpCommand& command);
   void Reset();
   // Queues a reply; counts errors. False when errors_max was passed (421 queued instead).
