@@ -115,11 +115,12 @@ struct SmtpConfig {
   uint32_t hops_max = 50;                   // Received: fields before 554 5.4.6
   uint32_t command_timeout_ms = 300000;
   uint32_t data_timeout_ms = 180000;
-  uint32_t greeting_delay_ms = 0;  // early-talker pause before the banner; 0..60000
+  uint32_t greeting_delay_ms = 0;        // early-talker pause before the banner; 0..60000
   bool normalize_bare_newlines = false;  // bare-newlines = "reject" | "normalise"
   // Networks the `relay` listener accepts (CIDR); empty: it accepts nobody.
   std::vector<std::string> relay_networks;
-  bool must_match_sender = true;  // submission: MAIL FROM and From: are the user's own
+  bool must_match_sender = true;             // submission: MAIL FROM and From: are the user's own
+  uint32_t connections_per_source_max = 50;  // per listener, across cores; 0: no limit
 };
 
 struct Config {

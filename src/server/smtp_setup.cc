@@ -13,11 +13,13 @@ namespace {
 class SmtpHandler final : public ProtocolHandler {
  public:
   SmtpHandler(smtp::SmtpServices services, smtp::SessionConfig config,
-              std::unique_ptr<NetworkList> relay_networks)
+              std::unique_ptr<NetworkList> relay_networks, uint32_t connections_per_source_max)
       : services_(services),
         config_(std::move(config)),
-        relay_networks_(std::move(relay_networks)) {
+        relay_networks_(std::move(relay_networks)),
+        source_limit_(connections_per_source_max) {
     config_.relay_networks = relay_networks_.get();
+    config_.source_limit = &source_limit_;
   }
 
   Task<void> Serve(Connection& connection) override {
@@ -29,6 +31,7 @@ class SmtpHandler final : public ProtocolHandler {
   smtp::SmtpServices services_;
   smtp::SessionConfig config_;
   std::unique_ptr<NetworkList> relay_networks_;
+  smtp::SourceLimit source_limit_;
 };
 
 smtp::ListenerKind KindOf(Protocol protocol) {
@@ -81,7 +84,8 @@ Result<std::unique_ptr<ProtocolHandler>> MakeSmtpHandler(const ListenerConfig& l
                                              "relay-networks: " + networks.error().message);
   }
   return std::make_unique<SmtpHandler>(s, std::move(c),
-                                       std::make_unique<NetworkList>(std::move(*networks)));
+                                       std::make_unique<NetworkList>(std::move(*networks)),
+                                       smtp.connections_per_source_max);
 }
 
 }  // namespace ringmail

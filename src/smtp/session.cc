@@ -29,7 +29,36 @@ const char* SmtpSession::LogName() const {
   return "smtp";
 }
 
+namespace {
+
+// Holds one SourceLimit count for the session's lifetime.
+class SourceSlot {
+ public:
+  SourceSlot(SourceLimit* limit, const SocketAddress& peer)
+      : limit_(limit != nullptr && limit->Enter(peer) ? limit : nullptr), peer_(peer) {}
+  ~SourceSlot() {
+    if (limit_ != nullptr) limit_->Leave(peer_);
+  }
+  SourceSlot(const SourceSlot&) = delete;
+  SourceSlot& operator=(const SourceSlot&) = delete;
+  bool refused(const SourceLimit* limit) const { return limit != nullptr && limit_ == nullptr; }
+
+ private:
+  SourceLimit* limit_;
+  SocketAddress peer_;
+};
+
+}  // namespace
+
 Task<void> SmtpSession::Run() {
+  const SourceSlot slot(config_->source_limit, stream_->peer());
+  if (slot.refused(config_->source_limit)) {
+    Log(LogLevel::kInfo, "smtp_too_many_connections", "protocol", LogName(), "peer", peer_host_);
+    Reply(replies::kTooManyConnections);
+    Result<void> flushed = co_await stream_->Flush();
+    (void)flushed;
+    co_return;
+  }
   const bool greeted = co_await Greet();
   if (!greeted) co_return;
   while (!closing_) {
@@ -56,7 +85,7 @@ Task<void> SmtpSession::Run() {
       Reply(command.error());
       continue;
     }
-    const bool go_on = co_await Dispatch(*command);
+    const bool go_on = co_await Dispatch(std::move(*command));
     if (!go_on) co_return;
   }
   Result<void> flushed = co_await stream_->Flush();
@@ -190,7 +219,7 @@ void SmtpSession::Hello(const SmtpCommand& command) {
   stream_->Write(out);
 }
 
-Task<bool> SmtpSession::Dispatch(const SmtpCommand& command) {
+Task<bool> SmtpSession::Dispatch(SmtpCommand command) {
   const bool lmtp = config_->kind == ListenerKind::kLmtp;
   switch (command.verb) {
     case SmtpVerb::kHelo:
@@ -227,18 +256,18 @@ Task<bool> SmtpSession::Dispatch(const SmtpCommand& command) {
     co_return true;
   }
   switch (command.verb) {
-    case SmtpVerb::kMail: co_await Mail(command); co_return true;
-    case SmtpVerb::kRcpt: co_await Rcpt(command); co_return true;
+    case SmtpVerb::kMail: co_await Mail(std::move(command)); co_return true;
+    case SmtpVerb::kRcpt: co_await Rcpt(std::move(command)); co_return true;
     case SmtpVerb::kData: {
       const bool data = co_await Data();
       co_return data;
     }
     case SmtpVerb::kBdat: {
-      const bool bdat = co_await Bdat(command);
+      const bool bdat = co_await Bdat(std::move(command));
       co_return bdat;
     }
     case SmtpVerb::kAuth: {
-      const bool auth = co_await Auth(command);
+      const bool auth = co_await Auth(std::move(command));
       co_return auth;
     }
     default: Reply(replies::kNotImplemented); co_return true;

@@ -43,6 +43,7 @@
 #include "smtp/data_reader.h"
 #include "smtp/line_reader.h"
 #include "smtp/reply.h"
+#include "smtp/source_limit.h"
 #include "store/blob_store.h"
 #include "store/metadata_store.h"
 
@@ -87,6 +88,8 @@ struct SessionConfig {
   const NetworkList* relay_networks = nullptr;
   // kSubmission: MAIL FROM and From: must be addresses of the authenticated principal.
   bool must_match_sender = true;
+  // Concurrent connections per source, shared by the listener's sessions; null: no limit.
+  SourceLimit* source_limit = nullptr;
 };
 
 class SmtpSession {
@@ -122,7 +125,7 @@ class SmtpSession {
   Task<Line> NextLine();
   Task<bool> WaitForInput();  // flushes, then reads; false when the session must end
   bool HandleEnd(const Error& error);
-  Task<bool> Dispatch(const SmtpCommand& command);
+  Task<bool> Dispatch(SmtpCommand command);
   void Hello(const SmtpCommand& command);
   void Reset();
   // Queues a reply; counts errors. False when errors_max was passed (421 queued instead).

@@ -18,6 +18,14 @@ std::string PathAddress(const MailAddress& address) {
   return FormatLocalPart(address.local) + "@" + address.domain;
 }
 
+// ResolveRecipient's errors: a malformed address, an expansion over its bounds, or an outage.
+SmtpReply ResolveFailure(const Error& error, const std::string& peer) {
+  if (error.code == ErrorCode::kInvalidArgument) return replies::kBadRecipient;
+  if (error.code == ErrorCode::kLimitExceeded) return replies::kExpansionFailed;
+  Log(LogLevel::kWarn, "smtp_directory_unavailable", "peer", peer, "error", error.ToString());
+  return replies::kTemporaryFailure;
+}
+
 }  // namespace
 
 bool SmtpSession::SenderAllowed(std::string_view normalized) const {
@@ -99,16 +107,7 @@ Task<void> SmtpSession::Rcpt(SmtpCommand command) {
   Result<ResolvedRecipient> resolved =
       co_await ResolveRecipient(services_->directory, rcpt.address, services_->recipient_rules);
   if (!resolved) {
-    const ErrorCode code = resolved.error().code;
-    if (code == ErrorCode::kInvalidArgument) {
-      Reply(replies::kBadRecipient);
-    } else if (code == ErrorCode::kLimitExceeded) {
-      Reply(replies::kExpansionFailed);
-    } else {
-      Log(LogLevel::kWarn, "smtp_directory_unavailable", "peer", peer_host_, "error",
-          resolved.error().ToString());
-      Reply(replies::kTemporaryFailure);
-    }
+    Reply(ResolveFailure(resolved.error(), peer_host_));
     co_return;
   }
   // <Postmaster> (RFC 5321 §4.1.1.3) is ours whatever the host name says.

@@ -11,6 +11,8 @@ inline constexpr SmtpReply kEarlyTalker{554, "5.5.0",
                                         "Protocol error: data sent before the greeting", true};
 inline constexpr SmtpReply kRelayNotAllowed{554, "5.7.1", "Relay access from your network denied",
                                             true};
+inline constexpr SmtpReply kTooManyConnections{
+    421, "4.7.0", "Too many connections from your address, try again later", true};
 inline constexpr SmtpReply kTooManyErrors{421, "4.7.0", "Too many errors, closing connection",
                                           true};
 inline constexpr SmtpReply kTimeout{421, "4.4.2", "Timeout, closing connection", true};

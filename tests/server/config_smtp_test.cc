@@ -36,6 +36,7 @@ TEST(ConfigSmtp, Defaults) {
   EXPECT_FALSE(s.normalize_bare_newlines);
   EXPECT_TRUE(s.relay_networks.empty());
   EXPECT_TRUE(s.must_match_sender);
+  EXPECT_EQ(s.connections_per_source_max, 50u);
 }
 
 TEST(ConfigSmtp, EveryKey) {
@@ -50,6 +51,7 @@ greeting-delay-ms = 1000
 bare-newlines = "normalise"
 relay-networks = ["10.0.0.0/8", "2001:db8::/32"]
 must-match-sender = false
+connections-per-source-max = 0
 )") + kListener,
                                       kPath);
   ASSERT_TRUE(config.has_value()) << config.error().message;
@@ -64,6 +66,7 @@ must-match-sender = false
   EXPECT_TRUE(s.normalize_bare_newlines);
   EXPECT_EQ(s.relay_networks, (std::vector<std::string>{"10.0.0.0/8", "2001:db8::/32"}));
   EXPECT_FALSE(s.must_match_sender);
+  EXPECT_EQ(s.connections_per_source_max, 0u);
   EXPECT_EQ(ErrorOf("[smtp]\nbare-newlines = \"normalize\"\n"), "<ok>");
   EXPECT_EQ(ErrorOf("[smtp]\nrelay-networks = \"192.0.2.0/24\"\n"), "<ok>");
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/encoding.h"
+#include "directory/memory_directory.h"
 #include "session_test_util.h"
 
 namespace ringmail::smtp::testing {
@@ -110,6 +111,13 @@ Task<void> SubmissionWithoutQueue(SmtpSessionTest* t) {
   co_await c.Expect("MAIL FROM:<anyone@else.test>\r\n", "250 2.1.0");  // not checked
   co_await c.Expect("RCPT TO:<friend@remote.test>\r\n",
                     "451 4.3.0 Remote delivery is not configured");
+  // A message that is all header (no empty line) gets Date and Message-ID at its end.
+  co_await c.Expect("RCPT TO:<alice@example.test>\r\nDATA\r\n", "354");
+  co_await c.Expect("Subject: no body\r\n.\r\n", "250 2.0.0");
+  std::vector<std::string> inbox = co_await t->ExpectInbox("alice", 1);
+  CO_ASSERT_TRUE(inbox.size() == 1);
+  EXPECT_HAS(inbox[0], "\r\nSubject: no body\r\nDate: ");
+  EXPECT_TRUE(inbox[0].ends_with("@mx.example.test>\r\n")) << inbox[0];
 }
 TEST_F(SmtpSessionTest, SubmissionWithoutQueue) { RunOnReactor(SubmissionWithoutQueue(this)); }
 
@@ -165,6 +173,59 @@ Task<void> Lmtp(SmtpSessionTest* t) {
   (void)co_await t->ExpectInbox("alice", 1);
 }
 TEST_F(SmtpSessionTest, LmtpRepliesPerRecipient) { RunOnReactor(Lmtp(this)); }
+
+Task<void> GroupsExpand(SmtpSessionTest* t) {
+  const bool populated = co_await t->Populate();
+  CO_ASSERT_TRUE(populated);
+  AccountRecord team;
+  team.name = "team";
+  team.type = "group";
+  team.emails.push_back("team@example.test");
+  Result<AccountRecord> created = co_await t->services_.metadata->CreateAccount(std::move(team));
+  CO_ASSERT_TRUE(created.has_value());
+  for (const char* member : {"alice", "bob"}) {
+    AccountUpdate update;
+    update.name = member;
+    update.member_of = std::vector<std::string>(1, "team");
+    Result<AccountRecord> updated =
+        co_await t->services_.metadata->UpdateAccount(std::move(update));
+    CO_ASSERT_TRUE(updated.has_value());
+  }
+  Client c(&t->services_, t->Config(ListenerKind::kMx));
+  (void)co_await c.Start();
+  co_await c.Expect(
+      "EHLO c\r\nMAIL FROM:<x@remote.test>\r\nRCPT TO:<team@example.test>\r\n"
+      "RCPT TO:<alice@example.test>\r\nDATA\r\n",
+      "354");
+  co_await c.Expect(std::string(kMessage) + ".\r\n", "250 2.0.0");
+  (void)co_await t->ExpectInbox("alice", 1);  // the group and herself: one copy
+  (void)co_await t->ExpectInbox("bob", 1);
+}
+TEST_F(SmtpSessionTest, GroupsExpandToTheirMembers) { RunOnReactor(GroupsExpand(this)); }
+
+// A directory that is not the metadata store's own (memory, sql): its principals get an
+// account, with an INBOX, on their first delivery.
+Task<void> AccountOnFirstDelivery(SmtpSessionTest* t, Directory* directory) {
+  t->services_.directory = directory;
+  Client c(&t->services_, t->Config(ListenerKind::kMx));
+  (void)co_await c.Start();
+  co_await c.Expect(
+      "EHLO c\r\nMAIL FROM:<x@remote.test>\r\nRCPT TO:<dora@memory.test>\r\n"
+      "DATA\r\n",
+      "354");
+  co_await c.Expect(std::string(kMessage) + ".\r\n", "250 2.0.0");
+  (void)co_await t->ExpectInbox("dora", 1);
+}
+TEST_F(SmtpSessionTest, AccountOnFirstDelivery) {
+  MemoryPrincipalConfig dora;
+  dora.name = "dora";
+  dora.type = "individual";
+  dora.emails.push_back("dora@memory.test");
+  Result<std::unique_ptr<MemoryDirectory>> directory =
+      MemoryDirectory::Create(std::vector<MemoryPrincipalConfig>(1, dora), {});
+  ASSERT_TRUE(directory.has_value()) << directory.error().ToString();
+  RunOnReactor(AccountOnFirstDelivery(this, directory->get()));
+}
 
 }  // namespace
 }  // namespace ringmail::smtp::testing

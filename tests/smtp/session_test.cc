@@ -54,7 +54,9 @@ Task<void> DeliversWithTraceHeaders(SmtpSessionTest* t) {
   (void)co_await c.Say("EHLO client.test\r\n");
   co_await c.Expect("MAIL FROM:<x@remote.test> SIZE=100\r\n", "250 2.1.0");
   co_await c.Expect("RCPT TO:<Alice@Example.Test>\r\n", "250 2.1.5");
+  EXPECT_EQ(c.stream().read_timeout_ms(), 300000u);  // waiting for a command
   co_await c.ExpectEq("DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+  EXPECT_EQ(c.stream().read_timeout_ms(), 180000u);  // waiting for the body
   std::string body = kMessage;
   co_await c.ExpectEq(body + "..dot\r\n.\r\n", "250 2.0.0 Message accepted for delivery\r\n");
   std::vector<std::string> inbox = co_await t->Inbox("alice");
@@ -178,6 +180,23 @@ Task<void> Defences(SmtpSessionTest* t) {
     EXPECT_EQ(greeting, "554 5.5.0 Protocol error: data sent before the greeting\r\n");
     EXPECT_TRUE(c.ended());
   }
+  {  // Connections per source.
+    SourceLimit limit(1);
+    SessionConfig config = t->Config(ListenerKind::kMx);
+    config.source_limit = &limit;
+    Client first(&t->services_, config);
+    const std::string first_greeting = co_await first.Start();
+    EXPECT_HAS(first_greeting, "220 ");
+    Client second(&t->services_, config);
+    const std::string refused = co_await second.Start();
+    EXPECT_EQ(refused, "421 4.7.0 Too many connections from your address, try again later\r\n");
+    EXPECT_TRUE(second.ended());
+    co_await first.ExpectEq("QUIT\r\n", "221 2.0.0 Bye\r\n");
+    Client third(&t->services_, config);  // the first one's slot is free again
+    const std::string greeting = co_await third.Start();
+    EXPECT_HAS(greeting, "220 ");
+    co_await third.ExpectEq("QUIT\r\n", "221 2.0.0 Bye\r\n");
+  }
   {  // Too many errors.
     SessionConfig config = t->Config(ListenerKind::kMx);
     config.limits.errors_max = 2;
@@ -213,6 +232,17 @@ Task<void> Defences(SmtpSessionTest* t) {
     for (int i = 0; i < 51; ++i) hops += "Received: from a by b; date\r\n";
     (void)co_await c.Say("DATA\r\n");
     co_await c.Expect(hops + "\r\nloop\r\n.\r\n", "554 5.4.6");
+  }
+  {  // The client goes away in the middle of the body: nothing is stored.
+    Client c(&t->services_, t->Config(ListenerKind::kMx));
+    (void)co_await c.Start();
+    (void)co_await c.Say("EHLO c\r\nMAIL FROM:<x@remote.test>\r\nRCPT TO:<bob@example.test>\r\n");
+    co_await c.Expect("DATA\r\n", "354");
+    (void)co_await c.Say("Subject: cut\r\n\r\nhalf a message");
+    c.stream().CloseInput();
+    co_await c.stream().Idle();
+    EXPECT_TRUE(c.ended());
+    co_await t->ExpectInbox("bob", 0);
   }
   {  // Server shutdown.
     Client c(&t->services_, t->Config(ListenerKind::kMx));
