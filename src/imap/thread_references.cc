@@ -11,6 +11,10 @@ namespace ringmail::imap {
 namespace {
 
 constexpr int kNone = -1;
+// Deepest reply chain kept: deeper containers start threads of their own. Bounds the loop
+// checks while linking and the recursion of pruning, sorting and writing (a mailbox may hold
+// a chain of any length, built by whoever sends it mail).
+constexpr int kThreadDepthMax = 256;
 
 // What threading reads of one message.
 struct ThreadMessage {
@@ -56,6 +60,7 @@ class Threader {
   // §2.2 steps 1 to 6; returns the sorted root set.
   std::vector<int> References() {
     for (size_t i = 0; i < m_.size(); ++i) Link(static_cast<int>(i));
+    LimitDepth();
     std::vector<int> roots;
     for (size_t i = 0; i < c_.size(); ++i) {
       if (c_[i].parent == kNone) roots.push_back(static_cast<int>(i));
@@ -147,11 +152,36 @@ class Threader {
     return it->second;
   }
 
+  // Whether `ancestor` is `c` or above it; also true when the chain above `c` is longer than
+  // kThreadDepthMax, so that no link is added there.
   bool IsAncestor(int ancestor, int c) const {
+    int steps = 0;
     for (int p = c; p != kNone; p = c_[p].parent) {
-      if (p == ancestor) return true;
+      if (p == ancestor || ++steps > kThreadDepthMax) return true;
     }
     return false;
+  }
+
+  // Containers deeper than kThreadDepthMax become roots (a subtree moved under a deep chain
+  // can still make one).
+  void LimitDepth() {
+    std::vector<std::pair<int, int>> stack;  // container, depth
+    for (size_t i = 0; i < c_.size(); ++i) {
+      if (c_[i].parent == kNone) stack.emplace_back(static_cast<int>(i), 0);
+    }
+    while (!stack.empty()) {
+      auto [c, depth] = stack.back();
+      stack.pop_back();
+      std::vector<int> kids = c_[c].children;
+      for (int k : kids) {
+        if (depth + 1 >= kThreadDepthMax) {
+          Unlink(k);
+          stack.emplace_back(k, 0);
+        } else {
+          stack.emplace_back(k, depth + 1);
+        }
+      }
+    }
   }
 
   void Adopt(int parent, int child) {
