@@ -22,6 +22,14 @@ bool IsCandidate(const mime::ParsedMessage& m, uint32_t index, std::string_view 
   return !InsideAttachedMessage(m, index);
 }
 
+// The position of `needle` (lower-case ASCII) in `s` from `from`, ignoring ASCII case.
+size_t FindIgnoreCase(std::string_view s, std::string_view needle, size_t from) {
+  for (size_t i = from; i + needle.size() <= s.size(); ++i) {
+    if (EqualsIgnoreCase(s.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
+}
+
 // Drops tags, and what <style> and <script> hold; decodes the common entities.
 std::string HtmlToText(std::string_view html) {
   std::string out;
@@ -33,10 +41,10 @@ std::string HtmlToText(std::string_view html) {
       if (close == html.npos) break;
       std::string tag = AsciiLowerString(html.substr(i + 1, std::min<size_t>(close - i - 1, 7)));
       i = close + 1;
-      for (std::string_view hidden : {"style", "script"}) {
-        if (tag.starts_with(hidden)) {
-          size_t end = AsciiLowerString(html.substr(i)).find("</" + std::string(hidden));
-          i = end == std::string::npos ? html.size() : i + end;
+      for (std::string_view hidden : {"</style", "</script"}) {
+        if (tag.starts_with(hidden.substr(2))) {
+          size_t end = FindIgnoreCase(html, hidden, i);
+          i = end == std::string_view::npos ? html.size() : end;
         }
       }
       out += ' ';

@@ -62,11 +62,15 @@ std::optional<uint32_t> FindMessage(const mime::ParsedMessage& message,
 std::string FilterHeaderFields(std::string_view block, const std::vector<std::string>& names,
                                bool keep) {
   std::string out;
+  std::string_view blank;  // the empty line ending the header, as written
   size_t pos = 0;
   while (pos < block.size()) {
     size_t end = LineEnd(block, pos);
     std::string_view line = block.substr(pos, end - pos);
-    if (IsEmptyLine(line)) break;
+    if (IsEmptyLine(line)) {
+      blank = line;
+      break;
+    }
     while (end < block.size() && IsBlank(block[end])) end = LineEnd(block, end);  // folding
     size_t colon = line.find(':');
     if (!IsBlank(line[0]) && colon != line.npos) {
@@ -76,8 +80,10 @@ std::string FilterHeaderFields(std::string_view block, const std::vector<std::st
     }
     pos = end;
   }
-  if (!out.empty() && out.back() != '\n') out += "\r\n";  // a last field without a line end
-  out += "\r\n";
+  if (!blank.empty()) {
+    if (!out.empty() && out.back() != '\n') out += "\r\n";
+    out.append(blank);
+  }
   return out;
 }
 

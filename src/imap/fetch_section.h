@@ -41,7 +41,8 @@ SectionContent ReadSection(const Section& section, std::string_view data,
 
 // The fields of the header block `block` whose names are (`keep`) or are not (!`keep`) in
 // `names` (ASCII case-insensitive), as written (folding and line ends kept), followed by the
-// empty line that ends a header (RFC 9051: HEADER.FIELDS is a header, so it ends with one).
+// empty line that ends the header when `block` has one (RFC 9051 §6.4.5: the blank line is
+// included in all header fetches, except for a message that has no body and no blank line).
 std::string FilterHeaderFields(std::string_view block, const std::vector<std::string>& names,
                                bool keep);
 

@@ -55,15 +55,20 @@ enum class RenderOutcome {
 };
 
 // Whether `attr` needs the message bytes (ENVELOPE, BODY, BODYSTRUCTURE, BODY[...],
-// BINARY[...], BINARY.SIZE[...], RFC822, RFC822.HEADER, RFC822.TEXT, PREVIEW without a cached
-// preview); the others come from the index entry and the MessageRecord.
+// BINARY[...], BINARY.SIZE[...], RFC822, RFC822.HEADER, RFC822.TEXT, PREVIEW); the others come
+// from the index entry and the MessageRecord. (A session holding a cached preview, e.g.
+// EmailSummary::preview made with MakePreview in fetch_preview.h, may skip the bytes for
+// PREVIEW.)
 bool NeedsBytes(const FetchAttr& attr);
 
 // Appends one FETCH data item ("ENVELOPE (...)", "BODY[1.2]<0> {42}\r\n...", "BINARY.SIZE[1]
 // 1234", ...) for an item NeedsBytes answers true for, exactly as RFC 9051 §7.5.2 writes it:
 // the section and the origin octet of a partial are echoed as the client sent them, a
 // section beyond the message is the empty string, literals carry their exact length
-// (literal8 "~{n}" for BINARY when the data holds NUL).
+// (literal8 "~{n}" for BINARY when the data holds NUL). HEADER.FIELDS names are echoed as the
+// parser stores them (upper-cased). Data is a quoted string when CanQuote allows it, else a
+// literal. On kUnknownCte nothing is appended. Items NeedsBytes answers false for append
+// nothing.
 RenderOutcome AppendBodyItem(const FetchAttr& attr, MessageView& message,
                              const RenderOptions& options, std::string* out);
 
@@ -89,16 +94,23 @@ bool NeedsBytes(const SearchKey& key);
 // substring matches on decoded content (RFC 2047 headers, quoted-printable and base64 bodies,
 // charsets converted to UTF-8; the search string is UTF-8 after the session converted it
 // from the SEARCH CHARSET); dates are compared in the message's own zone for SENT* and UTC
-// for INTERNALDATE-based keys.
+// for INTERNALDATE-based keys (SENT* fall back to the internal date without a usable Date
+// field; SAVED* to it when saved_at is 0). KEYWORD compares case-insensitively. RECENT and NEW
+// match nothing (this server has no \Recent), OLD everything. EMAILID/THREADID compare with
+// EmailIdString/ThreadIdString. "$" matches the UIDs in scope.saved_uids (a linear scan).
 bool Matches(const SearchKey& key, const SearchMessage& message, const SearchScope& scope);
 
 // RFC 5256 SORT: the messages' positions in `messages`, in sort order (ties by sequence).
-// Every message has a view (sorting on headers needs the bytes).
+// Every message has a view (sorting on headers needs the bytes). FROM/TO/CC compare the first
+// address's local part, DISPLAYFROM/DISPLAYTO (RFC 5957) its decoded display name or else
+// its address, SUBJECT the RFC 5256 base subject, all case-folded; DATE is the Date field in
+// UTC, or the internal date without one.
 std::vector<size_t> SortMessages(const std::vector<SortCriterion>& criteria,
                                  const std::vector<SearchMessage>& messages);
 
 // RFC 5256 THREAD: appends the thread list ("(1 2)(3 (4)(5))"), using each message's UID
 // when `uids`, else its sequence number. `algorithm` is "REFERENCES" or "ORDEREDSUBJECT".
+// Nothing is appended for no messages (the session writes "* THREAD" alone).
 void AppendThreads(std::string_view algorithm, const std::vector<SearchMessage>& messages,
                    bool uids, std::string* out);
 

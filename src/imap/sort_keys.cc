@@ -85,6 +85,7 @@ bool RemoveLeaders(std::string& s) {
 
 BaseSubject ExtractBaseSubject(std::string_view raw_subject) {
   std::string s = Normalize(raw_subject);
+  if (s.size() > kBaseSubjectInputMax) s.resize(kBaseSubjectInputMax);
   bool reply = false;
   for (;;) {
     for (;;) {  // (2) trailers

@@ -11,6 +11,10 @@
 
 namespace ringmail::imap {
 
+// Bytes of a (decoded) subject the base subject is extracted from: longer subjects sort as
+// their first kBaseSubjectInputMax bytes (keeps extraction, which rescans the leader, cheap).
+inline constexpr size_t kBaseSubjectInputMax = 1024;
+
 struct BaseSubject {
   std::string text;       // RFC 5256 §2.1 base subject (UTF-8, case as written)
   bool reply_or_forward;  // steps (2), (3) or (6) removed a reply/forward marker

@@ -1,47 +1,17 @@
-// RFC 5256 THREAD=ORDEREDSUBJECT (§2.1) and THREAD=REFERENCES (§2.2).
+// RFC 5256 THREAD=REFERENCES (§2.2).
 #include <algorithm>
 #include <unordered_map>
 
-#include "imap/message_view.h"
-#include "imap/search_text.h"
-#include "imap/sort_keys.h"
-#include "mime/header.h"
+#include "imap/thread_message.h"
 
 namespace ringmail::imap {
 namespace {
 
 constexpr int kNone = -1;
-
-// What threading reads of one message.
-struct ThreadMessage {
-  uint32_t number = 0;  // UID or sequence number, as shown
-  uint32_t sequence = 0;
-  int64_t date = 0;
-  BaseSubject subject;
-  std::string subject_key;  // folded base subject
-  std::string id;
-  std::vector<std::string> references;
-};
-
-ThreadMessage Read(const SearchMessage& m, bool uids) {
-  ThreadMessage t;
-  t.number = uids ? m.record->uid : m.sequence;
-  t.sequence = m.sequence;
-  t.date = SentSeconds(m);
-  if (m.view == nullptr) return t;
-  std::string_view header = m.view->tree().root().header.In(m.view->bytes());
-  t.subject = ExtractBaseSubject(mime::FindHeader(header, "subject").value_or(""));
-  t.subject_key = FoldCase(t.subject.text);
-  std::vector<std::string> ids = MessageIds(mime::FindHeader(header, "message-id").value_or(""));
-  if (!ids.empty()) t.id = ids[0];
-  t.references = MessageIds(mime::FindHeader(header, "references").value_or(""));
-  if (t.references.empty()) {
-    std::vector<std::string> in_reply_to =
-        MessageIds(mime::FindHeader(header, "in-reply-to").value_or(""));
-    if (!in_reply_to.empty()) t.references.push_back(in_reply_to[0]);
-  }
-  return t;
-}
+// Deepest reply chain kept: deeper containers start threads of their own. Bounds the loop
+// checks while linking and the recursion of pruning, sorting and writing (a mailbox may hold
+// a chain of any length, built by whoever sends it mail).
+constexpr int kThreadDepthMax = 256;
 
 struct Container {
   int message = kNone;  // index into the ThreadMessages, or kNone for a dummy
@@ -56,6 +26,7 @@ class Threader {
   // §2.2 steps 1 to 6; returns the sorted root set.
   std::vector<int> References() {
     for (size_t i = 0; i < m_.size(); ++i) Link(static_cast<int>(i));
+    LimitDepth();
     std::vector<int> roots;
     for (size_t i = 0; i < c_.size(); ++i) {
       if (c_[i].parent == kNone) roots.push_back(static_cast<int>(i));
@@ -65,27 +36,6 @@ class Threader {
     SortSiblings(roots);
     MergeBySubject(roots);
     for (int r : roots) SortTree(r);
-    SortSiblings(roots);
-    return roots;
-  }
-
-  // §2.1: threads of equal base subject, each its first message with the others as children.
-  std::vector<int> OrderedSubject() {
-    std::vector<int> order(m_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::sort(order.begin(), order.end(), [&](int a, int b) {
-      if (m_[a].subject_key != m_[b].subject_key) return m_[a].subject_key < m_[b].subject_key;
-      return Earlier(a, b);
-    });
-    std::vector<int> roots;
-    for (size_t i = 0; i < order.size(); ++i) {
-      int c = New(order[i]);
-      if (i > 0 && m_[order[i]].subject_key == m_[order[i - 1]].subject_key) {
-        Adopt(roots.back(), c);
-      } else {
-        roots.push_back(c);
-      }
-    }
     SortSiblings(roots);
     return roots;
   }
@@ -111,10 +61,7 @@ class Threader {
   }
 
  private:
-  bool Earlier(int a, int b) const {  // message indexes: by sent date, then sequence
-    if (m_[a].date != m_[b].date) return m_[a].date < m_[b].date;
-    return m_[a].sequence < m_[b].sequence;
-  }
+  bool Earlier(int a, int b) const { return SentEarlier(m_[a], m_[b]); }
 
   // The message that stands for container `c` when sorting: its own, or for a dummy its first
   // child's (children sorted first).
@@ -147,11 +94,36 @@ class Threader {
     return it->second;
   }
 
+  // Whether `ancestor` is `c` or above it; also true when the chain above `c` is longer than
+  // kThreadDepthMax, so that no link is added there.
   bool IsAncestor(int ancestor, int c) const {
+    int steps = 0;
     for (int p = c; p != kNone; p = c_[p].parent) {
-      if (p == ancestor) return true;
+      if (p == ancestor || ++steps > kThreadDepthMax) return true;
     }
     return false;
+  }
+
+  // Containers deeper than kThreadDepthMax become roots (a subtree moved under a deep chain
+  // can still make one).
+  void LimitDepth() {
+    std::vector<std::pair<int, int>> stack;  // container, depth
+    for (size_t i = 0; i < c_.size(); ++i) {
+      if (c_[i].parent == kNone) stack.emplace_back(static_cast<int>(i), 0);
+    }
+    while (!stack.empty()) {
+      auto [c, depth] = stack.back();
+      stack.pop_back();
+      std::vector<int> kids = c_[c].children;
+      for (int k : kids) {
+        if (depth + 1 >= kThreadDepthMax) {
+          Unlink(k);
+          stack.emplace_back(k, 0);
+        } else {
+          stack.emplace_back(k, depth + 1);
+        }
+      }
+    }
   }
 
   void Adopt(int parent, int child) {
@@ -279,15 +251,9 @@ class Threader {
 
 }  // namespace
 
-void AppendThreads(std::string_view algorithm, const std::vector<SearchMessage>& messages,
-                   bool uids, std::string* out) {
-  std::vector<ThreadMessage> read;
-  read.reserve(messages.size());
-  for (const SearchMessage& m : messages) read.push_back(Read(m, uids));
-  Threader threader(std::move(read));
-  std::vector<int> roots =
-      algorithm == "ORDEREDSUBJECT" ? threader.OrderedSubject() : threader.References();
-  for (int r : roots) {
+void AppendReferencesThreads(std::vector<ThreadMessage> messages, std::string* out) {
+  Threader threader(std::move(messages));
+  for (int r : threader.References()) {
     out->push_back('(');
     threader.Write(r, out);
     out->push_back(')');

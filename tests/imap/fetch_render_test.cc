@@ -248,8 +248,13 @@ TEST(ImapFetchRender, BrokenMime) {
   // No empty line: everything is header, the text is empty.
   std::string headers_only = "Subject: x\r\nFrom: y";
   EXPECT_EQ(Render(headers_only, "BODY[TEXT]"), "BODY[TEXT] \"\"");
+  // ... and its header fetches have no blank line (RFC 9051 §6.4.5).
   EXPECT_EQ(Render(headers_only, "BODY[HEADER.FIELDS (FROM)]"),
-            "BODY[HEADER.FIELDS (FROM)] {11}\r\nFrom: y\r\n\r\n");
+            "BODY[HEADER.FIELDS (FROM)] \"From: y\"");
+  EXPECT_EQ(Render(headers_only, "BODY[HEADER.FIELDS (SUBJECT)]"),
+            "BODY[HEADER.FIELDS (SUBJECT)] {12}\r\nSubject: x\r\n");
+  EXPECT_EQ(Render("A: 1\nB: 2\n\nbody", "BODY[HEADER.FIELDS.NOT (A)]"),
+            "BODY[HEADER.FIELDS.NOT (A)] {6}\r\nB: 2\n\n");
   // Bare LF line ends are served as stored.
   EXPECT_EQ(Render("Subject: x\n\nhi\n", "BODY[TEXT] BODY[HEADER]"),
             "BODY[TEXT] {3}\r\nhi\n BODY[HEADER] {12}\r\nSubject: x\n\n");

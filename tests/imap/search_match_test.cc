@@ -183,9 +183,9 @@ TEST_F(ImapSearchMatch, BodyText) {
   EXPECT_TRUE(Match("BODY \"KÖLN\""));   // case-insensitive beyond ASCII
   EXPECT_TRUE(Match("BODY \"köln\""));
   EXPECT_TRUE(Match("BODY softbreak"));      // soft line break joined
-  EXPECT_TRUE(Match("BODY \"москва\""));         // base64, UTF-8 Cyrillic, lower-cased
+  EXPECT_TRUE(Match("BODY \"москва\""));     // base64, UTF-8 Cyrillic, lower-cased
   EXPECT_FALSE(Match("BODY binaryneedle"));  // not a text part
-  EXPECT_FALSE(Match("BODY \"Pätschen\""));      // a header, not the body
+  EXPECT_FALSE(Match("BODY \"Pätschen\""));  // a header, not the body
   EXPECT_TRUE(Match("TEXT \"Pätschen\""));
   EXPECT_TRUE(Match("TEXT x-tag"));
   EXPECT_TRUE(Match("TEXT \"köln\""));

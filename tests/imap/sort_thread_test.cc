@@ -140,6 +140,20 @@ TEST_F(ImapSortThread, ReferencesLoopsAndGaps) {
   EXPECT_EQ(Thread("REFERENCES"), "(1)(3 2)(4)");
 }
 
+TEST_F(ImapSortThread, LongReplyChain) {
+  // 600 messages, each replying to the one before: deeper than the chain kept, so the thread
+  // is cut into several, and every message still appears once.
+  for (int i = 0; i < 600; ++i) {
+    std::string refs = i == 0 ? "" : "In-Reply-To: <" + std::to_string(i - 1) + "@x>\n";
+    Add("Message-ID: <" + std::to_string(i) + "@x>\n" + refs + "Subject: s" + std::to_string(i) +
+        "\nDate: 1 Jan 2024 00:00 +0000");
+  }
+  std::string t = Thread("REFERENCES");
+  EXPECT_TRUE(t.starts_with("(1 2 3 ")) << t.substr(0, 40);
+  EXPECT_GT(std::count(t.begin(), t.end(), '('), 1);
+  EXPECT_EQ(std::count(t.begin(), t.end(), ' ') + std::count(t.begin(), t.end(), '('), 600);
+}
+
 TEST_F(ImapSortThread, Empty) {
   EXPECT_EQ(Thread("REFERENCES"), "");
   EXPECT_EQ(Thread("ORDEREDSUBJECT"), "");
