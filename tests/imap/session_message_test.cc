@@ -2,6 +2,7 @@
 // index and record items, STORE (.SILENT, UNCHANGEDSINCE), SEARCH (ESEARCH, SAVE and "$"),
 // EXPUNGE and UID EXPUNGE, COPY/MOVE (COPYUID), CLOSE/UNSELECT, and live updates between
 // two sessions: EXISTS, FETCH FLAGS and EXPUNGE at NOOP, none during FETCH, and IDLE pushes.
+#include "imap/flaky_metadata_store.h"
 #include "imap/session_test_util.h"
 
 namespace ringmail::testing {
@@ -150,6 +151,32 @@ TEST_F(ImapSessionTest, TwoSessionsSeeEachOther) {
     EXPECT_EQ(co_await a->Run("DONE"), "a7 OK IDLE terminated\r\n");
     co_await a->Close();
     co_await b->Close();
+  }(this));
+}
+
+TEST_F(ImapSessionTest, StoreOutageIsUnavailableAndTheSessionLivesOn) {
+  RunOnReactor([](ImapSessionTest* t) -> Task<void> {
+    co_await t->MakeAccounts();
+    FlakyMetadataStore flaky(t->services_.metadata);
+    t->services_.metadata = &flaky;
+    std::unique_ptr<ImapClient> c = co_await t->LoggedIn("alice");
+    co_await Append(c.get(), "a1", "INBOX");
+    co_await c->Run("a2 SELECT INBOX");
+    flaky.down = true;
+    const char* kUnavailable = "NO [UNAVAILABLE] Temporary failure, try again later\r\n";
+    EXPECT_EQ(co_await c->Run("b1 LIST \"\" *"), std::string("b1 ") + kUnavailable);
+    EXPECT_EQ(co_await c->Run("b2 FETCH 1 (FLAGS INTERNALDATE)"),
+              std::string("b2 ") + kUnavailable);
+    EXPECT_EQ(co_await c->Run("b3 STORE 1 +FLAGS (\\Seen)"), std::string("b3 ") + kUnavailable);
+    std::string out = co_await Append(c.get(), "b4", "INBOX");
+    EXPECT_EQ(out, std::string("b4 ") + kUnavailable);
+    EXPECT_EQ(co_await c->Run("b5 NOOP"), "b5 OK NOOP completed\r\n");
+    flaky.down = false;
+    out = co_await c->Run("c1 FETCH 1 (FLAGS)");
+    EXPECT_EQ(out, "* 1 FETCH (FLAGS ())\r\nc1 OK FETCH completed\r\n");
+    out = co_await c->Run("c2 STATUS INBOX (MESSAGES)");
+    EXPECT_TRUE(Has(out, "(MESSAGES 1)")) << out;
+    co_await c->Close();
   }(this));
 }
 
