@@ -34,6 +34,7 @@ class FlakyMetadataStore final : public MetadataStore {
                  (a, std::move(n), std::move(u)))
   RINGMAIL_FLAKY(void, RenameMailbox, (int64_t a, int64_t m, std::string n), (a, m, std::move(n)))
   RINGMAIL_FLAKY(void, DeleteMailbox, (int64_t a, int64_t m), (a, m))
+  RINGMAIL_FLAKY(void, SetSubscribed, (int64_t a, int64_t m, bool s), (a, m, s))
   RINGMAIL_FLAKY(std::vector<PlacedMessage>, Deliver, (DeliveryRequest r), (std::move(r)))
   RINGMAIL_FLAKY(MailboxSnapshot, LoadMailbox, (int64_t m), (m))
   RINGMAIL_FLAKY(MailboxIndex, LoadMailboxIndex, (int64_t m), (m))

@@ -69,7 +69,18 @@ TEST_F(ImapSessionTest, ListExtendedStatusAndSpecialUse) {
               "a6 OK STATUS completed\r\n");
     EXPECT_EQ(co_await c->Run("a7 STATUS Nope (MESSAGES)"),
               "a7 NO [NONEXISTENT] No such mailbox\r\n");
-    EXPECT_EQ(co_await c->Run("a8 SUBSCRIBE Receipts"), "a8 OK SUBSCRIBE completed\r\n");
+    EXPECT_EQ(co_await c->Run("a8 UNSUBSCRIBE Receipts"), "a8 OK UNSUBSCRIBE completed\r\n");
+    out = co_await c->Run("a9 LSUB \"\" R*");
+    EXPECT_EQ(out, "a9 OK LSUB completed\r\n");
+    out = co_await c->Run("b1 LIST (SUBSCRIBED) \"\" *");
+    EXPECT_FALSE(Has(out, "Receipts")) << out;
+    EXPECT_TRUE(Has(out, "* LIST (\\HasNoChildren \\Subscribed) \"/\" INBOX\r\n")) << out;
+    out = co_await c->Run("b2 LIST \"\" R* RETURN (SUBSCRIBED)");
+    EXPECT_EQ(out, "* LIST (\\HasNoChildren \\Archive) \"/\" Receipts\r\nb2 OK LIST completed\r\n");
+    EXPECT_EQ(co_await c->Run("b3 SUBSCRIBE Receipts"), "b3 OK SUBSCRIBE completed\r\n");
+    EXPECT_EQ(co_await c->Run("b4 LSUB \"\" R*"),
+              "* LSUB (\\HasNoChildren \\Archive) \"/\" Receipts\r\nb4 OK LSUB completed\r\n");
+    EXPECT_EQ(co_await c->Run("b5 SUBSCRIBE Nope"), "b5 NO [NONEXISTENT] No such mailbox\r\n");
     co_await c->Close();
   }(this));
 }

@@ -161,12 +161,14 @@ Task<void> Session::Subscribe(Command c) {
     Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
     co_return;
   }
-  if (c.name == CommandName::kSubscribe) {
-    Tagged(c.tag, "OK", "SUBSCRIBE completed");
-  } else {
-    // Every mailbox is subscribed: the store has no subscription update yet.
-    Tagged(c.tag, "NO", "[CANNOT] Every mailbox is subscribed here");
+  const bool subscribe = c.name == CommandName::kSubscribe;
+  Result<void> set =
+      co_await services_->metadata->SetSubscribed(account_id_, (*found)->id, subscribe);
+  if (!set) {
+    StoreFailure(c.tag, set.error());
+    co_return;
   }
+  Tagged(c.tag, "OK", subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
 }
 
 void Session::AppendStatusItems(std::string* out, const MailboxRecord& m, uint16_t items,
