@@ -16,7 +16,7 @@ TEST_F(ImapSessionTest, ListCreateRenameDelete) {
     EXPECT_TRUE(out.starts_with("* LIST (\\HasNoChildren) \"/\" INBOX\r\n")) << out;
     EXPECT_TRUE(Has(out, "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n")) << out;
     EXPECT_TRUE(Has(out, "* LIST (\\HasNoChildren \\Trash) \"/\" Trash\r\n")) << out;
-    EXPECT_EQ(co_await c->Run("a3 CREATE Work/Project/"), "a3 OK CREATE completed\r\n");
+    EXPECT_TRUE(Created(co_await c->Run("a3 CREATE Work/Project/"), "a3"));
     EXPECT_EQ(co_await c->Run("a4 CREATE Work"),
               "a4 NO [ALREADYEXISTS] Mailbox already exists\r\n");
     EXPECT_EQ(co_await c->Run("a5 CREATE inbox"),
@@ -40,6 +40,7 @@ TEST_F(ImapSessionTest, ListCreateRenameDelete) {
     EXPECT_EQ(co_await c->Run("b6 DELETE Play"), "b6 NO [NONEXISTENT] No such mailbox\r\n");
     EXPECT_EQ(co_await c->Run("b7 CREATE a//b"), "b7 NO [CANNOT] Invalid mailbox name\r\n");
     EXPECT_EQ(co_await c->Run("b8 CREATE ../bob"), "b8 NO [CANNOT] Invalid mailbox name\r\n");
+    EXPECT_EQ(co_await c->Run("c1 CREATE \"a%b\""), "c1 NO [CANNOT] Invalid mailbox name\r\n");
     EXPECT_EQ(co_await c->Run("b9 NAMESPACE"),
               "* NAMESPACE ((\"\" \"/\")) NIL NIL\r\nb9 OK NAMESPACE completed\r\n");
     co_await c->Close();
@@ -50,8 +51,7 @@ TEST_F(ImapSessionTest, ListExtendedStatusAndSpecialUse) {
   RunOnReactor([](ImapSessionTest* t) -> Task<void> {
     co_await t->MakeAccounts();
     std::unique_ptr<ImapClient> c = co_await t->LoggedIn("alice");
-    EXPECT_EQ(co_await c->Run("a1 CREATE Receipts (USE (\\Archive))"),
-              "a1 OK CREATE completed\r\n");
+    EXPECT_TRUE(Created(co_await c->Run("a1 CREATE Receipts (USE (\\Archive))"), "a1"));
     EXPECT_EQ(co_await c->Run("a2 CREATE Bad (USE (\\Nonsense))"),
               "a2 NO [USEATTR] Unknown special use\r\n");
     std::string out = co_await c->Run("a3 LIST (SPECIAL-USE) \"\" *");
@@ -89,7 +89,7 @@ TEST_F(ImapSessionTest, ModifiedUtf7AndUtf8Names) {
   RunOnReactor([](ImapSessionTest* t) -> Task<void> {
     co_await t->MakeAccounts();
     std::unique_ptr<ImapClient> c = co_await t->LoggedIn("alice");
-    EXPECT_EQ(co_await c->Run("a1 CREATE Entw&APw-rfe"), "a1 OK CREATE completed\r\n");
+    EXPECT_TRUE(Created(co_await c->Run("a1 CREATE Entw&APw-rfe"), "a1"));
     EXPECT_EQ(co_await c->Run("a2 LIST \"\" Entw*"),
               "* LIST (\\HasNoChildren) \"/\" Entw&APw-rfe\r\na2 OK LIST completed\r\n");
     EXPECT_EQ(co_await c->Run("a3 ENABLE UTF8=ACCEPT"),
@@ -104,7 +104,7 @@ TEST_F(ImapSessionTest, AccountsAreIsolated) {
   RunOnReactor([](ImapSessionTest* t) -> Task<void> {
     co_await t->MakeAccounts();
     std::unique_ptr<ImapClient> bob = co_await t->LoggedIn("bob");
-    EXPECT_EQ(co_await bob->Run("b1 CREATE Secret"), "b1 OK CREATE completed\r\n");
+    EXPECT_TRUE(Created(co_await bob->Run("b1 CREATE Secret"), "b1"));
     std::string out = co_await bob->Run("b2 APPEND Secret {11+}\r\nhello world");
     EXPECT_TRUE(Has(out, "b2 OK [APPENDUID ")) << out;
     std::unique_ptr<ImapClient> alice = co_await t->LoggedIn("alice");

@@ -124,6 +124,11 @@ class ImapSessionTest : public StoresFixture {
   imap::SessionServices services_;
 };
 
+// "TAG OK [MAILBOXID (Fn)] CREATE completed" (OBJECTID, RFC 8474).
+inline bool Created(const std::string& out, const std::string& tag) {
+  return out.starts_with(tag + " OK [MAILBOXID (F") && out.ends_with("] CREATE completed\r\n");
+}
+
 inline bool Has(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -49,6 +49,13 @@ Task<void> Session::Fetch(Command c) {
   std::vector<size_t> positions = Resolve(args.set, c.uid);
   if (args.changed_since) {
     condstore_ = true;
+    // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
+    if (std::none_of(args.attrs.begin(), args.attrs.end(),
+                     [](const FetchAttr& a) { return a.item == FetchItem::kModseq; })) {
+      FetchAttr modseq;
+      modseq.item = FetchItem::kModseq;
+      args.attrs.push_back(modseq);
+    }
     std::erase_if(positions, [&](size_t p) {
       return selected_->view.messages[p].modseq <= *args.changed_since;
     });

@@ -23,7 +23,7 @@ bool KnownSpecialUse(std::string_view use) {
 Task<void> Session::Create(Command c) {
   CreateArgs& args = std::get<CreateArgs>(c.args);
   std::optional<std::string> name = StoreMailboxName(args.mailbox);
-  if (!name) {
+  if (!name || name->find_first_of("%*") != std::string::npos) {
     Tagged(c.tag, "NO", "[CANNOT] Invalid mailbox name");
     co_return;
   }
@@ -71,7 +71,8 @@ Task<void> Session::Create(Command c) {
     StoreFailure(c.tag, made.error());
     co_return;
   }
-  Tagged(c.tag, "OK", "CREATE completed");
+  // OBJECTID (RFC 8474 §4.1).
+  Tagged(c.tag, "OK", "[MAILBOXID (F" + std::to_string(made->id) + ")] CREATE completed");
 }
 
 Task<void> Session::Delete(Command c) {
@@ -109,7 +110,7 @@ Task<void> Session::Rename(Command c) {
   RenameArgs& args = std::get<RenameArgs>(c.args);
   std::optional<std::string> from = StoreMailboxName(args.from);
   std::optional<std::string> to = StoreMailboxName(args.to);
-  if (!to) {
+  if (!to || to->find_first_of("%*") != std::string::npos) {
     Tagged(c.tag, "NO", "[CANNOT] Invalid mailbox name");
     co_return;
   }
