@@ -146,6 +146,13 @@ void Connection::WakeReader() {
   std::exchange(reader_, nullptr).resume();
 }
 
+void Connection::InterruptRead() {
+  if (!reader_) return;
+  reactor_.timers().Cancel(&deadline_);
+  wake_ = ReadReady() ? Wake::kData : Wake::kInterrupt;
+  std::exchange(reader_, nullptr).resume();
+}
+
 Result<std::string_view> Connection::TakeRead() {
   Wake wake = std::exchange(wake_, Wake::kNone);
   if (input_.size() > returned_) {
@@ -156,6 +163,7 @@ Result<std::string_view> Connection::TakeRead() {
   if (recv_error_ != 0) return SysError("recv", recv_error_);
   if (eof_) return MakeError(ErrorCode::kClosed, "peer closed the connection");
   if (shutdown_) return MakeError(ErrorCode::kShutdown, "server shutting down");
+  if (wake == Wake::kInterrupt) return MakeError(ErrorCode::kCancelled, "read interrupted");
   if (wake == Wake::kTimeout) {
     reactor_.metrics().Inc(GetRuntimeMetrics().timeouts);
     return MakeError(ErrorCode::kTimeout, "read timed out");

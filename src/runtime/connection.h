@@ -69,6 +69,7 @@ class Connection final : public Stream {
   const SocketAddress& peer() const override { return peer_; }
   void set_read_timeout_ms(uint32_t ms) override { read_timeout_ms_ = ms; }
   bool shutdown_requested() const override { return shutdown_; }
+  void InterruptRead() override;
 
   // Stops receiving and closes the socket; completes when the kernel holds nothing of this
   // connection any more. REQUIRES: no Read or Flush waiting.
@@ -86,7 +87,7 @@ class Connection final : public Stream {
   ListNode reactor_node;  // the reactor's list of live connections
 
  private:
-  enum class Wake : uint8_t { kNone, kData, kTimeout, kShutdown };
+  enum class Wake : uint8_t { kNone, kData, kTimeout, kShutdown, kInterrupt };
 
   bool ReadReady() const override;
   void WaitForRead(std::coroutine_handle<> h) override;

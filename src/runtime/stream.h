@@ -59,6 +59,11 @@ class Stream {
   virtual void set_read_timeout_ms(uint32_t ms) = 0;
   // The server is draining: finish the current command and say goodbye.
   virtual bool shutdown_requested() const = 0;
+  // Makes a waiting Read return kCancelled now (unless input is there: then it returns
+  // that), for an event the session must act on while it waits for the client (IMAP IDLE's
+  // live updates). No effect when no Read waits. Call from the stream's core, never from
+  // inside the session coroutine itself.
+  virtual void InterruptRead() = 0;
 
  protected:
   // The awaiters' hooks. ReadReady: input the caller has not seen, an end, or an error is

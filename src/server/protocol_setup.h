@@ -8,6 +8,7 @@
 
 #include "base/result.h"
 #include "mail/mailbox_events.h"
+#include "mail/mailbox_hub.h"
 #include "mail/outbound.h"
 #include "runtime/listener.h"
 #include "runtime/worker_pool.h"
@@ -25,6 +26,7 @@ struct MailServices {
   DirectoryServices* directory = nullptr;
   WorkerPool* workers = nullptr;
   MailboxEvents* events = nullptr;  // null: no live updates (no session watches mailboxes)
+  MailboxHub* hub = nullptr;        // `events` as sessions register with it (IMAP IDLE)
   Outbound* outbound = nullptr;     // null: mail for remote recipients is refused
 };
 

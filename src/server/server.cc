@@ -124,7 +124,11 @@ int Serve(const Config& config) {
     std::fprintf(stderr, "%s\n", directory.error().message.c_str());
     return ExitCodeFor(directory.error());
   }
+  // Live updates between sessions on every core (IMAP IDLE, untagged updates).
+  MailboxHub hub(ReactorCount(config));
   MailServices services;
+  services.events = &hub;
+  services.hub = &hub;
   services.config = &config;
   services.stores = &*stores;
   services.directory = &*directory;

@@ -249,6 +249,13 @@ class MetadataStore {
                                            std::string new_name) = 0;
   // Deletes the mailbox and its messages (their blobs lose a reference).
   virtual Task<Result<void>> DeleteMailbox(int64_t account_id, int64_t mailbox_id) = 0;
+  // Sets MailboxRecord::subscribed (IMAP SUBSCRIBE/UNSUBSCRIBE, JMAP isSubscribed). kNotFound
+  // when the account has no such mailbox. Not pure: stores and fakes written before it
+  // answer kInvalidArgument.
+  virtual Task<Result<void>> SetSubscribed(int64_t /*account_id*/, int64_t /*mailbox_id*/,
+                                           bool /*subscribed*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "subscriptions are not supported");
+  }
 
   // --- Messages ---
   virtual Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) = 0;

@@ -24,6 +24,7 @@
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
+#include "metadata_conformance_subscribe.h"
 #include "testing/run_on_reactor.h"
 
 namespace ringmail::testing {
@@ -118,6 +119,9 @@ TYPED_TEST_P(MetadataConformance, AccountUpdates) { this->Run(conformance::Accou
 TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
   this->Run(conformance::DeleteAccountReleasesEverything);
 }
+TYPED_TEST_P(MetadataConformance, SubscribeAndUnsubscribe) {
+  this->Run(conformance::Subscriptions);
+}
 
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
@@ -128,6 +132,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     CollectorLeaseHasOneHolder, ConcurrentDeliveriesGetDistinctUids,
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
-    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything);
+    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything,
+    SubscribeAndUnsubscribe);
 
 }  // namespace ringmail::testing

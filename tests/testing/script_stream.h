@@ -87,6 +87,11 @@ class ScriptStream final : public Stream {
   bool encrypted() const override { return encrypted_; }
   void set_read_timeout_ms(uint32_t ms) override { read_timeout_ms_ = ms; }
   bool shutdown_requested() const override { return shutdown_; }
+  void InterruptRead() override {
+    if (!reader_) return;
+    interrupted_ = !ReadReady();
+    std::exchange(reader_, nullptr).resume();
+  }
 
  protected:
   bool ReadReady() const override {
@@ -97,6 +102,9 @@ class ScriptStream final : public Stream {
     WakeIdle();
   }
   Result<std::string_view> TakeRead() override {
+    if (std::exchange(interrupted_, false)) {
+      return MakeError(ErrorCode::kCancelled, "read interrupted");
+    }
     if (input_.size() > returned_) {
       returned_ = input_.size();
       return std::string_view(input_);
@@ -130,6 +138,7 @@ class ScriptStream final : public Stream {
   bool shutdown_ = false;
   bool ended_ = false;
   bool encrypted_ = false;
+  bool interrupted_ = false;
   uint32_t read_timeout_ms_ = 0;
   std::coroutine_handle<> reader_;
   std::coroutine_handle<> idle_waiter_;

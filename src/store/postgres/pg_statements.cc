@@ -109,6 +109,8 @@ constexpr PgStatement kStatements[] = {
      "UPDATE collector_lease SET holder = '', expires_at = to_timestamp(0) "
      "WHERE name = 'blobs' AND holder = $1",
      1},
+    {kSetSubscribed, "rm_set_subscribed",
+     "UPDATE mailboxes SET subscribed = $3 WHERE account_id = $1 AND id = $2 RETURNING id", 3},
 };
 
 }  // namespace

@@ -43,6 +43,7 @@ enum class PgStatementId : uint8_t {
   kAdoptOrphanBlobs,
   kClaimCollectorLease,
   kReleaseCollectorLease,
+  kSetSubscribed,
 };
 
 struct PgStatement {

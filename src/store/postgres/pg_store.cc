@@ -303,6 +303,18 @@ Task<Result<void>> PostgresMetadataStore::RenameMailbox(int64_t account_id, int6
   co_return Result<void>{};
 }
 
+Task<Result<void>> PostgresMetadataStore::SetSubscribed(int64_t account_id, int64_t mailbox_id,
+                                                        bool subscribed) {
+  std::string value = subscribed ? "true" : "false";
+  Result<PgRows> rows =
+      co_await Run(PgStatementId::kSetSubscribed, Int(account_id), Int(mailbox_id), value);
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->size() == 0) {
+    co_return MakeError(ErrorCode::kNotFound, "no mailbox " + std::to_string(mailbox_id));
+  }
+  co_return Result<void>{};
+}
+
 Task<Result<void>> PostgresMetadataStore::DeleteMailbox(int64_t account_id, int64_t mailbox_id) {
   Result<PgRows> rows =
       co_await Run(PgStatementId::kDeleteMailbox, Int(account_id), Int(mailbox_id));

@@ -64,6 +64,8 @@ class PostgresMetadataStore : public MetadataStore {
   Task<Result<void>> RenameMailbox(int64_t account_id, int64_t mailbox_id,
                                    std::string new_name) override;
   Task<Result<void>> DeleteMailbox(int64_t account_id, int64_t mailbox_id) override;
+  Task<Result<void>> SetSubscribed(int64_t account_id, int64_t mailbox_id,
+                                   bool subscribed) override;
 
   Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) override;
   Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) override;

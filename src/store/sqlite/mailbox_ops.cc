@@ -124,4 +124,9 @@ Result<void> DeleteMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id)
   return RecordChange(db, account_id, modseq, "mailbox", m.id, "destroyed");
 }
 
+Result<void> SetSubscribed(SqliteDb& db, int64_t account_id, int64_t mailbox_id, bool subscribed) {
+  TRY(ReadOwnMailbox(db, account_id, mailbox_id));
+  return db.Run("UPDATE mailboxes SET subscribed = ? WHERE id = ?", subscribed, mailbox_id);
+}
+
 }  // namespace ringmail::sqlite

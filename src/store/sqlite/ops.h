@@ -44,6 +44,7 @@ Result<MailboxRecord> CreateMailbox(SqliteDb& db, int64_t account_id, std::strin
 Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
                            std::string_view new_name);
 Result<void> DeleteMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id);
+Result<void> SetSubscribed(SqliteDb& db, int64_t account_id, int64_t mailbox_id, bool subscribed);
 
 // deliver_op.cc
 Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& request);

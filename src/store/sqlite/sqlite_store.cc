@@ -152,6 +152,14 @@ Task<Result<void>> SqliteMetadataStore::RenameMailbox(int64_t account_id, int64_
   co_return r;
 }
 
+Task<Result<void>> SqliteMetadataStore::SetSubscribed(int64_t account_id, int64_t mailbox_id,
+                                                      bool subscribed) {
+  Result<void> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::SetSubscribed(db, account_id, mailbox_id, subscribed);
+  });
+  co_return r;
+}
+
 Task<Result<void>> SqliteMetadataStore::DeleteMailbox(int64_t account_id, int64_t mailbox_id) {
   Result<void> r = co_await executor_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::DeleteMailbox(db, account_id, mailbox_id); });

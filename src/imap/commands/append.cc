@@ -1,0 +1,90 @@
+// APPEND with MULTIAPPEND (RFC 9051 §6.3.12, RFC 3502) and APPENDUID (RFC 4315). The answer
+// is OK only after DeliverMessage returned: the message is durable in both stores. With
+// several messages each is its own delivery; a failure leaves the ones before it.
+#include <algorithm>
+#include <ctime>
+
+#include "imap/session.h"
+#include "store/delivery.h"
+
+namespace ringmail::imap {
+namespace {
+
+// False for a system flag APPEND cannot set (\Recent is ignored, RFC 3501).
+bool AppendFlags(const std::vector<std::string>& flags, MessageFlags* out) {
+  for (const std::string& f : flags) {
+    if (f == "\\Seen") {
+      out->seen = true;
+    } else if (f == "\\Answered") {
+      out->answered = true;
+    } else if (f == "\\Flagged") {
+      out->flagged = true;
+    } else if (f == "\\Deleted") {
+      out->deleted = true;
+    } else if (f == "\\Draft") {
+      out->draft = true;
+    } else if (f == "\\Recent") {
+      continue;
+    } else if (!f.empty() && f[0] == '\\') {
+      return false;
+    } else {
+      out->keywords.push_back(f);
+    }
+  }
+  std::sort(out->keywords.begin(), out->keywords.end());
+  out->keywords.erase(std::unique(out->keywords.begin(), out->keywords.end()), out->keywords.end());
+  return true;
+}
+
+}  // namespace
+
+Task<void> Session::Append(Command c) {
+  AppendArgs& args = std::get<AppendArgs>(c.args);
+  std::optional<std::string> name = StoreMailboxName(args.mailbox);
+  Result<std::optional<MailboxRecord>> found;
+  if (name) found = co_await FindMailbox(*name);
+  if (name && !found) {
+    StoreFailure(c.tag, found.error());
+    co_return;
+  }
+  if (!name || !*found) {
+    Tagged(c.tag, "NO", "[TRYCREATE] No such mailbox");
+    co_return;
+  }
+  const MailboxRecord target = std::move(**found);
+  std::vector<uint32_t> uids;
+  for (AppendMessage& m : args.messages) {
+    DeliveryRequest request;
+    MessageFlags flags;
+    if (!AppendFlags(m.flags, &flags)) {
+      Tagged(c.tag, "BAD", "Invalid flag in APPEND");
+      co_return;
+    }
+    if (m.data.empty()) {
+      Tagged(c.tag, "NO", "Empty message");
+      co_return;
+    }
+    request.received_at =
+        m.internal_date ? m.internal_date->unix_seconds : static_cast<int64_t>(time(nullptr));
+    request.targets.push_back({target.id, std::move(flags)});
+    Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
+        *services_->blobs, *services_->metadata, std::move(m.data), std::move(request));
+    if (!placed) {
+      if (placed.error().code == ErrorCode::kLimitExceeded) {
+        Tagged(c.tag, "NO", "[OVERQUOTA] Quota exceeded");
+      } else {
+        StoreFailure(c.tag, placed.error());
+      }
+      if (!uids.empty()) Notify(target.id);
+      co_return;
+    }
+    uids.push_back(placed->front().uid);
+  }
+  Notify(target.id);
+  std::string set;
+  for (uint32_t u : uids) set += (set.empty() ? "" : ",") + std::to_string(u);
+  Tagged(c.tag, "OK",
+         "[APPENDUID " + std::to_string(target.uid_validity) + " " + set + "] APPEND completed");
+}
+
+}  // namespace ringmail::imap

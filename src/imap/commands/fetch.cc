@@ -1,0 +1,219 @@
+// FETCH and UID FETCH (RFC 9051 §6.4.5), CHANGEDSINCE and VANISHED (RFC 7162). Items from
+// the index (FLAGS, UID, MODSEQ) and the message record (INTERNALDATE, RFC822.SIZE, EMAILID,
+// THREADID, SAVEDATE) are written here; the ones that need the message's bytes are rendered by
+// message_view.h. Fetching a body section without .PEEK sets \Seen first, and the response
+// then carries FLAGS.
+#include <algorithm>
+#include <ctime>
+#include <unordered_map>
+
+#include "imap/message_view.h"
+#include "imap/session.h"
+
+namespace ringmail::imap {
+namespace {
+
+constexpr size_t kFetchBatchMax = 256;  // messages per LoadMessages call
+
+bool FromRecord(FetchItem item) {
+  return item == FetchItem::kInternalDate || item == FetchItem::kRfc822Size ||
+         item == FetchItem::kEmailId || item == FetchItem::kThreadId ||
+         item == FetchItem::kSaveDate;
+}
+
+bool FromIndex(FetchItem item) {
+  return item == FetchItem::kFlags || item == FetchItem::kUid || item == FetchItem::kModseq;
+}
+
+bool SetsSeen(const FetchAttr& a) {
+  return ((a.item == FetchItem::kBodySection || a.item == FetchItem::kBinary) && !a.peek) ||
+         a.item == FetchItem::kRfc822 || a.item == FetchItem::kRfc822Text;
+}
+
+std::string ImapDate(int64_t unix_seconds) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const time_t t = static_cast<time_t>(unix_seconds);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  snprintf(buf, sizeof(buf), "\"%02d-%s-%04d %02d:%02d:%02d +0000\"", tm.tm_mday,
+           kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+}  // namespace
+
+Task<void> Session::Fetch(Command c) {
+  FetchArgs& args = std::get<FetchArgs>(c.args);
+  std::vector<size_t> positions = Resolve(args.set, c.uid);
+  if (args.changed_since) {
+    condstore_ = true;
+    // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
+    if (std::none_of(args.attrs.begin(), args.attrs.end(),
+                     [](const FetchAttr& a) { return a.item == FetchItem::kModseq; })) {
+      FetchAttr modseq;
+      modseq.item = FetchItem::kModseq;
+      args.attrs.push_back(modseq);
+    }
+    std::erase_if(positions, [&](size_t p) {
+      return selected_->view.messages[p].modseq <= *args.changed_since;
+    });
+    if (args.vanished) {
+      if (!qresync_) {
+        Tagged(c.tag, "BAD", "Enable QRESYNC first");
+        co_return;
+      }
+      const int64_t id = selected_->mailbox_id;
+      Result<std::vector<uint32_t>> gone =
+          co_await services_->metadata->ExpungedSince(id, *args.changed_since);
+      if (!gone) {
+        StoreFailure(c.tag, gone.error());
+        co_return;
+      }
+      std::vector<uint32_t> in_set;
+      for (uint32_t u : *gone) {
+        for (const SequenceRange& r : args.set.ranges) {
+          uint32_t a = r.first, b = r.last == kSequenceStar ? UINT32_MAX : r.last;
+          if (a > b) std::swap(a, b);
+          if (u >= a && u <= b) {
+            in_set.push_back(u);
+            break;
+          }
+        }
+      }
+      std::sort(in_set.begin(), in_set.end());
+      if (!in_set.empty()) Untagged("VANISHED (EARLIER) " + CompactUidSet(in_set));
+    }
+  }
+  bool sets_seen = false;
+  for (const FetchAttr& a : args.attrs) {
+    sets_seen |= SetsSeen(a);
+    if (a.item == FetchItem::kModseq) condstore_ = true;
+  }
+  sets_seen &= !selected_->read_only;
+  for (size_t start = 0; start < positions.size(); start += kFetchBatchMax) {
+    std::vector<size_t> batch(positions.begin() + static_cast<ptrdiff_t>(start),
+                              positions.begin() + static_cast<ptrdiff_t>(std::min(
+                                                      positions.size(), start + kFetchBatchMax)));
+    bool seen_changed = false;
+    Result<void> r = co_await FetchBatch(args, batch, c.uid, &seen_changed);
+    if (!r) {
+      if (r.error().code == ErrorCode::kCancelled) {
+        Tagged(c.tag, "NO", "[UNKNOWN-CTE] Unknown Content-Transfer-Encoding");
+      } else {
+        StoreFailure(c.tag, r.error());
+      }
+      co_return;
+    }
+    if (stream_->pending_output() >= services_->limits.output_flush_bytes) {
+      const bool ok = co_await FlushOut();
+      if (!ok) co_return;
+    }
+  }
+  (void)sets_seen;
+  Tagged(c.tag, "OK", c.uid ? "UID FETCH completed" : "FETCH completed");
+}
+
+Task<Result<void>> Session::FetchBatch(const FetchArgs& args, const std::vector<size_t>& positions,
+                                       bool uid, bool* seen_changed) {
+  const int64_t id = selected_->mailbox_id;
+  bool sets_seen = false, needs_record = false, needs_bytes = false;
+  for (const FetchAttr& a : args.attrs) {
+    sets_seen |= SetsSeen(a);
+    needs_record |= !FromIndex(a.item);
+    needs_bytes |= !FromIndex(a.item) && !FromRecord(a.item);
+  }
+  sets_seen &= !selected_->read_only;
+  std::vector<uint32_t> uids;
+  for (size_t p : positions) uids.push_back(selected_->view.messages[p].uid);
+  std::vector<uint32_t> now_seen;
+  if (sets_seen) {
+    FlagUpdate update;
+    update.mailbox_id = id;
+    for (size_t p : positions) {
+      if (!(selected_->view.messages[p].flag_bits & kFlagBitSeen)) {
+        update.uids.push_back(selected_->view.messages[p].uid);
+      }
+    }
+    if (!update.uids.empty()) {
+      update.operation = FlagOperation::kAdd;
+      update.flags.seen = true;
+      Result<FlagUpdateResult> changed = co_await services_->metadata->UpdateFlags(update);
+      if (!changed) co_return std::unexpected(changed.error());
+      for (const MessageRecord& rec : changed->changed) {
+        ApplyRecord(rec);
+        now_seen.push_back(rec.uid);
+      }
+      *seen_changed = !now_seen.empty();
+      if (!now_seen.empty()) Notify(id);
+    }
+  }
+  std::unordered_map<uint32_t, MessageRecord> records;
+  if (needs_record) {
+    Result<std::vector<MessageRecord>> loaded =
+        co_await services_->metadata->LoadMessages(id, uids);
+    if (!loaded) co_return std::unexpected(loaded.error());
+    for (MessageRecord& rec : *loaded) records.emplace(rec.uid, std::move(rec));
+  }
+  RenderOptions options{utf8(), rev2_};
+  for (size_t p : positions) {
+    const IndexEntry entry = selected_->view.messages[p];
+    const MessageRecord* rec = nullptr;
+    if (needs_record) {
+      auto it = records.find(entry.uid);
+      if (it == records.end()) continue;  // expunged meanwhile: nothing to show
+      rec = &it->second;
+    }
+    std::optional<MessageView> view;
+    if (needs_bytes) {
+      Result<std::string> bytes = co_await services_->blobs->Get(rec->blob);
+      if (!bytes) co_return std::unexpected(bytes.error());
+      view.emplace(std::move(*bytes));
+    }
+    std::string line = "* " + std::to_string(p + 1) + " FETCH (";
+    bool first = true;
+    auto sep = [&] {
+      if (!first) line += ' ';
+      first = false;
+    };
+    bool has_uid = false, has_flags = false;
+    for (const FetchAttr& a : args.attrs) {
+      has_uid |= a.item == FetchItem::kUid;
+      has_flags |= a.item == FetchItem::kFlags;
+    }
+    if (uid && !has_uid) {
+      sep();
+      line += "UID " + std::to_string(entry.uid);
+    }
+    if (!has_flags && std::find(now_seen.begin(), now_seen.end(), entry.uid) != now_seen.end()) {
+      sep();
+      line += "FLAGS " + FlagList(entry, selected_->view);
+    }
+    for (const FetchAttr& a : args.attrs) {
+      sep();
+      switch (a.item) {
+        case FetchItem::kFlags: line += "FLAGS " + FlagList(entry, selected_->view); break;
+        case FetchItem::kUid: line += "UID " + std::to_string(entry.uid); break;
+        case FetchItem::kModseq: line += "MODSEQ (" + std::to_string(entry.modseq) + ")"; break;
+        case FetchItem::kInternalDate: line += "INTERNALDATE " + ImapDate(rec->received_at); break;
+        case FetchItem::kRfc822Size: line += "RFC822.SIZE " + std::to_string(rec->size); break;
+        case FetchItem::kEmailId: line += "EMAILID (M" + std::to_string(rec->email_id) + ")"; break;
+        case FetchItem::kThreadId:
+          line += "THREADID (T" + std::to_string(rec->thread_id) + ")";
+          break;
+        case FetchItem::kSaveDate: line += "SAVEDATE " + ImapDate(rec->saved_at); break;
+        default:
+          if (AppendBodyItem(a, *view, options, &line) == RenderOutcome::kUnknownCte) {
+            co_return MakeError(ErrorCode::kCancelled, "unknown CTE");
+          }
+          break;
+      }
+    }
+    line += ")\r\n";
+    Write(line);
+  }
+  co_return Result<void>();
+}
+
+}  // namespace ringmail::imap

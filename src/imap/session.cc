@@ -1,0 +1,306 @@
+// The session loop and the helpers the command families share (session.h).
+#include "imap/session.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/ascii.h"
+#include "base/log.h"
+#include "imap/mailbox_name.h"
+#include "imap/wire.h"
+
+namespace ringmail::imap {
+namespace {
+
+bool IsSelectedOnly(CommandName name) {
+  switch (name) {
+    case CommandName::kCheck:
+    case CommandName::kClose:
+    case CommandName::kUnselect:
+    case CommandName::kExpunge:
+    case CommandName::kSearch:
+    case CommandName::kFetch:
+    case CommandName::kStore:
+    case CommandName::kCopy:
+    case CommandName::kMove:
+    case CommandName::kSort:
+    case CommandName::kThread: return true;
+    default: return false;
+  }
+}
+
+bool IsAnyState(CommandName name) {
+  return name == CommandName::kCapability || name == CommandName::kNoop ||
+         name == CommandName::kLogout || name == CommandName::kId;
+}
+
+bool IsNotAuthenticatedOnly(CommandName name) {
+  return name == CommandName::kLogin || name == CommandName::kAuthenticate ||
+         name == CommandName::kStartTls;
+}
+
+}  // namespace
+
+std::optional<std::string> StoreMailboxName(std::string_view name) {
+  std::string out(name);
+  if (out.size() > 1 && out.back() == '/') out.pop_back();
+  if (out.empty() || out.front() == '/') return std::nullopt;
+  size_t start = 0;
+  while (start <= out.size()) {
+    size_t end = out.find('/', start);
+    if (end == std::string::npos) end = out.size();
+    std::string_view level(out.data() + start, end - start);
+    if (level.empty() || level == "." || level == "..") return std::nullopt;
+    if (start == 0 && EqualsIgnoreCase(level, "INBOX")) out.replace(0, 5, "INBOX");
+    start = end + 1;
+  }
+  return out;
+}
+
+Session::Session(const SessionServices* services, Stream* stream)
+    : services_(services), stream_(stream), reader_([&] {
+        Limits l = services->limits.reader;
+        l.non_sync_literal_size_max = UINT64_MAX;  // we advertise LITERAL+
+        return l;
+      }()) {}
+
+Session::~Session() { Deselect(); }
+
+Task<void> Session::Run() {
+  stream_->set_read_timeout_ms(services_->limits.login_timeout_ms);
+  Untagged("OK [CAPABILITY " + CapabilityList() + "] " + services_->hostname +
+           " ringmail IMAP4rev2 ready");
+  bool flushed = co_await FlushOut();
+  while (flushed && state_ != State::kLogout) {
+    Command command;
+    const bool read = co_await ReadCommand(&command);
+    if (!read) break;
+    co_await Dispatch(std::move(command));
+    flushed = co_await FlushOut();
+  }
+  Deselect();
+}
+
+Task<bool> Session::ReadCommand(Command* command) {
+  while (true) {
+    std::string_view input = stream_->buffered();
+    if (!input.empty()) {
+      const ReadResult r = reader_.Feed(input);
+      stream_->Consume(r.consumed);
+      if (r.state == ReadState::kDone) {
+        *command = reader_.TakeCommand();
+        co_return true;
+      }
+      if (r.state == ReadState::kNeedContinuation) {
+        Write("+ Ready for literal data\r\n");
+        const bool ok = co_await FlushOut();
+        if (!ok) co_return false;
+        continue;
+      }
+      if (r.state == ReadState::kError) {
+        const CommandError& e = reader_.error();
+        std::string line = e.tag.empty() ? "*" : e.tag;
+        line += e.status == ErrorStatus::kBad ? " BAD " : " NO ";
+        if (*e.code != '\0') line += std::string("[") + e.code + "] ";
+        line += e.text;
+        line += "\r\n";
+        Write(line);
+        if (e.status == ErrorStatus::kBad &&
+            ++bad_in_a_row_ >= services_->limits.bad_commands_max) {
+          Untagged("BYE Too many invalid commands");
+          co_await FlushOut();
+          co_return false;
+        }
+        const bool ok = co_await FlushOut();
+        if (!ok) co_return false;
+        continue;
+      }
+    }
+    if (stream_->shutdown_requested() && stream_->buffered().empty()) {
+      Untagged("BYE Server shutting down");
+      co_await FlushOut();
+      co_return false;
+    }
+    Result<std::string_view> got = co_await stream_->Read();
+    if (!got) {
+      if (got.error().code == ErrorCode::kCancelled) continue;  // a live update meanwhile
+      if (got.error().code == ErrorCode::kTimeout) {
+        Untagged("BYE Autologout; idle for too long");
+      } else if (got.error().code == ErrorCode::kShutdown) {
+        Untagged("BYE Server shutting down");
+      } else {
+        co_return false;
+      }
+      co_await FlushOut();
+      co_return false;
+    }
+  }
+}
+
+bool Session::Allowed(const Command& c) const {
+  if (IsAnyState(c.name)) return true;
+  if (state_ == State::kNotAuthenticated) return IsNotAuthenticatedOnly(c.name);
+  if (IsNotAuthenticatedOnly(c.name)) return false;
+  if (IsSelectedOnly(c.name)) return state_ == State::kSelected;
+  return true;
+}
+
+Task<void> Session::Dispatch(Command c) {
+  if (!Allowed(c)) {
+    const char* why = state_ == State::kNotAuthenticated ? "Log in first"
+                      : IsNotAuthenticatedOnly(c.name)   ? "Already authenticated"
+                                                         : "No mailbox selected";
+    Write(c.tag + " BAD " + why + "\r\n");
+    ++bad_in_a_row_;
+    co_return;
+  }
+  bad_in_a_row_ = 0;
+  const std::string tag = c.tag;
+  const CommandName name = c.name;
+  switch (name) {
+    case CommandName::kCapability: co_await Capability(std::move(c)); break;
+    case CommandName::kNoop: co_await Noop(std::move(c)); break;
+    case CommandName::kLogout: co_await Logout(std::move(c)); break;
+    case CommandName::kLogin: co_await Login(std::move(c)); break;
+    case CommandName::kAuthenticate: co_await Authenticate(std::move(c)); break;
+    case CommandName::kEnable: co_await Enable(std::move(c)); break;
+    case CommandName::kId: co_await Id(std::move(c)); break;
+    case CommandName::kCreate: co_await Create(std::move(c)); break;
+    case CommandName::kDelete: co_await Delete(std::move(c)); break;
+    case CommandName::kRename: co_await Rename(std::move(c)); break;
+    case CommandName::kSubscribe:
+    case CommandName::kUnsubscribe: co_await Subscribe(std::move(c)); break;
+    case CommandName::kStatus: co_await Status(std::move(c)); break;
+    case CommandName::kNamespace: co_await Namespace(std::move(c)); break;
+    case CommandName::kList:
+    case CommandName::kLsub: co_await List(std::move(c)); break;
+    case CommandName::kSelect:
+    case CommandName::kExamine: co_await Select(std::move(c)); break;
+    case CommandName::kClose:
+    case CommandName::kUnselect: co_await Close(std::move(c)); break;
+    case CommandName::kCheck: co_await Check(std::move(c)); break;
+    case CommandName::kFetch: co_await Fetch(std::move(c)); break;
+    case CommandName::kStore: co_await StoreFlags(std::move(c)); break;
+    case CommandName::kSearch: co_await Search(std::move(c)); break;
+    case CommandName::kSort:
+    case CommandName::kThread: co_await SortOrThread(std::move(c)); break;
+    case CommandName::kExpunge: co_await Expunge(std::move(c)); break;
+    case CommandName::kCopy:
+    case CommandName::kMove: co_await Copy(std::move(c)); break;
+    case CommandName::kAppend: co_await Append(std::move(c)); break;
+    case CommandName::kIdle: co_await Idle(std::move(c)); break;
+    default: Tagged(tag, "BAD", "Command not supported"); break;
+  }
+  // Other sessions' changes, before the tagged answer; never EXPUNGE during FETCH, STORE
+  // or SEARCH (RFC 9051 §7.5.1), whose client may still use the old numbers.
+  if (selected_ && state_ == State::kSelected) {
+    const bool expunge_ok = name != CommandName::kFetch && name != CommandName::kStore &&
+                            name != CommandName::kSearch && name != CommandName::kSort &&
+                            name != CommandName::kThread;
+    const bool force = name == CommandName::kNoop || name == CommandName::kCheck;
+    Result<void> synced = co_await Sync(expunge_ok, force);
+    (void)synced;  // an outage shows at the next command
+  }
+  Write(std::exchange(tagged_, {}));
+}
+
+void Session::Untagged(std::string_view text) {
+  std::string line = "* ";
+  line += text;
+  line += "\r\n";
+  Write(line);
+}
+
+void Session::Tagged(const std::string& tag, std::string_view status, std::string_view text) {
+  // Written by Dispatch after the live updates.
+  std::string& line = tagged_;
+  line = tag;
+  line += ' ';
+  line += status;
+  line += ' ';
+  line += text;
+  line += "\r\n";
+}
+
+void Session::StoreFailure(const std::string& tag, const Error& error) {
+  const char* code = "SERVERBUG";
+  switch (error.code) {
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kBusy:
+    case ErrorCode::kTimeout: code = "UNAVAILABLE"; break;
+    case ErrorCode::kNotFound: code = "NONEXISTENT"; break;
+    case ErrorCode::kAlreadyExists: code = "ALREADYEXISTS"; break;
+    case ErrorCode::kLimitExceeded: code = "OVERQUOTA"; break;
+    case ErrorCode::kInvalidArgument: code = "CANNOT"; break;
+    default: break;
+  }
+  if (std::string_view(code) == "SERVERBUG" || std::string_view(code) == "UNAVAILABLE") {
+    Log(LogLevel::kWarn, "imap_store_error", "user", user_, "error", error.ToString());
+  }
+  const char* text = std::string_view(code) == "UNAVAILABLE" ? "Temporary failure, try again later"
+                     : std::string_view(code) == "NONEXISTENT"   ? "No such mailbox"
+                     : std::string_view(code) == "ALREADYEXISTS" ? "Mailbox already exists"
+                     : std::string_view(code) == "OVERQUOTA"     ? "Over quota"
+                     : std::string_view(code) == "CANNOT"        ? "Cannot do that"
+                                                                 : "Internal error";
+  Tagged(tag, "NO", std::string("[") + code + "] " + text);
+}
+
+Task<bool> Session::FlushOut() {
+  Result<void> r = co_await stream_->Flush();
+  co_return r.has_value();
+}
+
+std::string Session::CapabilityList() const {
+  std::string caps = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE";
+  if (state_ == State::kNotAuthenticated) {
+    AuthContext context{stream_->peer(), stream_->encrypted(), "imap"};
+    for (SaslMechanismKind kind : services_->authenticator->Mechanisms(context)) {
+      caps += " AUTH=";
+      caps += SaslMechanismName(kind);
+    }
+    if (!services_->authenticator->PlainTextAllowed(context)) caps += " LOGINDISABLED";
+    return caps;
+  }
+  caps +=
+      " NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE "
+      "CREATE-SPECIAL-USE STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC UTF8=ACCEPT "
+      "MULTIAPPEND OBJECTID SAVEDATE APPENDLIMIT=";
+  caps += std::to_string(services_->limits.reader.append_size_max);
+  return caps;
+}
+
+void Session::AppendMailboxName(std::string* out, std::string_view name) const {
+  if (utf8()) {
+    AppendAString(out, name, true);
+  } else {
+    AppendAString(out, EncodeMailboxUtf7(name), false);
+  }
+}
+
+Task<Result<std::vector<MailboxRecord>>> Session::Mailboxes() {
+  Result<std::vector<MailboxRecord>> r = co_await services_->metadata->ListMailboxes(account_id_);
+  co_return r;
+}
+
+Task<Result<std::optional<MailboxRecord>>> Session::FindMailbox(std::string name) {
+  Result<std::vector<MailboxRecord>> all = co_await Mailboxes();
+  if (!all) co_return std::unexpected(all.error());
+  for (MailboxRecord& m : *all) {
+    if (m.name == name) co_return std::optional<MailboxRecord>(std::move(m));
+  }
+  co_return std::optional<MailboxRecord>();
+}
+
+void Session::MailboxChanged(int64_t mailbox_id) {
+  if (!selected_ || selected_->mailbox_id != mailbox_id) return;
+  change_pending_ = true;
+  if (idling_) stream_->InterruptRead();
+}
+
+void Session::Notify(int64_t mailbox_id) {
+  if (selected_ && selected_->mailbox_id == mailbox_id) change_pending_ = true;
+  if (services_->hub != nullptr) services_->hub->Changed(account_id_, mailbox_id, 0);
+}
+
+}  // namespace ringmail::imap

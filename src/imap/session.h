@@ -1,0 +1,188 @@
+// Session: one IMAP connection from greeting to goodbye (RFC 9051 IMAP4rev2, RFC 3501
+// IMAP4rev1 by default). One coroutine, Run(), reads commands with CommandReader
+// (parser.h), answers them in order, and writes untagged updates about the selected
+// mailbox where the RFC allows them.
+//
+// The selected mailbox's state is a MailboxIndex (UIDs, modseqs, flags) — the session's
+// view. Message sequence numbers are positions in it. Other sessions' changes are read from
+// the store (LoadMailboxIndex) when the hub says the mailbox changed (MailboxWatcher), and
+// diffed against the view: new messages become EXISTS, flag changes FETCH, expunges EXPUNGE
+// (or VANISHED under QRESYNC) — the latter never during FETCH, STORE or SEARCH, where an
+// expunged message stays in the view (a "ghost") until it may be announced.
+//
+// Commands live one family per file in commands/ (auth, mailbox, list, select, fetch,
+// store, search, expunge, copy, append, idle); this file holds the loop and shared helpers.
+// Lives on the connection's core; everything in SessionServices outlives it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "directory/authenticator.h"
+#include "imap/command.h"
+#include "imap/parser.h"
+#include "mail/mailbox_hub.h"
+#include "runtime/stream.h"
+#include "runtime/task.h"
+#include "store/blob_store.h"
+#include "store/metadata_store.h"
+
+namespace ringmail::imap {
+
+struct SessionLimits {
+  Limits reader;  // line, literal and command sizes (append_size_max is our APPENDLIMIT)
+  uint32_t login_timeout_ms = 60 * 1000;           // idle before authentication
+  uint32_t idle_timeout_ms = 30 * 60 * 1000;       // idle after it (RFC 9051 §5.4: >= 30 min)
+  uint32_t idle_duration_max_ms = 29 * 60 * 1000;  // one IDLE command, then BYE
+  uint32_t bad_commands_max = 10;                  // BAD answers in a row before BYE
+  size_t output_flush_bytes = 256 * 1024;          // FETCH output buffered before a flush
+};
+
+struct SessionServices {
+  MetadataStore* metadata = nullptr;
+  BlobStore* blobs = nullptr;
+  Authenticator* authenticator = nullptr;
+  MailboxHub* hub = nullptr;  // null: no live updates (changes show at NOOP)
+  SessionLimits limits;
+  std::string hostname = "localhost";
+};
+
+// A mailbox name as the store keeps it: "INBOX" as the first level in any case spelled
+// "INBOX", one trailing "/" dropped (RFC 9051 §6.3.4). nullopt for names we refuse: empty,
+// a leading "/", an empty level ("a//b"), "." or ".." levels.
+std::optional<std::string> StoreMailboxName(std::string_view name);
+
+// "1:3,7" from ascending UIDs (UIDPLUS, VANISHED).
+std::string CompactUidSet(const std::vector<uint32_t>& uids);
+
+class Session final : private MailboxWatcher {
+ public:
+  Session(const SessionServices* services, Stream* stream);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Serves the connection until LOGOUT, a BYE, the client closing or a stream error.
+  Task<void> Run();
+
+ private:
+  enum class State { kNotAuthenticated, kAuthenticated, kSelected, kLogout };
+
+  struct Selected {
+    int64_t mailbox_id = 0;
+    std::string name;
+    bool read_only = false;
+    MailboxIndex view;  // entries with kGhostBit are expunged but not announced yet
+  };
+  static constexpr uint8_t kGhostBit = 0x80;
+
+  // The loop (session.cc).
+  Task<bool> ReadCommand(Command* command);
+  Task<void> Dispatch(Command command);
+  bool Allowed(const Command& command) const;
+
+  // Responses (session.cc).
+  void Write(std::string_view text) { stream_->Write(text); }
+  void Untagged(std::string_view text);
+  // Sets the tagged answer, written by Dispatch after the live updates.
+  void Tagged(const std::string& tag, std::string_view status, std::string_view text);
+  // A store failure as NO: [UNAVAILABLE] for outages, [NONEXISTENT] for kNotFound,
+  // [ALREADYEXISTS], [OVERQUOTA], [LIMIT], else [SERVERBUG].
+  void StoreFailure(const std::string& tag, const Error& error);
+  Task<bool> FlushOut();
+  std::string CapabilityList() const;
+  // The name as the client reads it (modified UTF-7 or UTF-8), as an astring.
+  void AppendMailboxName(std::string* out, std::string_view name) const;
+  bool utf8() const { return utf8_accept_ || rev2_; }
+
+  // Mailbox lookup in this account only (session.cc).
+  // The account's mailboxes (kUnavailable etc. on failure).
+  Task<Result<std::vector<MailboxRecord>>> Mailboxes();
+  // The mailbox called `name` (INBOX case-insensitive), or nullopt.
+  Task<Result<std::optional<MailboxRecord>>> FindMailbox(std::string name);
+  void MailboxChanged(int64_t mailbox_id) override;
+  void Notify(int64_t mailbox_id);  // tells the hub after this session changed a mailbox
+
+  // Live updates (commands/updates.cc).
+  // Reloads the index when a change is pending (or `force`) and writes what changed.
+  Task<Result<void>> Sync(bool allow_expunge, bool force);
+  void Announce(const MailboxIndex& fresh, bool allow_expunge);
+  void WriteFlagsFetch(size_t index, bool with_uid);
+  // Puts a message's new flags and modseq (from UpdateFlags) into the view.
+  void ApplyRecord(const MessageRecord& record);
+  std::string FlagList(const IndexEntry& entry, const MailboxIndex& index) const;
+  // Positions (0-based) in the view of a sequence set; ghosts excluded unless asked.
+  std::vector<size_t> Resolve(const SequenceSet& set, bool uid) const;
+
+  // commands/auth.cc
+  Task<void> Capability(Command command);
+  Task<void> Noop(Command command);
+  Task<void> Logout(Command command);
+  Task<void> Login(Command command);
+  Task<void> Authenticate(Command command);
+  Task<void> Enable(Command command);
+  Task<void> Id(Command command);
+  Task<void> LoggedIn(const std::string& tag, AuthenticatedPrincipal principal);
+  void AuthFailed(const std::string& tag, AuthFailure failure);
+  // commands/mailbox.cc
+  Task<void> Create(Command command);
+  Task<void> Delete(Command command);
+  Task<void> Rename(Command command);
+  Task<void> Subscribe(Command command);
+  Task<void> Status(Command command);
+  Task<void> Namespace(Command command);
+  void AppendStatusItems(std::string* out, const MailboxRecord& m, uint16_t items,
+                         uint64_t deleted) const;
+  // commands/list.cc
+  Task<void> List(Command command);
+  // commands/select.cc
+  Task<void> Select(Command command);
+  Task<void> Close(Command command);
+  Task<void> Check(Command command);
+  void Deselect();
+  // commands/fetch.cc
+  Task<void> Fetch(Command command);
+  Task<Result<void>> FetchBatch(const FetchArgs& args, const std::vector<size_t>& positions,
+                                bool uid, bool* set_seen_any);
+  // commands/store.cc
+  Task<void> StoreFlags(Command command);
+  // commands/search.cc
+  Task<void> Search(Command command);
+  Task<void> SortOrThread(Command command);
+  Task<Result<std::vector<size_t>>> Matching(const SearchKey& key,
+                                             std::vector<MessageRecord>* recs);
+  // commands/expunge.cc
+  Task<void> Expunge(Command command);
+  // commands/copy.cc
+  Task<void> Copy(Command command);
+  // commands/append.cc
+  Task<void> Append(Command command);
+  // commands/idle.cc
+  Task<void> Idle(Command command);
+
+  const SessionServices* services_;
+  Stream* stream_;
+  CommandReader reader_;
+  State state_ = State::kNotAuthenticated;
+  uint32_t bad_in_a_row_ = 0;
+
+  std::string user_;
+  int64_t account_id_ = 0;
+  bool rev2_ = false;
+  bool utf8_accept_ = false;
+  bool condstore_ = false;  // CONDSTORE enabled (ENABLE, SELECT (CONDSTORE), or a use of it)
+  bool qresync_ = false;
+
+  std::optional<Selected> selected_;
+  bool change_pending_ = false;       // the hub said the selected mailbox changed
+  bool idling_ = false;               // in IDLE, waiting for DONE
+  std::vector<uint32_t> saved_uids_;  // SEARCHRES "$"
+  std::string tagged_;                // the current command's tagged answer
+};
+
+}  // namespace ringmail::imap

@@ -1,0 +1,65 @@
+// MailboxHub: the node's MailboxEvents. Sessions register, on their own core, for the mailbox
+// they show; Changed() on any core wakes every registered session of that mailbox on every
+// core of this node.
+//
+// How a change travels: on the calling core the mailbox is marked and one no-op completion is
+// queued in that core's ring, so the watchers run from the event loop right after the caller
+// suspends (never inside the caller's stack, and never while a watcher list is being walked).
+// Every other core that has ever registered a watcher gets a cross-core message
+// (IORING_OP_MSG_RING, runtime/message.h) carrying the low 32 bits of the mailbox id; there
+// the watchers of every mailbox with those bits wake (a false wake only costs a reload).
+// Notifications carry no data: a woken session reads the change from the store.
+//
+// Per-core state is touched only by its core; the only shared field is each core's ring
+// descriptor (atomic, set once). The hub outlives the engine.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "mail/mailbox_events.h"
+#include "runtime/completion.h"
+
+namespace ringmail {
+
+class MailboxWatcher {
+ public:
+  virtual ~MailboxWatcher() = default;
+  // Called on the watcher's core, from the event loop, after `mailbox_id` (or, from another
+  // core, a mailbox whose id has the same low 32 bits) changed. Must not block; may call
+  // Unwatch.
+  virtual void MailboxChanged(int64_t mailbox_id) = 0;
+};
+
+class MailboxHub final : public MailboxEvents {
+ public:
+  // `cores_max`: one more than the highest reactor core index that will call in.
+  explicit MailboxHub(size_t cores_max);
+  ~MailboxHub() override;
+  MailboxHub(const MailboxHub&) = delete;
+  MailboxHub& operator=(const MailboxHub&) = delete;
+
+  // MailboxEvents. Called on a reactor core.
+  void Changed(int64_t account_id, int64_t mailbox_id, uint64_t modseq) override;
+
+  // Registers `watcher` for `mailbox_id` on the calling core (one mailbox per watcher at a
+  // time). REQUIRES: on a reactor core; the watcher stays valid until Unwatch.
+  void Watch(MailboxWatcher* watcher, int64_t mailbox_id);
+  // No-op when not registered.
+  void Unwatch(MailboxWatcher* watcher);
+
+ private:
+  struct Core;
+  Core* CurrentCore();
+  static void OnLocal(Completion* c, int32_t res, uint32_t flags);
+  static void OnRemote(Completion* c, int32_t res, uint32_t flags);
+  static void Wake(Core& core, int64_t mailbox_id, bool low_bits_only);
+
+  std::vector<std::unique_ptr<Core>> cores_;
+};
+
+}  // namespace ringmail

@@ -1,0 +1,109 @@
+// MailboxHub: a change wakes the watchers of that mailbox on the same core (from the event
+// loop, not inside Changed) and on another reactor core (through a cross-core message);
+// other mailboxes' watchers and unwatched ones stay asleep.
+#include "mail/mailbox_hub.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "runtime/awaitables.h"
+#include "runtime/reactor.h"
+#include "runtime/runtime_metrics.h"
+#include "testing/run_on_reactor.h"
+
+namespace ringmail::testing {
+namespace {
+
+struct CountingWatcher final : MailboxWatcher {
+  void MailboxChanged(int64_t mailbox_id) override {
+    last = mailbox_id;
+    count.fetch_add(1);
+  }
+  std::atomic<int> count{0};
+  int64_t last = 0;
+};
+
+// Polls (5 ms steps, up to 5 s) until `w` was woken at least `n` times.
+Task<bool> WaitWoken(CountingWatcher* w, int n) {
+  for (int i = 0; i < 1000 && w->count.load() < n; ++i) co_await Sleep(5);
+  co_return w->count.load() >= n;
+}
+
+TEST(MailboxHubTest, SameCore) {
+  RunOnReactor([]() -> Task<void> {
+    MailboxHub hub(1);
+    CountingWatcher a, b, c;
+    hub.Watch(&a, 7);
+    hub.Watch(&b, 8);
+    hub.Watch(&c, 7);
+    hub.Unwatch(&c);
+    hub.Changed(1, 7, 5);
+    hub.Changed(1, 7, 6);
+    EXPECT_EQ(a.count.load(), 0) << "woken inside Changed";
+    const bool woken = co_await WaitWoken(&a, 1);
+    EXPECT_TRUE(woken);
+    co_await Sleep(20);
+    EXPECT_EQ(a.count.load(), 1) << "two changes before the loop ran are one wake-up";
+    EXPECT_EQ(a.last, 7);
+    EXPECT_EQ(b.count.load(), 0);
+    EXPECT_EQ(c.count.load(), 0);
+    hub.Watch(&a, 8);  // moves a to mailbox 8
+    hub.Changed(1, 8, 7);
+    const bool both = co_await WaitWoken(&b, 1);
+    EXPECT_TRUE(both);
+    EXPECT_EQ(a.count.load(), 2);
+    hub.Unwatch(&a);
+    hub.Unwatch(&b);
+  }());
+}
+
+struct CrossCore {
+  MailboxHub hub{2};
+  CountingWatcher watcher;
+  std::atomic<bool> watching{false};
+  std::atomic<bool> done{false};
+};
+
+Task<void> CrossCoreBody(int core, CrossCore* s) {
+  if (core == 0) {
+    s->hub.Watch(&s->watcher, 42);
+    s->watching = true;
+    const bool woken = co_await WaitWoken(&s->watcher, 1);
+    EXPECT_TRUE(woken) << "no wake-up from the other core";
+    EXPECT_EQ(s->watcher.last, 42);
+    s->hub.Unwatch(&s->watcher);
+    s->done = true;
+  } else {
+    for (int i = 0; i < 1000 && !s->watching.load(); ++i) co_await Sleep(5);
+    s->hub.Changed(1, 42, 1);
+    for (int i = 0; i < 1000 && !s->done.load(); ++i) co_await Sleep(5);
+  }
+}
+
+TEST(MailboxHubTest, OtherCore) {
+  MetricsRegistry::Global().ResetForTesting();
+  RegisterRuntimeMetrics();
+  MetricsRegistry::Global().Freeze(2);
+  CrossCore shared;
+  std::vector<std::thread> threads;
+  for (int core = 0; core < 2; ++core) {
+    threads.emplace_back([core, &shared] {
+      ReactorOptions options;
+      options.core = core;
+      options.recv_buffer_count = 64;
+      options.direct_files_max = 256;
+      Result<std::unique_ptr<Reactor>> reactor = Reactor::Create(options);
+      ASSERT_TRUE(reactor.has_value()) << reactor.error().ToString();
+      Spawn(internal::RunThenStop(CrossCoreBody(core, &shared), reactor->get()));
+      (*reactor)->Run();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(shared.watcher.count.load(), 1);
+}
+
+}  // namespace
+}  // namespace ringmail::testing
