@@ -16,6 +16,7 @@
 #include "server/directory_setup.h"
 #include "server/main_thread.h"
 #include "server/protocol_setup.h"
+#include "server/queue_service.h"
 #include "server/storage_service.h"
 #include "server/storage_setup.h"
 
@@ -69,7 +70,8 @@ int ExitCodeFor(const Error& error) {
 
 // What Serve does once the engine runs: the stores' start-up check, `ready`, serving until a
 // stop signal, and the shutdown of everything that runs on the cores, in that order.
-int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, SignalWaiter& signals) {
+int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, SignalWaiter& signals,
+                    QueueService& queue) {
   StorageService storage(config, &stores);
   Error error;
   switch (storage.Start(engine, signals, &error)) {
@@ -81,10 +83,12 @@ int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, Signal
       return ExitCodeFor(error);
   }
   storage.StartCollector(engine);
+  queue.Start(engine);
   Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count());
   SdNotify("READY=1");
   signals.WaitForStop();
   SdNotify("STOPPING=1");
+  queue.Stop(engine);
   storage.Stop(engine);
   return kExitOk;
 }
@@ -124,13 +128,20 @@ int Serve(const Config& config) {
     std::fprintf(stderr, "%s\n", directory.error().message.c_str());
     return ExitCodeFor(directory.error());
   }
+  // The outbound queue (docs/queue.md); without a smarthost, no queue (outbound stays null).
+  Result<std::unique_ptr<QueueService>> queue =
+      QueueService::Create(config, &*stores, &*directory, workers->get());
+  if (!queue) {
+    std::fprintf(stderr, "%s\n", queue.error().message.c_str());
+    return ExitCodeFor(queue.error());
+  }
   MailServices services;
   services.config = &config;
   services.stores = &*stores;
   services.directory = &*directory;
   services.workers = workers->get();
-  Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers =
-      MakeProtocolHandlers(services);
+  services.outbound = (*queue)->outbound();
+  Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers = MakeProtocolHandlers(services);
   if (!handlers) {
     std::fprintf(stderr, "%s\n", handlers.error().message.c_str());
     return ExitCodeFor(handlers.error());
@@ -147,7 +158,7 @@ int Serve(const Config& config) {
     Log(LogLevel::kInfo, "listening", "listener", listeners[i].name, "address",
         engine.addresses()[i].ToString());
   }
-  const int code = ServeWithEngine(config, engine, *stores, *signals);
+  const int code = ServeWithEngine(config, engine, *stores, *signals, **queue);
   engine.Stop();
   Log(LogLevel::kInfo, "stopped");
   return code;

@@ -24,6 +24,7 @@
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
+#include "metadata_conformance_queue.h"
 #include "testing/run_on_reactor.h"
 
 namespace ringmail::testing {
@@ -119,6 +120,14 @@ TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
   this->Run(conformance::DeleteAccountReleasesEverything);
 }
 
+TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
+  this->Run(conformance::QueueLifecycle);
+}
+TYPED_TEST_P(MetadataConformance, QueueLeasesRetryRemove) {
+  this->Run(conformance::QueueLeasesRetryRemove);
+}
+TYPED_TEST_P(MetadataConformance, QueueSharesBlobs) { this->Run(conformance::QueueSharesBlobs); }
+
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
     MailboxCreateRenameDelete, DeliverAssignsUidsCountersAndModseqs,
@@ -128,6 +137,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     CollectorLeaseHasOneHolder, ConcurrentDeliveriesGetDistinctUids,
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
-    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything);
+    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, QueueEnqueueClaimRecord,
+    QueueLeasesRetryRemove, QueueSharesBlobs);
 
 }  // namespace ringmail::testing

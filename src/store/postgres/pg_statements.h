@@ -43,6 +43,12 @@ enum class PgStatementId : uint8_t {
   kAdoptOrphanBlobs,
   kClaimCollectorLease,
   kReleaseCollectorLease,
+  kQueueEnqueue,
+  kQueueClaim,
+  kQueueRecord,
+  kQueueList,
+  kQueueRetry,
+  kQueueRemove,
 };
 
 struct PgStatement {

@@ -1,0 +1,136 @@
+"""Integration: the outbound queue's CLI and the daemon's queue runner (docs/queue.md).
+
+`ringmail queue list | retry ID|--all | remove ID` against SQLite with exit codes 0/1/2, and
+a daemon configured with a smarthost (tests/queue/fake_smarthost.py) whose runner claims what
+is queued and records the attempt. Until the SMTP submission session can enqueue, the test
+queues by writing the queue's rows into the database (docs/storage.md, "The outbound queue").
+
+Usage: /usr/bin/python3 test_queue.py PATH/TO/ringmail
+"""
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from daemon import METRICS_CONFIG, Daemon
+
+BINARY = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+SMARTHOST = os.path.join(HERE, "..", "queue", "fake_smarthost.py")
+
+
+def run(config_path, *args):
+    out = subprocess.run([BINARY, "--config", config_path, *args], capture_output=True, text=True,
+                         timeout=60)
+    return out.returncode, out.stdout, out.stderr
+
+
+def queue_message(db_path, sender, recipients, due_in=0):
+    """Inserts a queued message (and its blob row) as EnqueueOutbound would; returns its id."""
+    db = sqlite3.connect(db_path)
+    with db:
+        sha = os.urandom(32)
+        blob = db.execute("INSERT INTO blobs (sha256, size, stored_size, refcount) "
+                          "VALUES (?, 10, 50, 1) RETURNING id", (sha,)).fetchone()[0]
+        now = int(time.time())
+        iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+        mid = db.execute("INSERT INTO queue_messages (sender, blob_id, size, created_at, "
+                         "expires_at) VALUES (?, ?, 10, ?, ?) RETURNING id",
+                         (sender, blob, iso(now), iso(now + 3600))).fetchone()[0]
+        for r in recipients:
+            db.execute("INSERT INTO queue_recipients (message_id, address, next_attempt_at) "
+                       "VALUES (?, ?, ?)", (mid, r, iso(now + due_in)))
+    db.close()
+    return mid
+
+
+class QueueCli(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory(prefix="ringmail-queue-")
+        self.addCleanup(self.dir.cleanup)
+        self.config = os.path.join(self.dir.name, "ringmail.toml")
+        with open(self.config, "w") as f:
+            f.write(METRICS_CONFIG.replace("@DATA@", self.dir.name))
+        self.db = os.path.join(self.dir.name, "meta.db")
+
+    def test_list_retry_remove(self):
+        code, out, _ = run(self.config, "queue", "list")
+        self.assertEqual((code, out), (0, "the queue is empty\n"))
+        mid = queue_message(self.db, "alice@example.test", ["bob@remote.test", "carol@remote.test"],
+                            due_in=600)
+        code, out, err = run(self.config, "queue", "list")
+        self.assertEqual(code, 0, err)
+        self.assertIn("%d  from <alice@example.test>  10 bytes" % mid, out)
+        self.assertIn("<bob@remote.test>  pending  attempts 0  next ", out)
+        self.assertIn("<carol@remote.test>  pending", out)
+
+        code, out, err = run(self.config, "queue", "retry", str(mid))
+        self.assertEqual((code, out), (0, "2 recipient(s) due now\n"), err)
+        code, out, _ = run(self.config, "queue", "retry", "--all")
+        self.assertEqual((code, out), (0, "2 recipient(s) due now\n"))
+        code, _, err = run(self.config, "queue", "retry", str(mid + 100))
+        self.assertEqual(code, 1)
+        self.assertIn("no queued message", err)
+        self.assertEqual(run(self.config, "queue", "retry")[0], 2)
+        self.assertEqual(run(self.config, "queue", "retry", "x1")[0], 1)
+        self.assertEqual(run(self.config, "queue", "frobnicate")[0], 2)
+
+        code, _, err = run(self.config, "queue", "remove", str(mid))
+        self.assertEqual(code, 0, err)
+        self.assertEqual(run(self.config, "queue", "remove", str(mid))[0], 1)
+        self.assertEqual(run(self.config, "queue", "list")[1], "the queue is empty\n")
+        db = sqlite3.connect(self.db)
+        refcount, = db.execute("SELECT refcount FROM blobs").fetchone()
+        db.close()
+        self.assertEqual(refcount, 0)  # the collector may take the blob now
+
+
+class QueueDaemon(unittest.TestCase):
+    def start_smarthost(self, outdir):
+        proc = subprocess.Popen(["/usr/bin/python3", SMARTHOST, outdir], stdout=subprocess.PIPE,
+                                text=True)
+        self.addCleanup(proc.stdout.close)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.kill)
+        line = proc.stdout.readline()
+        self.assertTrue(line.startswith("smarthost port="), line)
+        return int(line.split("=")[1])
+
+    def test_runner_claims_and_records(self):
+        tmp = tempfile.TemporaryDirectory(prefix="ringmail-smarthost-")
+        self.addCleanup(tmp.cleanup)
+        port = self.start_smarthost(tmp.name)
+        extra = "\n[queue]\nsmarthost = \"127.0.0.1:%d\"\npoll-interval = 1\n" % port
+        with Daemon(BINARY, METRICS_CONFIG + extra) as d:
+            d.wait_ready()
+            db = os.path.join(d.dir.name, "meta.db")
+            mid = queue_message(db, "alice@example.test", ["bob@remote.test"])
+            # The runner claims it within poll-interval. The test cannot write a blob object
+            # (its checksums need XXH3), so the attempt fails on the blob store and is retried.
+            line = d.wait_for(r"event=queue_attempt id=%d " % mid)
+            self.assertIn("recipient=bob@remote.test outcome=retry", line)
+            deadline = time.monotonic() + 20
+            out = ""
+            while time.monotonic() < deadline:
+                out = run(d.config_path, "queue", "list")[1]
+                if "attempts 1" in out:
+                    break
+                time.sleep(0.05)
+            self.assertIn("<bob@remote.test>  pending  attempts 1", out)
+            self.assertIn("last: blob store:", out)
+            self.assertEqual(d.stop(), 0)
+
+    def test_smarthost_tls_other_than_none_is_refused(self):
+        extra = "\n[queue]\nsmarthost = \"127.0.0.1:25\"\nsmarthost-tls = \"starttls\"\n"
+        with Daemon(BINARY, METRICS_CONFIG + extra) as d:
+            d.proc.wait(timeout=20)
+            self.assertEqual(d.stop(), 2)
+            self.assertTrue(any("smarthost-tls" in line for line in d.log), d.log)
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
