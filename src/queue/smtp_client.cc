@@ -53,18 +53,15 @@ Task<Reply> ReadReply(Stream* stream) {
       }
       continue;
     }
-    const bool digits =
-        line.size() >= 3 && IsDigit(line[0]) && IsDigit(line[1]) && IsDigit(line[2]);
-    const bool sep = line.size() == 3 || line[3] == ' ' || line[3] == '-';
-    const int code = digits ? std::stoi(line.substr(0, 3)) : 0;
-    if (!digits || !sep || code < 200 || code > 599 || (reply.code != 0 && code != reply.code) ||
+    const std::optional<SmtpReplyLine> parsed = ParseSmtpReplyLine(line);
+    if (!parsed || (reply.code != 0 && parsed->code != reply.code) ||
         reply.lines.size() >= kSmtpReplyLinesMax) {
       reply.error = "malformed reply from the smarthost";
       co_return reply;
     }
-    reply.code = code;
-    reply.lines.push_back(line.size() > 4 ? line.substr(4) : "");
-    if (line.size() == 3 || line[3] == ' ') co_return reply;
+    reply.code = parsed->code;
+    reply.lines.emplace_back(parsed->text);
+    if (parsed->last) co_return reply;
   }
 }
 
@@ -187,6 +184,19 @@ Task<Result<Extensions>> Hello(Stream* stream, const SmtpClientOptions* options,
 }
 
 }  // namespace
+
+std::optional<SmtpReplyLine> ParseSmtpReplyLine(std::string_view line) {
+  if (line.size() < 3 || !IsDigit(line[0]) || !IsDigit(line[1]) || !IsDigit(line[2])) {
+    return std::nullopt;
+  }
+  if (line.size() > 3 && line[3] != ' ' && line[3] != '-') return std::nullopt;
+  SmtpReplyLine r;
+  r.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+  if (r.code < 200 || r.code > 599) return std::nullopt;
+  r.last = line.size() == 3 || line[3] == ' ';
+  r.text = line.size() > 4 ? line.substr(4) : std::string_view();
+  return r;
+}
 
 std::string DotStuff(std::string_view message) {
   std::string out;

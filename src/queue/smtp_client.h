@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -70,6 +72,15 @@ Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
                                                           const SmtpClientOptions* options,
                                                           const SmtpEnvelope* envelope,
                                                           const std::string* message);
+
+// One line of a server reply (without its CRLF): "250-text" / "250 text" / "250". nullopt for
+// anything else, including codes outside 200..599. Pure.
+struct SmtpReplyLine {
+  int code = 0;
+  bool last = false;      // "250 " or "250": the reply's final line
+  std::string_view text;  // after the separator; a view into the line
+};
+std::optional<SmtpReplyLine> ParseSmtpReplyLine(std::string_view line);
 
 // `message` (CRLF line ends) dot-stuffed and ended with "\r\n.\r\n" (RFC 5321 §4.5.2); a
 // message that does not end in CRLF gets one.
