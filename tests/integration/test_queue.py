@@ -2,11 +2,14 @@
 
 `ringmail queue list | retry ID|--all | remove ID` against SQLite with exit codes 0/1/2, and
 a daemon configured with a smarthost (tests/queue/fake_smarthost.py) whose runner claims what
-is queued and records the attempt. Until the SMTP submission session can enqueue, the test
+is queued and records the attempt, and bounces an expired message through the smarthost as a
+valid multipart/report (the DSN is queued and delivered by the daemon itself). Until the SMTP submission session can enqueue, the test
 queues by writing the queue's rows into the database (docs/storage.md, "The outbound queue").
 
 Usage: /usr/bin/python3 test_queue.py PATH/TO/ringmail
 """
+import email
+import json
 import os
 import sqlite3
 import subprocess
@@ -28,7 +31,7 @@ def run(config_path, *args):
     return out.returncode, out.stdout, out.stderr
 
 
-def queue_message(db_path, sender, recipients, due_in=0):
+def queue_message(db_path, sender, recipients, due_in=0, expires_in=3600):
     """Inserts a queued message (and its blob row) as EnqueueOutbound would; returns its id."""
     db = sqlite3.connect(db_path)
     with db:
@@ -39,7 +42,7 @@ def queue_message(db_path, sender, recipients, due_in=0):
         iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
         mid = db.execute("INSERT INTO queue_messages (sender, blob_id, size, created_at, "
                          "expires_at) VALUES (?, ?, 10, ?, ?) RETURNING id",
-                         (sender, blob, iso(now), iso(now + 3600))).fetchone()[0]
+                         (sender, blob, iso(now), iso(now + expires_in))).fetchone()[0]
         for r in recipients:
             db.execute("INSERT INTO queue_recipients (message_id, address, next_attempt_at) "
                        "VALUES (?, ?, ?)", (mid, r, iso(now + due_in)))
@@ -121,6 +124,48 @@ class QueueDaemon(unittest.TestCase):
                 time.sleep(0.05)
             self.assertIn("<bob@remote.test>  pending  attempts 1", out)
             self.assertIn("last: blob store:", out)
+            self.assertEqual(d.stop(), 0)
+
+    def test_expired_message_bounces_through_the_smarthost(self):
+        """Expiry end to end: the runner fails the recipient, builds the DSN, queues it from
+        <> to the remote sender (a real blob and rows, through OutboundQueue) and the runner
+        delivers that through the smarthost."""
+        tmp = tempfile.TemporaryDirectory(prefix="ringmail-smarthost-")
+        self.addCleanup(tmp.cleanup)
+        port = self.start_smarthost(tmp.name)
+        extra = "\n[queue]\nsmarthost = \"127.0.0.1:%d\"\npoll-interval = 1\n" % port
+        with Daemon(BINARY, METRICS_CONFIG + extra) as d:
+            d.wait_ready()
+            db = os.path.join(d.dir.name, "meta.db")
+            queue_message(db, "carol@remote.test", ["bob@remote.test"], expires_in=-1)
+            path = os.path.join(tmp.name, "1.json")
+            deadline = time.monotonic() + 20
+            while not os.path.exists(path) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertTrue(os.path.exists(path), "\n".join(d.log))
+            with open(path) as f:
+                got = json.load(f)
+            self.assertTrue(got["mail_from"].startswith("<> SIZE="), got["mail_from"])
+            self.assertEqual(got["rcpt_to"], ["<carol@remote.test> NOTIFY=NEVER"])
+            self.assertTrue(got["ehlo"].startswith("EHLO mail.example.test"))
+            msg = email.message_from_string(got["data"].replace("\r\n", "\n"))
+            self.assertEqual(msg.get_content_type(), "multipart/report")
+            self.assertEqual(msg.get_param("report-type"), "delivery-status")
+            parts = msg.get_payload()
+            self.assertEqual(parts[1].get_content_type(), "message/delivery-status")
+            status = parts[1].get_payload()
+            self.assertEqual(status[0]["Reporting-MTA"], "dns; mail.example.test")
+            self.assertEqual(status[1]["Final-Recipient"], "rfc822; bob@remote.test")
+            self.assertEqual(status[1]["Action"], "failed")
+            self.assertEqual(status[1]["Status"], "4.4.7")
+            deadline = time.monotonic() + 20
+            out = ""
+            while time.monotonic() < deadline:
+                out = run(d.config_path, "queue", "list")[1]
+                if out == "the queue is empty\n":
+                    break
+                time.sleep(0.05)
+            self.assertEqual(out, "the queue is empty\n")
             self.assertEqual(d.stop(), 0)
 
     def test_smarthost_tls_other_than_none_is_refused(self):
