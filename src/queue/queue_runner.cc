@@ -9,6 +9,7 @@
 #include "queue/outbound_queue.h"
 #include "runtime/awaitables.h"
 #include "store/delivery.h"
+#include "store/metadata_rules.h"
 
 namespace ringmail {
 namespace {
@@ -140,7 +141,7 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
         co_await SendViaSmarthost(&options_->smarthost, std::move(env), *original);
     for (size_t i = 0; i < outcomes.size(); ++i) {
       outcomes[i].kind = results[i].kind;
-      outcomes[i].reply = results[i].reply;
+      outcomes[i].reply = QueueReply(results[i].reply);  // no control characters in a DSN
     }
   }
   std::vector<FailedRecipient> failed;
