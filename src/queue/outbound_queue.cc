@@ -27,6 +27,22 @@ struct WakeMessage : Completion {
 
 }  // namespace
 
+QueueMetrics RegisterQueueMetrics() {
+  MetricsRegistry& r = MetricsRegistry::Global();
+  const MetricType kC = MetricType::kCounter;
+  QueueMetrics m;
+  m.enqueued = r.Register("ringmail_queue_enqueued_total",
+                          "Messages queued for remote recipients (bounces included).", kC);
+  m.delivered =
+      r.Register("ringmail_queue_delivered_total", "Queued recipients the smarthost accepted.", kC);
+  m.retried = r.Register("ringmail_queue_retried_total",
+                         "Delivery attempts of a recipient that failed temporarily.", kC);
+  m.failed = r.Register("ringmail_queue_failed_total",
+                        "Queued recipients that failed for good (5xx or expired).", kC);
+  m.bounced = r.Register("ringmail_queue_bounces_total", "Delivery status notifications made.", kC);
+  return m;
+}
+
 uint32_t RetryDelayS(const std::vector<uint32_t>& schedule, uint32_t attempts) {
   if (schedule.empty()) return 300;
   const size_t i = std::min<size_t>(attempts == 0 ? 0 : attempts - 1, schedule.size() - 1);
@@ -75,6 +91,8 @@ Task<Result<int64_t>> OutboundQueue::EnqueueRecord(QueuedMessageRecord message, 
     if (id) {
       Log(LogLevel::kInfo, "queue_enqueued", "id", *id, "sender", request.message.sender,
           "recipients", request.message.recipients.size(), "size", bytes.size());
+      if (options_->metrics != nullptr)
+        Reactor::Current()->metrics().Inc(options_->metrics->enqueued);
       WakeRunner();
       co_return id;
     }

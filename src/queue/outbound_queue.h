@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/metrics.h"
 #include "directory/recipients.h"
 #include "mail/outbound.h"
 #include "queue/dsn.h"
@@ -25,6 +26,17 @@
 
 namespace ringmail {
 
+// The queue's counters (ringmail_queue_*), from RegisterQueueMetrics.
+struct QueueMetrics {
+  MetricId enqueued = 0;   // messages queued on this node (bounces included)
+  MetricId delivered = 0;  // recipients the smarthost accepted
+  MetricId retried = 0;    // recipient attempts that failed temporarily
+  MetricId failed = 0;     // recipients failed for good (5xx or expired)
+  MetricId bounced = 0;    // DSNs generated (delivered locally or queued)
+};
+// REQUIRES: the metrics registry is not frozen yet.
+QueueMetrics RegisterQueueMetrics();
+
 struct QueueOptions {
   std::string hostname = "localhost";  // EHLO, and the DSNs' Reporting-MTA and From
   uint32_t lifetime_s = 5 * 86400;     // a recipient still pending after this fails (bounce)
@@ -35,6 +47,7 @@ struct QueueOptions {
   size_t claim_batch = 100;       // recipients per claim
   uint64_t idle_wake_ms = 60000;  // the longest sleep (another node may have enqueued)
   SmtpClientOptions smarthost;
+  const QueueMetrics* metrics = nullptr;  // null: not counted
   // Unix seconds; tests move time. Default: time(nullptr).
   std::function<int64_t()> clock;
 };

@@ -154,6 +154,12 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
     if (o.kind == QueueOutcomeKind::kFailed && WantsFailureReport(m.sender, r.notify)) {
       failed.push_back({r.address, r.orcpt, o.reply, expired});
     }
+    if (options_->metrics != nullptr) {
+      const QueueMetrics& q = *options_->metrics;
+      Reactor::Current()->metrics().Inc(o.kind == QueueOutcomeKind::kDelivered ? q.delivered
+                                        : o.kind == QueueOutcomeKind::kFailed  ? q.failed
+                                                                               : q.retried);
+    }
     Log(LogLevel::kInfo, "queue_attempt", "id", m.id, "recipient", r.address, "outcome",
         o.kind == QueueOutcomeKind::kDelivered ? "delivered"
         : o.kind == QueueOutcomeKind::kFailed  ? "failed"
@@ -193,6 +199,7 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
 Task<Result<void>> QueueRunner::Bounce(const QueuedMessageRecord& message,
                                        std::vector<FailedRecipient> failed, std::string original) {
   std::string bounce = BuildBounce(message, failed, original, options_->hostname, Now());
+  if (options_->metrics != nullptr) Reactor::Current()->metrics().Inc(options_->metrics->bounced);
   bool local = false;
   Result<void> delivered = co_await DeliverLocally(message.sender, bounce, &local);
   if (!delivered) co_return delivered;

@@ -45,6 +45,8 @@ Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config,
   const QueueConfig& q = config.queue;
   if (q.smarthost_host.empty()) return service;
   QueueOptions& o = service->options_;
+  service->metrics_ = RegisterQueueMetrics();
+  o.metrics = &service->metrics_;
   o.hostname = config.hostname;
   o.lifetime_s = q.lifetime_s;
   o.retry_schedule_s = q.retry_schedule_s;

@@ -21,7 +21,8 @@ namespace ringmail {
 
 class QueueService {
  public:
-  // kConfig for an unreadable smarthost-password-file. Without a smarthost the service has no
+  // kConfig for an unreadable smarthost-password-file. Registers the queue's metrics
+  // (REQUIRES: the registry is not frozen yet). Without a smarthost the service has no
   // queue: outbound() is null (mail for remote recipients is refused) and Start does nothing.
   static Result<std::unique_ptr<QueueService>> Create(const Config& config, Stores* stores,
                                                       DirectoryServices* directory,
@@ -37,6 +38,7 @@ class QueueService {
   Task<void> RunOnCore0();
   Task<void> StopOnCore0(ThreadLatch* done);
 
+  QueueMetrics metrics_;
   QueueOptions options_;
   std::unique_ptr<OutboundQueue> queue_;
   std::unique_ptr<QueueRunner> runner_;

@@ -19,6 +19,7 @@ import time
 import unittest
 
 from daemon import METRICS_CONFIG, Daemon
+from test_serve import http_get
 
 BINARY = None
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -166,6 +167,10 @@ class QueueDaemon(unittest.TestCase):
                     break
                 time.sleep(0.05)
             self.assertEqual(out, "the queue is empty\n")
+            _, body = http_get(d.listeners["metrics"], "/metrics")
+            for line in ("ringmail_queue_failed_total 1", "ringmail_queue_bounces_total 1",
+                         "ringmail_queue_enqueued_total 1", "ringmail_queue_delivered_total 1"):
+                self.assertIn(line + "\n", body)
             self.assertEqual(d.stop(), 0)
 
     def test_smarthost_tls_other_than_none_is_refused(self):
