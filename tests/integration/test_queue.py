@@ -3,7 +3,9 @@
 `ringmail queue list | retry ID|--all | remove ID` against SQLite with exit codes 0/1/2, and
 a daemon configured with a smarthost (tests/queue/fake_smarthost.py) whose runner claims what
 is queued and records the attempt, and bounces an expired message through the smarthost as a
-valid multipart/report (the DSN is queued and delivered by the daemon itself). Until the SMTP submission session can enqueue, the test
+valid multipart/report (the DSN is queued and delivered by the daemon itself) — to the fake
+smarthost and to Postfix's smtp-sink, a real SMTP server (Debian package postfix; skipped
+without it), also refusing RCPT with a 5xx. Until the SMTP submission session can enqueue, the test
 queues by writing the queue's rows into the database (docs/storage.md, "The outbound queue").
 
 Usage: /usr/bin/python3 test_queue.py PATH/TO/ringmail
@@ -11,6 +13,7 @@ Usage: /usr/bin/python3 test_queue.py PATH/TO/ringmail
 import email
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +27,7 @@ from test_serve import http_get
 BINARY = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 SMARTHOST = os.path.join(HERE, "..", "queue", "fake_smarthost.py")
+SMTP_SINK = "/usr/sbin/smtp-sink"
 
 
 def run(config_path, *args):
@@ -172,6 +176,67 @@ class QueueDaemon(unittest.TestCase):
                          "ringmail_queue_enqueued_total 1", "ringmail_queue_delivered_total 1"):
                 self.assertIn(line + "\n", body)
             self.assertEqual(d.stop(), 0)
+
+    def start_smtp_sink(self, *options):
+        """Postfix's smtp-sink (a real SMTP server) on a free loopback port; returns (port, dump
+        directory). smtp-sink takes a port number, so one is picked by binding port 0."""
+        if not os.path.exists(SMTP_SINK):
+            self.skipTest("smtp-sink not installed (Debian package postfix)")
+        dump = tempfile.TemporaryDirectory(prefix="ringmail-sink-")
+        self.addCleanup(dump.cleanup)
+        os.chmod(dump.name, 0o777)  # smtp-sink drops to nobody
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        proc = subprocess.Popen([SMTP_SINK, "-u", "nobody", *options, "-d",
+                                 os.path.join(dump.name, "%M."), "127.0.0.1:%d" % port, "10"])
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.kill)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return port, dump.name
+            except OSError:
+                time.sleep(0.05)
+        self.fail("smtp-sink did not listen")
+
+    def bounce_through(self, port, user=True):
+        """Queues an expired message from a remote sender; returns the daemon's log once the
+        queue is empty again (the bounce made and sent)."""
+        extra = "\n[queue]\nsmarthost = \"127.0.0.1:%d\"\npoll-interval = 1\n" % port
+        if user:
+            extra += "smarthost-user = \"mx\"\nsmarthost-password = \"pw\"\n"
+        with Daemon(BINARY, METRICS_CONFIG + extra) as d:
+            d.wait_ready()
+            queue_message(os.path.join(d.dir.name, "meta.db"), "carol@remote.test",
+                          ["bob@remote.test"], expires_in=-1)
+            d.wait_for(r"event=queue_done id=2")  # the bounce, sent or failed for good
+            self.assertEqual(run(d.config_path, "queue", "list")[1], "the queue is empty\n")
+            self.assertEqual(d.stop(), 0)
+            return d.log
+
+    def test_bounce_through_postfix_smtp_sink(self):
+        port, dump = self.start_smtp_sink()
+        self.bounce_through(port)
+        files = os.listdir(dump)
+        self.assertEqual(len(files), 1, files)
+        with open(os.path.join(dump, files[0])) as f:
+            text = f.read()
+        self.assertIn("X-Helo-Args: mail.example.test\n", text)
+        self.assertIn("X-Mail-Args: <> RET=HDRS\n", text)  # smtp-sink offers DSN, not SIZE
+        self.assertIn("X-Rcpt-Args: <carol@remote.test> NOTIFY=NEVER\n", text)
+        self.assertIn("report-type=delivery-status", text)
+        self.assertIn("Final-Recipient: rfc822; bob@remote.test", text)
+
+    def test_smtp_sink_refusing_rcpt_fails_the_bounce_without_another(self):
+        port, dump = self.start_smtp_sink("-f", "rcpt")
+        log = self.bounce_through(port, user=False)
+        self.assertEqual(os.listdir(dump), [])
+        failed = [l for l in log if "recipient=carol@remote.test outcome=failed" in l]
+        self.assertEqual(len(failed), 1, log)
+        self.assertIn("reply=\"500 5.3.0 ", failed[0])  # smtp-sink -f
 
     def test_smarthost_tls_other_than_none_is_refused(self):
         extra = "\n[queue]\nsmarthost = \"127.0.0.1:25\"\nsmarthost-tls = \"starttls\"\n"
