@@ -98,7 +98,8 @@ class QueueRunner {
   QueueRunner(MetadataStore* metadata, BlobStore* blobs, OutboundQueue* queue, Directory* directory,
               const RecipientRules* rules, const QueueOptions* options, std::string holder);
 
-  // Passes until Stop(): claims due recipients, delivers them `concurrency` messages at a
+  // Passes until Stop() (which also ends the smarthost transactions in progress: their
+  // recipients are retried): claims due recipients, delivers them `concurrency` messages at a
   // time, records the outcomes; sleeps until the next attempt is due, Wake(), or
   // idle_wake_ms.
   Task<void> Run();
@@ -129,6 +130,7 @@ class QueueRunner {
   bool troubled_ = false;  // this pass met a store error (claim, bounce or record)
   // The sleep in progress: its timeout (removed by Wake/Stop).
   Completion* sleeping_ = nullptr;
+  std::vector<SmtpAbort*> transactions_;  // in progress, ended by Stop()
   size_t workers_left_ = 0;
   std::coroutine_handle<> joiner_;
 };

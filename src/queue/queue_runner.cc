@@ -68,6 +68,7 @@ void QueueRunner::Wake() {
 
 void QueueRunner::Stop() {
   stopped_ = true;
+  for (SmtpAbort* t : transactions_) t->Abort();
   Wake();
 }
 
@@ -137,8 +138,12 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
     for (QueueOutcome& o : outcomes) o.reply = "blob store: " + original.error().ToString();
   } else {
     SmtpEnvelope env{m.sender, m.recipients, m.envid, m.return_full, m.smtputf8, m.requiretls};
+    SmtpAbort abort;
+    abort.aborted = stopped_;
+    transactions_.push_back(&abort);
     std::vector<SmtpRecipientResult> results =
-        co_await SendViaSmarthost(&options_->smarthost, std::move(env), *original);
+        co_await SendViaSmarthost(&options_->smarthost, std::move(env), *original, &abort);
+    std::erase(transactions_, &abort);
     for (size_t i = 0; i < outcomes.size(); ++i) {
       outcomes[i].kind = results[i].kind;
       outcomes[i].reply = QueueReply(results[i].reply);  // no control characters in a DSN

@@ -281,8 +281,8 @@ Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
 }
 
 Task<std::vector<SmtpRecipientResult>> SendViaSmarthost(const SmtpClientOptions* options,
-                                                        SmtpEnvelope envelope,
-                                                        std::string message) {
+                                                        SmtpEnvelope envelope, std::string message,
+                                                        SmtpAbort* abort) {
   std::vector<SmtpRecipientResult> failed(envelope.recipients.size());
   for (size_t i = 0; i < failed.size(); ++i) failed[i].address = envelope.recipients[i].address;
   if (envelope.requiretls) {
@@ -306,14 +306,20 @@ Task<std::vector<SmtpRecipientResult>> SendViaSmarthost(const SmtpClientOptions*
   std::string error = "resolve " + options->host + ": no address";
   static const ConnectionOptions kConnection;
   for (const SocketAddress& address : addresses) {
+    if (abort != nullptr && abort->aborted) {
+      error = "stopped before connecting";
+      break;
+    }
     Result<std::unique_ptr<Connection>> conn =
         co_await Connect(address, &kConnection, options->connect_timeout_ms);
     if (!conn) {
       error = "connect " + address.ToString() + ": " + conn.error().ToString();
       continue;
     }
+    if (abort != nullptr) abort->active = conn->get();
     std::vector<SmtpRecipientResult> results =
         co_await RunSmtpTransaction(conn->get(), options, &envelope, &message);
+    if (abort != nullptr) abort->active = nullptr;
     co_await (*conn)->Close();
     co_return results;
   }

@@ -21,6 +21,7 @@
 
 #include "base/result.h"
 #include "base/socket_address.h"
+#include "runtime/connection.h"
 #include "runtime/stream.h"
 #include "runtime/task.h"
 #include "runtime/worker_pool.h"
@@ -61,10 +62,23 @@ struct SmtpRecipientResult {
 inline constexpr size_t kSmtpReplyLinesMax = 100;      // lines of one (multi-line) reply
 inline constexpr size_t kSmtpReplyLineSizeMax = 4096;  // bytes of one reply line
 
+// Ends a SendViaSmarthost at once from outside (shutdown): the connection in use is closed
+// under it, and every undecided recipient is a retry. Lives on the sender's core.
+struct SmtpAbort {
+  Connection* active = nullptr;  // set by SendViaSmarthost while connected
+  bool aborted = false;
+  void Abort() {
+    aborted = true;
+    if (active != nullptr) active->ForceClose();
+  }
+};
+
 // Connects to the smarthost (every address of its name in turn), runs the transaction and
-// closes. One result per recipient, in the envelope's order.
+// closes. One result per recipient, in the envelope's order. `abort` (may be null) must
+// outlive the call.
 Task<std::vector<SmtpRecipientResult>> SendViaSmarthost(const SmtpClientOptions* options,
-                                                        SmtpEnvelope envelope, std::string message);
+                                                        SmtpEnvelope envelope, std::string message,
+                                                        SmtpAbort* abort = nullptr);
 
 // The transaction on a connected stream (greeting first), without closing it. For tests and
 // for SendViaSmarthost.

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """A scripted SMTP server standing in for the smarthost in the queue's tests.
 
-Usage: fake_smarthost.py OUTDIR [--user U --password P]
+Usage: fake_smarthost.py OUTDIR [--user U --password P] [--hang]
+
+With --hang it accepts connections, creates OUTDIR/connected, and never answers.
 
 Prints "smarthost port=N" once it accepts connections on 127.0.0.1 (an ephemeral port).
 Recipients decide their own fate by their local part:
@@ -20,6 +22,12 @@ import sys
 
 seen_once = set()
 counter = [0]
+
+
+async def hang(reader, writer, outdir):
+    open(os.path.join(outdir, "connected"), "w").close()
+    await reader.read()  # until the client goes away
+    writer.close()
 
 
 async def handle(reader, writer, outdir, user, password):
@@ -111,8 +119,11 @@ async def main():
     if "--user" in sys.argv:
         user = sys.argv[sys.argv.index("--user") + 1]
         password = sys.argv[sys.argv.index("--password") + 1]
-    server = await asyncio.start_server(
-        lambda r, w: handle(r, w, outdir, user, password), "127.0.0.1", 0)
+    if "--hang" in sys.argv:
+        server = await asyncio.start_server(lambda r, w: hang(r, w, outdir), "127.0.0.1", 0)
+    else:
+        server = await asyncio.start_server(
+            lambda r, w: handle(r, w, outdir, user, password), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     print("smarthost port=%d" % port, flush=True)
     async with server:

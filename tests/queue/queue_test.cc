@@ -25,13 +25,17 @@ using conformance::MakeAccount;
 
 class QueueTest : public StoresFixture {
  protected:
+  virtual std::vector<std::string> SmarthostArgs() const {
+    return {"--user", "relay", "--password", "s3cret"};
+  }
   void SetUp() override {
     StoresFixture::SetUp();
     outdir_ = dir_.path() + "/smarthost";
     std::filesystem::create_directories(outdir_);
-    server_ = LaunchServer({"/usr/bin/python3", SourceDir() + "/tests/queue/fake_smarthost.py",
-                            outdir_, "--user", "relay", "--password", "s3cret"},
-                           "smarthost port=", 10000, "fake smarthost");
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     SourceDir() + "/tests/queue/fake_smarthost.py", outdir_};
+    for (const std::string& a : SmarthostArgs()) argv.push_back(a);
+    server_ = LaunchServer(argv, "smarthost port=", 10000, "fake smarthost");
     ASSERT_TRUE(server_.error.empty()) << server_.error;
     options_.hostname = "mx.ringmail.test";
     options_.smarthost.host = "127.0.0.1";
@@ -252,6 +256,35 @@ TEST_F(QueueTest, TwoRunnersNeverDeliverTwice) {
     for (const std::string& g : got) n += g.find(rcpt) != std::string::npos ? 1 : 0;
     EXPECT_EQ(n, 1) << rcpt;
   }
+}
+
+class QueueStopTest : public QueueTest {
+ protected:
+  std::vector<std::string> SmarthostArgs() const override { return {"--hang"}; }
+};
+
+// Stop() ends a transaction to a smarthost that never answers (the command timeout is 5
+// minutes): the runner returns, and the recipient stays pending for the next start.
+Task<void> StopsAHungTransaction(QueueTest* t, MetadataStore* metadata, std::string connected) {
+  CO_ASSERT_OK(queued, t->queue_->Enqueue(Message("alice@ringmail.test", List("bob@remote.test"))));
+  size_t handled = 0;
+  int done = 0;
+  Spawn(RunCounting(t->runner_.get(), &handled, &done));
+  const int64_t deadline = TestNowMs() + 10000;
+  while (!std::filesystem::exists(connected) && TestNowMs() < deadline) co_await Sleep(5);
+  CO_ASSERT_TRUE(std::filesystem::exists(connected));
+  t->runner_->Stop();
+  while (done < 1 && TestNowMs() < deadline) co_await Sleep(5);
+  CO_ASSERT_TRUE(done == 1);
+  EXPECT_EQ(handled, 1u);
+  CO_ASSERT_OK(list, metadata->ListQueue(0, 10));
+  CO_ASSERT_TRUE(list->size() == 1);
+  EXPECT_EQ((*list)[0].recipients[0].state, QueueRecipientState::kPending);
+  EXPECT_EQ((*list)[0].recipients[0].attempts, 1u);
+}
+
+TEST_F(QueueStopTest, StopEndsAHungSmarthostTransaction) {
+  RunOnReactor(StopsAHungTransaction(this, metadata_.get(), outdir_ + "/connected"));
 }
 
 }  // namespace
