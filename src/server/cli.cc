@@ -24,7 +24,8 @@ Task<void> RunThenStop(Task<int> command, int* code, Reactor* reactor) {
 // Opens the metadata store (migrating a PostgreSQL schema, as the server would) and runs
 // the store command on a reactor of its own.
 int RunStoreCommand(const Config& config, const std::vector<std::string>& args) {
-  if (config.directory.type != "internal") {
+  // The queue lives in the metadata store whatever the directory is.
+  if (config.directory.type != "internal" && args.front() != "queue") {
     std::fprintf(stderr,
                  "ringmail: the %s directory is managed where it lives, not with this command "
                  "([directory] type = \"%s\")\n",
@@ -70,7 +71,7 @@ int RunStoreCommand(const Config& config, const std::vector<std::string>& args) 
 }  // namespace
 
 bool IsCliCommand(const std::string& word) {
-  return word == "domain" || word == "account" || word == "dns-records";
+  return word == "domain" || word == "account" || word == "dns-records" || word == "queue";
 }
 
 void PrintCliUsage(FILE* out) {
@@ -87,6 +88,7 @@ void PrintCliUsage(FILE* out) {
                "[--quota BYTES] [--description TEXT] [--active|--inactive]\n"
                "       ringmail [--config FILE] account list | show NAME | remove NAME\n"
                "       ringmail [--config FILE] account passwd NAME --password-stdin\n"
+               "       ringmail [--config FILE] queue list | retry ID|--all | remove ID\n"
                "       ringmail [--config FILE] dns-records DOMAIN\n");
 }
 

@@ -112,6 +112,10 @@ Task<int> RunStoreCommand(MetadataStore* store, WorkerPool* workers, const Confi
     int code = co_await Domain(store, std::move(words));
     co_return code;
   }
+  if (words.front() == "queue") {
+    int code = co_await QueueCommand(store, std::move(words));
+    co_return code;
+  }
   Result<Args> args =
       ParseArgs(words,
                 {"--email", "--type", "--member-of", "--quota", "--description", "--add-email",

@@ -39,6 +39,9 @@ Task<int> AccountUpdateCommand(MetadataStore* store, WorkerPool* workers, const 
 // `account list` and `account show NAME` (cli_account_show.cc).
 Task<int> AccountShow(MetadataStore* store, Args args);
 
+// `queue list | retry ID|--all | remove ID` (cli_queue.cc).
+Task<int> QueueCommand(MetadataStore* store, std::vector<std::string> words);
+
 // `dns-records DOMAIN`, from the listeners the config declares.
 int DnsRecords(const Config& config, const std::vector<std::string>& args);
 

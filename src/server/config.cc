@@ -170,7 +170,7 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
 
 constexpr std::string_view kTopLevelTables[] = {
     "server", "runtime", "listener", "tls", "storage", "directory", "authentication", "imap",
-    "smtp"};
+    "smtp", "queue"};
 
 // Every top-level key must be one of kTopLevelTables and hold a table; the first offender in
 // file order is reported.
@@ -203,6 +203,7 @@ Result<void> ReadSections(std::string_view path, const toml::table& root, Config
   if (auto s = section("authentication")) TRY(ReadAuthentication(*s, config));
   if (auto s = section("imap")) TRY(ReadImap(*s, &config->imap));
   if (auto s = section("smtp")) TRY(ReadSmtp(*s, &config->smtp));
+  if (auto s = section("queue")) TRY(ReadQueue(*s, &config->queue));
   return {};
 }
 

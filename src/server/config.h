@@ -131,6 +131,19 @@ struct SmtpConfig {
   uint32_t connections_per_source_max = 50;  // per listener, across cores; 0: no limit
 };
 
+// [queue] (docs/config.md): the outbound queue and its smarthost (config_queue.cc).
+struct QueueConfig {
+  std::string smarthost_host;  // "" : no smarthost (mail for remote recipients is refused)
+  uint16_t smarthost_port = 25;
+  std::string smarthost_user;  // "" : no AUTH
+  std::string smarthost_password;
+  std::string smarthost_password_file;  // read at start when set
+  uint32_t lifetime_s = 5 * 86400;
+  std::vector<uint32_t> retry_schedule_s = {60, 300, 900, 1800, 3600, 7200, 14400};
+  uint32_t concurrency = 4;
+  uint32_t poll_interval_s = 30;  // the runner's longest sleep (other nodes and the CLI)
+};
+
 struct Config {
   std::string path;  // the file it came from; "<embedded>" for the default
   std::string hostname;
@@ -144,6 +157,7 @@ struct Config {
   FallbackAdminConfig fallback_admin;
   ImapConfig imap;
   SmtpConfig smtp;
+  QueueConfig queue;
   std::string data_dir;
 };
 

@@ -118,5 +118,7 @@ Result<void> ReadAuthentication(const Section& s, Config* config);
 Result<void> ReadImap(const Section& s, ImapConfig* imap);
 // [smtp] (config_smtp.cc).
 Result<void> ReadSmtp(const Section& s, SmtpConfig* smtp);
+// [queue] (config_queue.cc).
+Result<void> ReadQueue(const Section& s, QueueConfig* queue);
 
 }  // namespace ringmail::config_internal

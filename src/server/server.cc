@@ -16,6 +16,7 @@
 #include "server/directory_setup.h"
 #include "server/main_thread.h"
 #include "server/protocol_setup.h"
+#include "server/queue_service.h"
 #include "server/storage_service.h"
 #include "server/storage_setup.h"
 
@@ -69,7 +70,8 @@ int ExitCodeFor(const Error& error) {
 
 // What Serve does once the engine runs: the stores' start-up check, `ready`, serving until a
 // stop signal, and the shutdown of everything that runs on the cores, in that order.
-int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, SignalWaiter& signals) {
+int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, SignalWaiter& signals,
+                    QueueService& queue) {
   StorageService storage(config, &stores);
   Error error;
   switch (storage.Start(engine, signals, &error)) {
@@ -81,10 +83,12 @@ int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, Signal
       return ExitCodeFor(error);
   }
   storage.StartCollector(engine);
+  queue.Start(engine);
   Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count());
   SdNotify("READY=1");
   signals.WaitForStop();
   SdNotify("STOPPING=1");
+  queue.Stop(engine);
   storage.Stop(engine);
   return kExitOk;
 }
@@ -126,6 +130,13 @@ int Serve(const Config& config) {
   }
   // Live updates between sessions on every core (IMAP IDLE, untagged updates).
   MailboxHub hub(ReactorCount(config));
+  // The outbound queue (docs/queue.md); without a smarthost, no queue (outbound stays null).
+  Result<std::unique_ptr<QueueService>> queue =
+      QueueService::Create(config, &*stores, &*directory, workers->get());
+  if (!queue) {
+    std::fprintf(stderr, "%s\n", queue.error().message.c_str());
+    return ExitCodeFor(queue.error());
+  }
   MailServices services;
   services.events = &hub;
   services.hub = &hub;
@@ -133,6 +144,7 @@ int Serve(const Config& config) {
   services.stores = &*stores;
   services.directory = &*directory;
   services.workers = workers->get();
+  services.outbound = (*queue)->outbound();
   Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers =
       MakeProtocolHandlers(services);
   if (!handlers) {
@@ -151,7 +163,7 @@ int Serve(const Config& config) {
     Log(LogLevel::kInfo, "listening", "listener", listeners[i].name, "address",
         engine.addresses()[i].ToString());
   }
-  const int code = ServeWithEngine(config, engine, *stores, *signals);
+  const int code = ServeWithEngine(config, engine, *stores, *signals, **queue);
   engine.Stop();
   Log(LogLevel::kInfo, "stopped");
   return code;

@@ -247,4 +247,52 @@ Result<void> CheckBlobValidity(const DeliveryRequest& request) {
   return {};
 }
 
+Result<void> CheckQueueEnqueue(const QueueEnqueueRequest& request) {
+  const QueuedMessageRecord& m = request.message;
+  if (m.recipients.empty() || m.recipients.size() > kQueueRecipientsMax) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "a queued message needs 1 to " + std::to_string(kQueueRecipientsMax) + " recipients");
+  }
+  std::vector<std::string_view> seen;
+  for (const QueueRecipientRecord& r : m.recipients) {
+    if (r.address.empty() || r.address.size() > 512 || r.orcpt.size() > 512) {
+      return MakeError(ErrorCode::kInvalidArgument, "bad queued recipient");
+    }
+    seen.push_back(r.address);
+  }
+  std::sort(seen.begin(), seen.end());
+  if (std::adjacent_find(seen.begin(), seen.end()) != seen.end()) {
+    return MakeError(ErrorCode::kInvalidArgument, "a queued recipient given twice");
+  }
+  if (m.sender.size() > 512 || m.envid.size() > 512 || m.authenticated_as.size() > 512) {
+    return MakeError(ErrorCode::kInvalidArgument, "bad queued message envelope");
+  }
+  if (m.expires_at <= request.now) {
+    return MakeError(ErrorCode::kInvalidArgument, "a queued message must expire after now");
+  }
+  if (MonotonicMs() - request.blob_stored_at_ms > request.blob_write_validity_ms) {
+    return MakeError(ErrorCode::kTimeout,
+                     "blob " + m.blob.Hex() + " was stored too long ago; store it again");
+  }
+  return {};
+}
+
+Result<void> CheckQueueClaim(std::string_view holder, size_t max) {
+  TRY(CheckLeaseHolder(holder));
+  if (max == 0 || max > kQueueClaimMax) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "claim 1 to " + std::to_string(kQueueClaimMax) + " recipients");
+  }
+  return {};
+}
+
+std::string QueueReply(std::string_view reply) {
+  std::string out(reply.substr(0, kQueueReplyMax));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return out;
+}
+
 }  // namespace ringmail

@@ -103,4 +103,13 @@ Result<void> CheckOrphanBlobs(std::span<const OrphanBlob> blobs);
 // A collector lease holder: 1..kLeaseHolderMax bytes without control characters.
 Result<void> CheckLeaseHolder(std::string_view holder);
 
+// An EnqueueOutbound request: 1..kQueueRecipientsMax distinct recipients, valid lengths,
+// expires_at after now, and a blob stored within its validity (kTimeout as
+// CheckBlobValidity). Checked as the transaction starts.
+Result<void> CheckQueueEnqueue(const QueueEnqueueRequest& request);
+// ClaimQueueWork's arguments: a lease holder as CheckLeaseHolder, 1..kQueueClaimMax.
+Result<void> CheckQueueClaim(std::string_view holder, size_t max);
+// An outcome's reply as stored: at most kQueueReplyMax bytes, control characters as spaces.
+std::string QueueReply(std::string_view reply);
+
 }  // namespace ringmail

@@ -206,6 +206,63 @@ struct OrphanBlob {
 };
 inline constexpr size_t kAdoptBlobsMax = 1000;  // blobs per AdoptOrphanBlobs call
 
+// --- The outbound queue (docs/storage.md "The outbound queue", docs/queue.md) ---
+
+enum class QueueRecipientState : uint8_t { kPending, kDelivered, kFailed };
+
+// One recipient of a queued message.
+struct QueueRecipientRecord {
+  std::string address;  // as given in RCPT TO, without brackets
+  uint8_t notify = 0;   // mail/outbound.h kNotify* bits; 0: not given
+  std::string orcpt;    // DSN ORCPT, as received, or ""
+  QueueRecipientState state = QueueRecipientState::kPending;
+  uint32_t attempts = 0;
+  int64_t next_attempt_at = 0;  // Unix seconds
+  std::string last_reply;       // the last attempt's outcome ("250 2.0.0 Ok", "connect: ...")
+};
+
+// A queued message with (some of) its recipients.
+struct QueuedMessageRecord {
+  int64_t id = 0;
+  std::string sender;  // "" : the null reverse path (a bounce)
+  std::string envid;
+  bool return_full = false;  // DSN RET=FULL (else HDRS)
+  bool smtputf8 = false;
+  bool requiretls = false;
+  std::string authenticated_as;
+  BlobKey blob;
+  uint64_t size = 0;
+  int64_t created_at = 0;  // Unix seconds
+  int64_t expires_at = 0;
+  std::vector<QueueRecipientRecord> recipients;
+};
+
+// EnqueueOutbound's request. REQUIRES: the blob is durably stored already (as Deliver's).
+struct QueueEnqueueRequest {
+  // id, created_at and the recipients' states are ignored: a new message's recipients are
+  // pending, with no attempt, due at `now`.
+  QueuedMessageRecord message;
+  int64_t now = 0;  // Unix seconds: created_at and every recipient's first next_attempt_at
+  uint64_t stored_size = 0;
+  blob_format::Compression compression = blob_format::Compression::kNone;
+  uint64_t blob_stored_at_ms = 0;  // as DeliveryRequest's
+  uint64_t blob_write_validity_ms = kBlobWriteValidityMs;
+};
+
+enum class QueueOutcomeKind : uint8_t { kDelivered, kRetry, kFailed };
+
+// What one delivery attempt did for one recipient (RecordQueueAttempt).
+struct QueueOutcome {
+  std::string address;
+  QueueOutcomeKind kind = QueueOutcomeKind::kRetry;
+  std::string reply;            // stored as last_reply (truncated to kQueueReplyMax)
+  int64_t next_attempt_at = 0;  // kRetry: when to try again (Unix seconds)
+};
+
+inline constexpr size_t kQueueRecipientsMax = 1000;  // recipients per queued message
+inline constexpr size_t kQueueReplyMax = 512;        // bytes of last_reply kept
+inline constexpr size_t kQueueClaimMax = 1000;       // recipients per ClaimQueueWork
+
 // This node's CLOCK_MONOTONIC in milliseconds.
 uint64_t MonotonicMs();
 
@@ -299,6 +356,38 @@ class MetadataStore {
   virtual Task<Result<bool>> ClaimCollectorLease(std::string holder, uint32_t ttl_s) = 0;
   // Frees the lease if `holder` has it (at the end of a pass: the next may run anywhere).
   virtual Task<Result<void>> ReleaseCollectorLease(std::string holder) = 0;
+
+  // --- The outbound queue (docs/storage.md, "The outbound queue") ---
+  // Queues a message: references its blob (like an email: the blob is collected only after
+  // the message leaves the queue) and inserts its recipients as pending, due at `now`.
+  // Returns the message's id. kBusy / kTimeout for the blob as Deliver; kInvalidArgument for
+  // no recipients, over kQueueRecipientsMax, or a recipient given twice.
+  virtual Task<Result<int64_t>> EnqueueOutbound(QueueEnqueueRequest request) = 0;
+  // Leases up to `max` (1..kQueueClaimMax) pending recipients that are due (next_attempt_at
+  // <= now, or their message expired: expires_at <= now) and whose lease is free or over,
+  // to `holder` until now + lease_s; returns them grouped by message (ascending id), each
+  // message with only the recipients claimed. Several nodes may claim at once: a recipient
+  // goes to one of them (PostgreSQL: FOR UPDATE SKIP LOCKED). Times are the callers' clocks
+  // (nodes keep theirs in step, NTP).
+  virtual Task<Result<std::vector<QueuedMessageRecord>>> ClaimQueueWork(std::string holder,
+                                                                        int64_t now,
+                                                                        uint32_t lease_s,
+                                                                        size_t max) = 0;
+  // Records an attempt's outcomes for recipients of message `id` that `holder` leases
+  // (others are left alone: the lease was lost), adds one to their attempts and frees their
+  // lease. When no recipient is pending any more, the message leaves the queue (its blob
+  // loses the reference). Returns whether it left.
+  virtual Task<Result<bool>> RecordQueueAttempt(std::string holder, int64_t id,
+                                                std::vector<QueueOutcome> outcomes) = 0;
+  // Up to `max` queued messages (ascending id) with all their recipients; after_id: paging.
+  virtual Task<Result<std::vector<QueuedMessageRecord>>> ListQueue(int64_t after_id,
+                                                                   size_t max) = 0;
+  // Makes the pending recipients of message `id` (0: of every message) due at `now`; returns
+  // how many. kNotFound for an unknown id.
+  virtual Task<Result<size_t>> RetryQueue(int64_t id, int64_t now) = 0;
+  // Removes message `id` from the queue whatever its state (no bounce); its blob loses the
+  // reference. kNotFound.
+  virtual Task<Result<void>> RemoveQueued(int64_t id) = 0;
 };
 
 }  // namespace ringmail

@@ -25,6 +25,7 @@
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
 #include "metadata_conformance_subscribe.h"
+#include "metadata_conformance_queue.h"
 #include "testing/run_on_reactor.h"
 
 namespace ringmail::testing {
@@ -123,6 +124,14 @@ TYPED_TEST_P(MetadataConformance, SubscribeAndUnsubscribe) {
   this->Run(conformance::Subscriptions);
 }
 
+TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
+  this->Run(conformance::QueueLifecycle);
+}
+TYPED_TEST_P(MetadataConformance, QueueLeasesRetryRemove) {
+  this->Run(conformance::QueueLeasesRetryRemove);
+}
+TYPED_TEST_P(MetadataConformance, QueueSharesBlobs) { this->Run(conformance::QueueSharesBlobs); }
+
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
     MailboxCreateRenameDelete, DeliverAssignsUidsCountersAndModseqs,
@@ -133,6 +142,6 @@ REGISTER_TYPED_TEST_SUITE_P(
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything,
-    SubscribeAndUnsubscribe);
+    SubscribeAndUnsubscribe, QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs);
 
 }  // namespace ringmail::testing

@@ -14,6 +14,7 @@ std::span<const SchemaMigration> Migrations() {
       {2, "directory: addresses, memberships, account and domain removal", kDirectoryV2},
       {3, "blob collection: the collector lease", kCollectorLeaseV3},
       {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
+      {5, "outbound queue: messages, recipients, leases", kQueueV5},
   };
   return migrations;
 }

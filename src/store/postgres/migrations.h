@@ -34,5 +34,7 @@ extern const char kDirectoryV2[];
 extern const char kCollectorLeaseV3[];
 // Migration 4 (migrations_index.cc).
 extern const char kMailboxIndexV4[];
+// Migration 5 (migrations_queue.cc).
+extern const char kQueueV5[];
 
 }  // namespace ringmail::postgres

@@ -27,6 +27,13 @@ namespace {
   "(SELECT string_agg(g.name, E'\\n' ORDER BY g.name COLLATE \"C\") FROM group_members gm "   \
   "JOIN accounts g ON g.id = gm.group_id WHERE gm.member_id = a.id) FROM accounts a"
 
+// A queued message's columns, then a recipient's (queue_ops: QueueMessageFromRow); m is
+// queue_messages, b blobs, r queue_recipients (or the claim's updated rows).
+#define RINGMAIL_PG_QUEUE_COLUMNS                                                            \
+  "m.id, m.sender, m.envid, m.ret, m.smtputf8, m.requiretls, m.authenticated_as, b.sha256, " \
+  "m.size, rm_unix(m.created_at), rm_unix(m.expires_at), r.address, r.notify, r.orcpt, "     \
+  "r.state, r.attempts, rm_unix(r.next_attempt_at), r.last_reply"
+
 using enum PgStatementId;
 
 // Names sort by byte ("C" collation) whatever the database's locale, as in SQLite.
@@ -111,6 +118,36 @@ constexpr PgStatement kStatements[] = {
      1},
     {kSetSubscribed, "rm_set_subscribed",
      "UPDATE mailboxes SET subscribed = $3 WHERE account_id = $1 AND id = $2 RETURNING id", 3},
+    // The outbound queue (migrations_queue.cc).
+    {kQueueEnqueue, "rm_queue_enqueue",
+     "SELECT rm_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+     15},
+    // Due, pending, unleased recipients: locked rows another node is claiming are skipped,
+    // and the lease keeps them from every other claim once this statement commits.
+    {kQueueClaim, "rm_queue_claim",
+     "WITH due AS (SELECT message_id, address FROM queue_recipients WHERE state = 'pending' "
+     "AND next_attempt_at <= to_timestamp($2::bigint) AND lease_until < to_timestamp($2::bigint) "
+     "ORDER BY next_attempt_at, message_id LIMIT $4::bigint FOR UPDATE SKIP LOCKED), "
+     "r AS (UPDATE queue_recipients q SET lease_holder = $1, "
+     "lease_until = to_timestamp($2::bigint + $3::bigint) FROM due "
+     "WHERE q.message_id = due.message_id AND q.address = due.address RETURNING q.*) "
+     "SELECT " RINGMAIL_PG_QUEUE_COLUMNS " FROM r JOIN queue_messages m ON m.id = r.message_id "
+     "JOIN blobs b ON b.id = m.blob_id ORDER BY m.id, r.address COLLATE \"C\"",
+     4},
+    {kQueueRecord, "rm_queue_record", "SELECT rm_queue_record($1, $2, $3, $4, $5, $6)", 6},
+    {kQueueList, "rm_queue_list",
+     "SELECT " RINGMAIL_PG_QUEUE_COLUMNS
+     " FROM (SELECT * FROM queue_messages WHERE id > $1 ORDER BY id LIMIT $2) m "
+     "JOIN queue_recipients r ON r.message_id = m.id JOIN blobs b ON b.id = m.blob_id "
+     "ORDER BY m.id, r.address COLLATE \"C\"",
+     2},
+    {kQueueRetry, "rm_queue_retry",
+     "WITH m AS (SELECT id FROM queue_messages WHERE $1::bigint = 0 OR id = $1::bigint), "
+     "u AS (UPDATE queue_recipients SET next_attempt_at = to_timestamp($2::bigint) "
+     "WHERE state = 'pending' AND message_id IN (SELECT id FROM m) RETURNING 1) "
+     "SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u)",
+     2},
+    {kQueueRemove, "rm_queue_remove", "SELECT rm_queue_remove($1)", 1},
 };
 
 }  // namespace

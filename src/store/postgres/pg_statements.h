@@ -44,6 +44,12 @@ enum class PgStatementId : uint8_t {
   kClaimCollectorLease,
   kReleaseCollectorLease,
   kSetSubscribed,
+  kQueueEnqueue,
+  kQueueClaim,
+  kQueueRecord,
+  kQueueList,
+  kQueueRetry,
+  kQueueRemove,
 };
 
 struct PgStatement {

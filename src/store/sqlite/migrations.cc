@@ -215,6 +215,42 @@ CREATE INDEX mailbox_messages_state ON mailbox_messages
   (mailbox_id, uid, modseq, seen, answered, flagged, deleted, draft, keywords);
 )sql";
 
+// Migration 5: the outbound queue (docs/storage.md, "The outbound queue"). Version 1's queue
+// tables were a placeholder nothing wrote; they are replaced.
+constexpr char kQueueV5[] = R"sql(
+DROP TABLE queue_recipients;
+DROP TABLE queue_messages;
+CREATE TABLE queue_messages (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  sender           TEXT NOT NULL,
+  envid            TEXT NOT NULL DEFAULT '',
+  ret              TEXT NOT NULL DEFAULT 'HDRS' CHECK (ret IN ('FULL', 'HDRS')),
+  smtputf8         INTEGER NOT NULL DEFAULT 0,
+  requiretls       INTEGER NOT NULL DEFAULT 0,
+  authenticated_as TEXT NOT NULL DEFAULT '',
+  blob_id          INTEGER NOT NULL REFERENCES blobs(id),
+  size             INTEGER NOT NULL,
+  created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  expires_at       TEXT NOT NULL
+);
+CREATE INDEX queue_messages_blob ON queue_messages (blob_id);
+CREATE TABLE queue_recipients (
+  message_id       INTEGER NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+  address          TEXT NOT NULL,
+  notify           INTEGER NOT NULL DEFAULT 0,
+  orcpt            TEXT NOT NULL DEFAULT '',
+  state            TEXT NOT NULL DEFAULT 'pending'
+                   CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  TEXT NOT NULL,
+  last_reply       TEXT NOT NULL DEFAULT '',
+  lease_holder     TEXT NOT NULL DEFAULT '',
+  lease_until      TEXT NOT NULL DEFAULT '1970-01-01T00:00:00Z',
+  PRIMARY KEY (message_id, address)
+);
+CREATE INDEX queue_recipients_due ON queue_recipients (next_attempt_at) WHERE state = 'pending';
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -222,6 +258,7 @@ constexpr SchemaMigration kMigrations[] = {
     {2, "directory: addresses, memberships, account and domain removal", kDirectoryV2},
     {3, "blob collection: the collector lease", kCollectorLeaseV3},
     {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
+    {5, "outbound queue: messages, recipients, leases", kQueueV5},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

@@ -68,4 +68,14 @@ Result<size_t> AdoptOrphanBlobs(SqliteDb& db, std::span<const OrphanBlob> blobs)
 Result<bool> ClaimCollectorLease(SqliteDb& db, std::string_view holder, uint32_t ttl_s);
 Result<void> ReleaseCollectorLease(SqliteDb& db, std::string_view holder);
 
+// queue_ops.cc
+Result<int64_t> EnqueueOutbound(SqliteDb& db, const QueueEnqueueRequest& request);
+Result<std::vector<QueuedMessageRecord>> ClaimQueueWork(SqliteDb& db, std::string_view holder,
+                                                        int64_t now, uint32_t lease_s, size_t max);
+Result<bool> RecordQueueAttempt(SqliteDb& db, std::string_view holder, int64_t id,
+                                std::span<const QueueOutcome> outcomes);
+Result<std::vector<QueuedMessageRecord>> ListQueue(SqliteDb& db, int64_t after_id, size_t max);
+Result<size_t> RetryQueue(SqliteDb& db, int64_t id, int64_t now);
+Result<void> RemoveQueued(SqliteDb& db, int64_t id);
+
 }  // namespace ringmail::sqlite

@@ -249,4 +249,43 @@ Task<Result<void>> SqliteMetadataStore::ReleaseCollectorLease(std::string holder
   co_return r;
 }
 
+Task<Result<int64_t>> SqliteMetadataStore::EnqueueOutbound(QueueEnqueueRequest request) {
+  Result<int64_t> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::EnqueueOutbound(db, request); });
+  co_return r;
+}
+
+Task<Result<std::vector<QueuedMessageRecord>>> SqliteMetadataStore::ClaimQueueWork(
+    std::string holder, int64_t now, uint32_t lease_s, size_t max) {
+  Result<std::vector<QueuedMessageRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ClaimQueueWork(db, holder, now, lease_s, max); });
+  co_return r;
+}
+
+Task<Result<bool>> SqliteMetadataStore::RecordQueueAttempt(std::string holder, int64_t id,
+                                                           std::vector<QueueOutcome> outcomes) {
+  Result<bool> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::RecordQueueAttempt(db, holder, id, outcomes); });
+  co_return r;
+}
+
+Task<Result<std::vector<QueuedMessageRecord>>> SqliteMetadataStore::ListQueue(int64_t after_id,
+                                                                              size_t max) {
+  Result<std::vector<QueuedMessageRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ListQueue(db, after_id, max); });
+  co_return r;
+}
+
+Task<Result<size_t>> SqliteMetadataStore::RetryQueue(int64_t id, int64_t now) {
+  Result<size_t> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::RetryQueue(db, id, now); });
+  co_return r;
+}
+
+Task<Result<void>> SqliteMetadataStore::RemoveQueued(int64_t id) {
+  Result<void> r =
+      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::RemoveQueued(db, id); });
+  co_return r;
+}
+
 }  // namespace ringmail

@@ -69,6 +69,17 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<bool>> ClaimCollectorLease(std::string holder, uint32_t ttl_s) override;
   Task<Result<void>> ReleaseCollectorLease(std::string holder) override;
 
+  Task<Result<int64_t>> EnqueueOutbound(QueueEnqueueRequest request) override;
+  Task<Result<std::vector<QueuedMessageRecord>>> ClaimQueueWork(std::string holder, int64_t now,
+                                                                uint32_t lease_s,
+                                                                size_t max) override;
+  Task<Result<bool>> RecordQueueAttempt(std::string holder, int64_t id,
+                                        std::vector<QueueOutcome> outcomes) override;
+  Task<Result<std::vector<QueuedMessageRecord>>> ListQueue(int64_t after_id,
+                                                           size_t max) override;
+  Task<Result<size_t>> RetryQueue(int64_t id, int64_t now) override;
+  Task<Result<void>> RemoveQueued(int64_t id) override;
+
   // Transactions and operations run so far (group commit makes the first smaller).
   sqlite::SqliteExecutor::Stats stats() const { return executor_->stats(); }
 

@@ -1,0 +1,100 @@
+#include "server/queue_service.h"
+
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include "base/check.h"
+#include "base/encoding.h"
+
+namespace ringmail {
+namespace {
+
+// The password file's first line (a trailing newline is not part of the password).
+Result<std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return MakeError(ErrorCode::kConfig, path + ": cannot read smarthost-password-file");
+  std::string line;
+  std::getline(f, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+std::string MakeQueueHolderId() {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::array<uint8_t, 8> random{};
+  CHECK(::getrandom(random.data(), random.size(), 0) == static_cast<ssize_t>(random.size()));
+  std::string id = std::string(host.data()).substr(0, 200) + ":" + std::to_string(::getpid()) +
+                   ":" + HexLower(random);
+  for (char& c : id) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return id;
+}
+
+Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config, Stores* stores,
+                                                           DirectoryServices* directory,
+                                                           WorkerPool* workers) {
+  std::unique_ptr<QueueService> service(new QueueService());
+  const QueueConfig& q = config.queue;
+  if (q.smarthost_host.empty()) return service;
+  QueueOptions& o = service->options_;
+  service->metrics_ = RegisterQueueMetrics();
+  o.metrics = &service->metrics_;
+  o.hostname = config.hostname;
+  o.lifetime_s = q.lifetime_s;
+  o.retry_schedule_s = q.retry_schedule_s;
+  o.concurrency = q.concurrency;
+  o.idle_wake_ms = uint64_t{q.poll_interval_s} * 1000;
+  o.smarthost.host = q.smarthost_host;
+  o.smarthost.port = q.smarthost_port;
+  o.smarthost.user = q.smarthost_user;
+  o.smarthost.password = q.smarthost_password;
+  if (!q.smarthost_password_file.empty()) {
+    o.smarthost.password = TRY(ReadPasswordFile(q.smarthost_password_file));
+  }
+  o.smarthost.helo_name = config.hostname;
+  o.smarthost.workers = workers;
+  service->queue_ = std::make_unique<OutboundQueue>(stores->metadata.get(), stores->blobs.get(),
+                                                    &service->options_);
+  service->runner_ = std::make_unique<QueueRunner>(
+      stores->metadata.get(), stores->blobs.get(), service->queue_.get(),
+      directory->directory.get(), &directory->recipient_rules, &service->options_,
+      MakeQueueHolderId());
+  return service;
+}
+
+Task<void> QueueService::RunOnCore0() {
+  queue_->set_runner(runner_.get(), Reactor::Current());
+  co_await runner_->Run();
+  runner_done_->CountDown();
+}
+
+Task<void> QueueService::StopOnCore0(ThreadLatch* done) {
+  runner_->Stop();
+  done->CountDown();
+  co_return;
+}
+
+void QueueService::Start(Engine& engine) {
+  if (runner_ == nullptr) return;
+  runner_done_ = std::make_unique<ThreadLatch>(1);
+  CHECK(engine.Spawn(0, RunOnCore0()).has_value(), "cannot start the queue runner");
+}
+
+void QueueService::Stop(Engine& engine) {
+  if (runner_done_ == nullptr) return;
+  ThreadLatch stopped(1);
+  CHECK(engine.Spawn(0, StopOnCore0(&stopped)).has_value(), "cannot stop the queue runner");
+  stopped.Wait();
+  runner_done_->Wait();
+  runner_done_.reset();
+}
+
+}  // namespace ringmail
