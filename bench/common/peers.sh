@@ -96,7 +96,8 @@ service imap-login {
 }
 service imap {
   service_count = 0
-  process_limit = 1024
+  process_min_avail = $cores
+  process_limit = ${DOVECOT_IMAP_PROCESS_LIMIT:-1024}
   client_limit = ${DOVECOT_IMAP_CLIENT_LIMIT:-1000}
   vsz_limit = 2G
 }
@@ -107,7 +108,7 @@ service anvil {
   client_limit = 12000
 }
 default_client_limit = 12000
-default_process_limit = 1024
+default_process_limit = ${DOVECOT_IMAP_PROCESS_LIMIT:-1024}
 mail_max_userip_connections = 100000
 EOF
   ulimit -n 20000 2>/dev/null || true
