@@ -34,7 +34,8 @@ wait_port() {
 # PROTOCOL (imap or lmtp) on 127.0.0.1:PORT, Maildir under $WORK/NAME/mail/USER. IMAP is set
 # up at its fastest (issue 5): login processes shared (service_count = 0, one per core
 # kept ready, many clients each), imap processes reused (service_count = 0) with client_limit
-# raised, so a few processes serve every connection. Sets DOVECOT_DIR.
+# raised, so a few processes serve every connection. Sets DOVECOT_DIR and DOVECOT_PID (its
+# master process).
 dovecot_start() {
   local name=$1 protocol=$2 port=$3
   shift 3
@@ -116,6 +117,12 @@ EOF
   PEER_STOPS+=("/usr/sbin/dovecot -c $dir/dovecot.conf stop")
   DOVECOT_DIR=$dir
   wait_port "$port" 20 || { echo "dovecot did not listen on $port" >&2; cat "$dir/dovecot.log" >&2; return 1; }
+  local deadline=$((SECONDS + 20))
+  until [[ -s "$dir/run/master.pid" ]]; do
+    ((SECONDS < deadline)) || { echo "dovecot wrote no master.pid" >&2; return 1; }
+    sleep 0.05
+  done
+  DOVECOT_PID=$(cat "$dir/run/master.pid")
 }
 
 # postfix_start NAME PORT LMTP_PORT USER...: a Postfix instance in $WORK/NAME (its own
