@@ -204,7 +204,9 @@ postfix_queue_count() {
 # PROTOCOL (smtp or imap) on an ephemeral loopback port, the domain and USER accounts made
 # with the CLI first. Sets RINGMAIL_PORT and RINGMAIL_PID, or returns 3 (with the daemon's
 # reason in RINGMAIL_SKIP) when this build does not have the protocol, 1 on other failures.
-# RINGMAIL_CORES (e.g. "0,1") sets [server] cores.
+# RINGMAIL_CORES (e.g. "0,1") sets [server] cores; RINGMAIL_CONFIG_EXTRA is appended to the
+# config (TOML after the listener's table: its keys, then other tables), for limits such as
+# connections per account that a benchmark must raise.
 ringmail_start() {
   local name=$1 protocol=$2
   shift 2
@@ -226,6 +228,7 @@ shutdown-timeout-ms = 2000
 [listener.bench]
 protocol = "$protocol"
 bind = ["127.0.0.1:0"]
+${RINGMAIL_CONFIG_EXTRA:-}
 EOF
   "$bin" --config "$dir/ringmail.toml" domain add "$BENCH_DOMAIN" >/dev/null || return 1
   for user in "$@"; do
