@@ -25,6 +25,7 @@ def ratio(a, b):
 def main():
     rows = {}
     order = []
+    missing = []
     for line in sys.stdin:
         if not line.startswith("peer="):
             continue
@@ -38,6 +39,9 @@ def main():
         if "delivered_per_s" in f:
             point.setdefault("delivered", []).append(float(f["delivered_per_s"]))
         point.setdefault("busy", []).append(float(f["machine_cpus"]))
+        if "stored" in f and int(f["stored"]) != int(f["messages"]):
+            missing.append(f"{f['peer']} {f['size']} {f['conn']} rep {f['rep']}: "
+                           f"{f['stored']} stored of {f['messages']} accepted")
     print("| size | connections | smtp-sink msg/s | postfix accepted | postfix delivered "
           "(Dovecot) | ringmail stored | ringmail/postfix | ringmail/sink | postfix/sink "
           "| cpus busy |")
@@ -50,6 +54,8 @@ def main():
               f"| {ratio(p.get('ringmail'), p.get('sink'))} "
               f"| {ratio(p.get('postfix'), p.get('sink'))} "
               f"| {cell(p.get('busy'), '{:.2f}')} |")
+    for m in missing:
+        print(f"warning: {m}")
 
 
 if __name__ == "__main__":
