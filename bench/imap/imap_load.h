@@ -21,7 +21,7 @@ struct ImapLoadOptions {
   int connections = 50;
   double seconds = 10;  // measured, after the warm-up
   double warmup = 2;
-  int rounds = 3;           // FETCH ENVELOPE + FETCH BODY[] + STORE rounds per login
+  int rounds = 10;          // FETCH ENVELOPE + FETCH BODY[] + STORE rounds per login
   int envelope_range = 20;  // messages per FETCH ENVELOPE
   size_t append_size = 4096;
   bool verbose = false;  // print the first failures

@@ -1,7 +1,7 @@
 // bench_imap_load: the IMAP load generator (imap_load.h, bench/README.md).
 //
 //   bench_imap_load --server 127.0.0.1:143 --users bench0,bench1 --password P
-//                   [--connections 50] [--seconds 10] [--warmup 2] [--rounds 3]
+//                   [--connections 50] [--seconds 10] [--warmup 2] [--rounds 10]
 //                   [--envelope-range 20] [--append-size 4096] [--mailbox INBOX] [--verbose]
 //   bench_imap_load --idle --server ... --users ... --password P --connections 1000
 //
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   o.connections = static_cast<int>(flags.Int("--connections", 50));
   o.seconds = flags.Double("--seconds", 10);
   o.warmup = flags.Double("--warmup", 2);
-  o.rounds = static_cast<int>(flags.Int("--rounds", 3));
+  o.rounds = static_cast<int>(flags.Int("--rounds", 10));
   o.envelope_range = static_cast<int>(flags.Int("--envelope-range", 20));
   o.append_size = static_cast<size_t>(flags.Int("--append-size", 4096));
   o.verbose = flags.Has("--verbose");
