@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sets variables its callers read
 # bench/common/peers.sh — sourced by bench/smtp/run and bench/imap/run: starts the systems
 # under test on loopback, each in a directory of its own under the caller's $WORK, and stops
 # them. Nothing here touches the system's own Postfix or Dovecot (/etc/postfix, /etc/dovecot,
