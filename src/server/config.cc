@@ -26,7 +26,18 @@ using config_internal::Section;
 namespace {
 
 constexpr std::string_view kDefaultDataDir = "./var";
-constexpr std::string_view kEmbeddedMetricsBind = "127.0.0.1:10090";
+// The embedded default's listeners: loopback, unprivileged ports (docs/config.md).
+struct EmbeddedListener {
+  const char* name;
+  Protocol protocol;
+  const char* bind;
+};
+constexpr EmbeddedListener kEmbeddedListeners[] = {
+    {"imap", Protocol::kImap, "127.0.0.1:10143"},
+    {"smtp", Protocol::kSmtp, "127.0.0.1:10025"},
+    {"submission", Protocol::kSubmission, "127.0.0.1:10587"},
+    {"metrics", Protocol::kMetrics, "127.0.0.1:10090"},
+};
 constexpr uint32_t kBlobGraceMax = 366 * 86400;            // [storage] blob-grace, seconds
 constexpr uint32_t kCollectIntervalMax = 86400;            // [storage] collect-interval, seconds
 constexpr uint32_t kOrphanSweepIntervalMax = 366 * 86400;  // [storage] orphan-sweep-interval
@@ -296,13 +307,15 @@ Config EmbeddedDefaultConfig(std::string_view data_dir) {
   config.data_dir = data_dir;
   config.storage.metadata = "sqlite://" + JoinPath(data_dir, "meta.db");
   config.storage.blobs = "file://" + JoinPath(data_dir, "blobs");
-  ListenerConfig metrics;
-  metrics.name = "metrics";
-  metrics.protocol = Protocol::kMetrics;
-  Result<SocketAddress> bind = SocketAddress::Parse(kEmbeddedMetricsBind);
-  CHECK(bind.has_value(), "the embedded metrics address must parse");
-  metrics.bind.push_back(*bind);
-  config.listeners.push_back(std::move(metrics));
+  for (const EmbeddedListener& e : kEmbeddedListeners) {
+    ListenerConfig listener;
+    listener.name = e.name;
+    listener.protocol = e.protocol;
+    Result<SocketAddress> bind = SocketAddress::Parse(e.bind);
+    CHECK(bind.has_value(), "the embedded addresses must parse");
+    listener.bind.push_back(*bind);
+    config.listeners.push_back(std::move(listener));
+  }
   return config;
 }
 

@@ -50,6 +50,16 @@ class FlakyMetadataStore final : public MetadataStore {
   RINGMAIL_FLAKY(size_t, AdoptOrphanBlobs, (std::vector<OrphanBlob> b), (std::move(b)))
   RINGMAIL_FLAKY(bool, ClaimCollectorLease, (std::string h, uint32_t t), (std::move(h), t))
   RINGMAIL_FLAKY(void, ReleaseCollectorLease, (std::string h), (std::move(h)))
+  RINGMAIL_FLAKY(int64_t, EnqueueOutbound, (QueueEnqueueRequest r), (std::move(r)))
+  RINGMAIL_FLAKY(std::vector<QueuedMessageRecord>, ClaimQueueWork,
+                 (std::string h, int64_t now, uint32_t lease_s, size_t max),
+                 (std::move(h), now, lease_s, max))
+  RINGMAIL_FLAKY(bool, RecordQueueAttempt, (std::string h, int64_t id, std::vector<QueueOutcome> o),
+                 (std::move(h), id, std::move(o)))
+  RINGMAIL_FLAKY(std::vector<QueuedMessageRecord>, ListQueue, (int64_t after, size_t max),
+                 (after, max))
+  RINGMAIL_FLAKY(size_t, RetryQueue, (int64_t id, int64_t now), (id, now))
+  RINGMAIL_FLAKY(void, RemoveQueued, (int64_t id), (id))
 #undef RINGMAIL_FLAKY
 
  private:

@@ -135,17 +135,24 @@ class ServeTest(unittest.TestCase):
                 self.assertIn("in use", "\n".join(d.log))
 
     def test_embedded_default(self):
-        probe = socket.socket()
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no obstacle
-        try:
-            probe.bind(("127.0.0.1", 10090))
-        except OSError:
-            self.skipTest("127.0.0.1:10090 is taken on this machine")
-        finally:
-            probe.close()
+        ports = {"imap": 10143, "smtp": 10025, "submission": 10587, "metrics": 10090}
+        for port in ports.values():
+            probe = socket.socket()
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT: no obstacle
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                self.skipTest(f"127.0.0.1:{port} is taken on this machine")
+            finally:
+                probe.close()
         with Daemon(BINARY) as d:
             d.wait_ready()
-            self.assertEqual(d.listeners["metrics"], ("127.0.0.1", 10090))
+            for name, port in ports.items():
+                self.assertEqual(d.listeners[name], ("127.0.0.1", port))
+            with socket.create_connection(d.listeners["imap"], timeout=10) as imap:
+                self.assertTrue(imap.recv(512).startswith(b"* OK"))
+            with socket.create_connection(d.listeners["smtp"], timeout=10) as smtp:
+                self.assertTrue(smtp.recv(512).startswith(b"220 "))
             resp, _ = http_get(d.listeners["metrics"], "/metrics")
             self.assertEqual(resp.status, 200)
             # The embedded [storage]: SQLite and a blob directory under ./var.

@@ -233,7 +233,7 @@ class PostgresTest(unittest.TestCase):
         with PostgresCluster() as pg:
             with Daemon(BINARY, postgres_config(pg.uri())) as d:
                 d.wait_for(r"event=ready", timeout=60)
-                self.assertEqual(pg.query("SELECT max(version) FROM schema_migrations"), "4")
+                self.assertEqual(pg.query("SELECT max(version) FROM schema_migrations"), "5")
                 self.assertEqual(d.stop(), 0)
 
     def test_missing_database_exits_2_without_the_password(self):

@@ -198,9 +198,9 @@ Task<Result<void>> Session::FetchBatch(const FetchArgs& args, const std::vector<
         case FetchItem::kModseq: line += "MODSEQ (" + std::to_string(entry.modseq) + ")"; break;
         case FetchItem::kInternalDate: line += "INTERNALDATE " + ImapDate(rec->received_at); break;
         case FetchItem::kRfc822Size: line += "RFC822.SIZE " + std::to_string(rec->size); break;
-        case FetchItem::kEmailId: line += "EMAILID (M" + std::to_string(rec->email_id) + ")"; break;
+        case FetchItem::kEmailId: line += "EMAILID (" + EmailIdString(rec->email_id) + ")"; break;
         case FetchItem::kThreadId:
-          line += "THREADID (T" + std::to_string(rec->thread_id) + ")";
+          line += "THREADID (" + ThreadIdString(rec->thread_id) + ")";
           break;
         case FetchItem::kSaveDate: line += "SAVEDATE " + ImapDate(rec->saved_at); break;
         default:
