@@ -22,8 +22,7 @@ struct OutboundRecipient {
   uint8_t notify = 0;   // kNotify* bits; 0: not given (the default: failure only)
   std::string orcpt;    // ORCPT=, as received (type;xtext), or ""
 };
-inline constexpr uint8_t kNotifyNever = 1, kNotifySuccess = 2, kNotifyFailure = 4,
-                         kNotifyDelay = 8;
+inline constexpr uint8_t kNotifyNever = 1, kNotifySuccess = 2, kNotifyFailure = 4, kNotifyDelay = 8;
 
 struct OutboundMessage {
   std::string sender;  // MAIL FROM without brackets; "" for the null reverse path

@@ -31,8 +31,8 @@
 #include "base/result.h"
 #include "base/socket_address.h"
 #include "runtime/completion.h"
-#include "runtime/stream.h"
 #include "runtime/runtime_metrics.h"
+#include "runtime/stream.h"
 #include "runtime/task.h"
 #include "runtime/timer_wheel.h"
 

@@ -105,13 +105,13 @@ struct AuthenticationConfig {
 
 // [imap] (docs/config.md): the IMAP sessions' limits and timeouts (config_imap.cc).
 struct ImapConfig {
-  uint32_t line_size_max = 64 * 1024;            // a command outside its literals; 8192..16 MiB
-  uint64_t literal_size_max = 64 * 1024;         // a literal outside APPEND; 1 KiB..16 MiB
-  uint64_t append_size_max = 64ull << 20;        // one APPEND message (APPENDLIMIT); 1 KiB..2 GiB
-  uint32_t login_timeout_ms = 60 * 1000;         // idle before login; 1000..3600000
-  uint32_t idle_timeout_ms = 30 * 60 * 1000;     // idle after login; 60000..86400000
+  uint32_t line_size_max = 64 * 1024;              // a command outside its literals; 8192..16 MiB
+  uint64_t literal_size_max = 64 * 1024;           // a literal outside APPEND; 1 KiB..16 MiB
+  uint64_t append_size_max = 64ull << 20;          // one APPEND message (APPENDLIMIT); 1 KiB..2 GiB
+  uint32_t login_timeout_ms = 60 * 1000;           // idle before login; 1000..3600000
+  uint32_t idle_timeout_ms = 30 * 60 * 1000;       // idle after login; 60000..86400000
   uint32_t idle_duration_max_ms = 29 * 60 * 1000;  // one IDLE command; 1000..86400000
-  uint32_t bad_commands_max = 10;                // BAD answers in a row before BYE; 1..1000
+  uint32_t bad_commands_max = 10;                  // BAD answers in a row before BYE; 1..1000
 };
 
 // [smtp] (docs/config.md): the SMTP sessions' limits, relay networks and delivery rules

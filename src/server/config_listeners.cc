@@ -9,10 +9,10 @@
 namespace ringmail::config_internal {
 namespace {
 
-constexpr std::string_view kProtocolNames[] = {"imap", "smtp",    "submission", "relay",
+constexpr std::string_view kProtocolNames[] = {"imap", "smtp", "submission", "relay",
                                                "lmtp", "http", "metrics"};
-constexpr Protocol kProtocols[] = {Protocol::kImap, Protocol::kSmtp,    Protocol::kSubmission,
-                                   Protocol::kRelay, Protocol::kLmtp, Protocol::kHttp,
+constexpr Protocol kProtocols[] = {Protocol::kImap,   Protocol::kSmtp, Protocol::kSubmission,
+                                   Protocol::kRelay,  Protocol::kLmtp, Protocol::kHttp,
                                    Protocol::kMetrics};
 // Protocols the contract names for later; rejected with a clearer message than "unknown".
 constexpr std::string_view kLaterProtocols[] = {"pop3", "managesieve"};

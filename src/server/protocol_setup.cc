@@ -7,8 +7,7 @@
 namespace ringmail {
 
 std::string ListenerWhere(const Config& config, const ListenerConfig& listener) {
-  return config.path + ":" + std::to_string(listener.line) + ": listener '" + listener.name +
-         "': ";
+  return config.path + ":" + std::to_string(listener.line) + ": listener '" + listener.name + "': ";
 }
 
 namespace {
@@ -28,8 +27,8 @@ Result<std::unique_ptr<ProtocolHandler>> MakeHandler(const ListenerConfig& liste
     case Protocol::kLmtp: return MakeSmtpHandler(listener, services);
     case Protocol::kHttp: break;
   }
-  return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) +
-                                           "protocol '" + ProtocolName(listener.protocol) +
+  return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) + "protocol '" +
+                                           ProtocolName(listener.protocol) +
                                            "' is not available in this build yet");
 }
 

@@ -145,8 +145,7 @@ int Serve(const Config& config) {
   services.directory = &*directory;
   services.workers = workers->get();
   services.outbound = (*queue)->outbound();
-  Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers =
-      MakeProtocolHandlers(services);
+  Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers = MakeProtocolHandlers(services);
   if (!handlers) {
     std::fprintf(stderr, "%s\n", handlers.error().message.c_str());
     return ExitCodeFor(handlers.error());

@@ -24,8 +24,8 @@
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
-#include "metadata_conformance_subscribe.h"
 #include "metadata_conformance_queue.h"
+#include "metadata_conformance_subscribe.h"
 #include "testing/run_on_reactor.h"
 
 namespace ringmail::testing {
@@ -141,7 +141,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     CollectorLeaseHasOneHolder, ConcurrentDeliveriesGetDistinctUids,
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
-    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything,
-    SubscribeAndUnsubscribe, QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs);
+    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
+    QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs);
 
 }  // namespace ringmail::testing

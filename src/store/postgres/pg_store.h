@@ -91,8 +91,7 @@ class PostgresMetadataStore : public MetadataStore {
                                                                 size_t max) override;
   Task<Result<bool>> RecordQueueAttempt(std::string holder, int64_t id,
                                         std::vector<QueueOutcome> outcomes) override;
-  Task<Result<std::vector<QueuedMessageRecord>>> ListQueue(int64_t after_id,
-                                                           size_t max) override;
+  Task<Result<std::vector<QueuedMessageRecord>>> ListQueue(int64_t after_id, size_t max) override;
   Task<Result<size_t>> RetryQueue(int64_t id, int64_t now) override;
   Task<Result<void>> RemoveQueued(int64_t id) override;
 
