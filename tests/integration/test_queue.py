@@ -14,8 +14,6 @@ Usage: /usr/bin/python3 test_queue.py PATH/TO/ringmail
 import email
 import json
 import os
-import pwd
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -24,55 +22,12 @@ import tempfile
 import time
 import unittest
 
+import postfix
 from daemon import METRICS_CONFIG, Daemon
 from test_serve import http_get
 
 BINARY = None
 
-# A private Postfix relaying remote.test to smtp-sink (as tests/integration/test_smtp.py runs
-# one as a front end).
-POSTFIX_MAIN = """
-compatibility_level = 3.6
-queue_directory = @DIR@/queue
-data_directory = @DIR@/data
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = /dev/stdout
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = relay.example.test
-mydestination =
-mynetworks = 127.0.0.0/8
-relay_domains = remote.test
-transport_maps = inline:{ remote.test=smtp:[127.0.0.1]:@SINK@ }
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-alias_maps =
-alias_database =
-smtp_dns_support_level = disabled
-"""
-
-POSTFIX_MASTER = """
-127.0.0.1:@PORT@ inet n - n - - smtpd
-pickup    unix  n  -  n  60    1  pickup
-cleanup   unix  n  -  n  -     0  cleanup
-qmgr      unix  n  -  n  300   1  qmgr
-rewrite   unix  -  -  n  -     -  trivial-rewrite
-bounce    unix  -  -  n  -     0  bounce
-defer     unix  -  -  n  -     0  bounce
-trace     unix  -  -  n  -     0  bounce
-verify    unix  -  -  n  -     1  verify
-flush     unix  n  -  n  1000? 0  flush
-proxymap  unix  -  -  n  -     -  proxymap
-smtp      unix  -  -  n  -     -  smtp
-relay     unix  -  -  n  -     -  smtp
-showq     unix  n  -  n  -     -  showq
-error     unix  -  -  n  -     -  error
-retry     unix  -  -  n  -     -  error
-discard   unix  -  -  n  -     -  discard
-anvil     unix  -  -  n  -     1  anvil
-scache    unix  -  -  n  -     1  scache
-postlog   unix-dgram n - n - 1  postlogd
-"""
 HERE = os.path.dirname(os.path.abspath(__file__))
 SMARTHOST = os.path.join(HERE, "..", "queue", "fake_smarthost.py")
 SMTP_SINK = "/usr/sbin/smtp-sink"
@@ -286,13 +241,13 @@ class QueueDaemon(unittest.TestCase):
         self.assertEqual(len(failed), 1, log)
         self.assertIn("reply=\"500 5.3.0 ", failed[0])  # smtp-sink -f
 
-    @unittest.skipUnless(shutil.which("postfix") and os.geteuid() == 0,
+    @unittest.skipUnless(postfix.available(),
                          "needs Debian's postfix and root (scripts/deps test)")
     def test_bounce_through_a_postfix_smarthost_to_smtp_sink(self):
         """A real Postfix, on a private port, as the smarthost: it relays the daemon's bounce
         for remote.test on to smtp-sink."""
         sink_port, dump = self.start_smtp_sink()
-        port = self.start_postfix(sink_port)
+        port = postfix.start_private_postfix(self, "relay.example.test", "remote.test", sink_port)
         self.bounce_through(port, user=False)
         deadline = time.monotonic() + 60
         while not os.listdir(dump) and time.monotonic() < deadline:
@@ -305,42 +260,6 @@ class QueueDaemon(unittest.TestCase):
         self.assertIn("X-Rcpt-Args: <carol@remote.test>", text)
         self.assertIn("by relay.example.test (Postfix)", text)  # Postfix's Received line
         self.assertIn("Final-Recipient: rfc822; bob@remote.test", text)
-
-    def start_postfix(self, sink_port):
-        pf = tempfile.mkdtemp(prefix="ringmail-postfix-")
-        self.addCleanup(shutil.rmtree, pf, True)
-        os.chmod(pf, 0o755)  # the postfix user walks into data/ and queue/
-        for sub in ("etc", "queue", "data"):
-            os.makedirs(os.path.join(pf, sub))
-        os.chown(os.path.join(pf, "data"), pwd.getpwnam("postfix").pw_uid, -1)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        etc = os.path.join(pf, "etc")
-        with open(os.path.join(etc, "main.cf"), "w") as f:
-            f.write(POSTFIX_MAIN.replace("@DIR@", pf).replace("@SINK@", str(sink_port)))
-        with open(os.path.join(etc, "master.cf"), "w") as f:
-            f.write(POSTFIX_MASTER.replace("@PORT@", str(port)))
-        checked = subprocess.run(["postfix", "-c", etc, "check"], timeout=60,
-                                 capture_output=True, text=True)
-        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
-        master = subprocess.Popen(["postfix", "-c", etc, "start-fg"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-
-        def stop():
-            subprocess.run(["postfix", "-c", etc, "stop"], timeout=60, capture_output=True)
-            master.wait(timeout=30)
-
-        self.addCleanup(stop)
-        deadline = time.monotonic() + 30
-        while True:  # until Postfix's smtpd listens
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return port
-            except OSError:
-                self.assertLess(time.monotonic(), deadline, "postfix did not start")
-                self.assertIsNone(master.poll(), "postfix exited")
-                time.sleep(0.05)
 
     def test_smarthost_tls_other_than_none_is_refused(self):
         extra = "\n[queue]\nsmarthost = \"127.0.0.1:25\"\nsmarthost-tls = \"starttls\"\n"

@@ -11,7 +11,6 @@ Usage: /usr/bin/python3 test_smtp.py PATH/TO/ringmail
 """
 import collections
 import os
-import pwd
 import shutil
 import signal
 import smtplib
@@ -21,9 +20,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import unittest
 
+import postfix
 from daemon import Daemon
 
 BINARY = None
@@ -251,99 +250,21 @@ class DefencesTest(unittest.TestCase):
         s.daemon.wait_for(r"event=smtp_timeout")
 
 
-POSTFIX_MAIN = """
-compatibility_level = 3.6
-queue_directory = @DIR@/queue
-data_directory = @DIR@/data
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = /dev/stdout
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = front.example.test
-mydestination =
-mynetworks = 127.0.0.0/8
-relay_domains = example.test
-transport_maps = inline:{ example.test=smtp:[127.0.0.1]:@RELAY@ }
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-alias_maps =
-alias_database =
-smtp_dns_support_level = disabled
-"""
-
-# No chroot, no port 25: only what accepting on a private port and relaying needs.
-POSTFIX_MASTER = """
-127.0.0.1:@PORT@ inet n - n - - smtpd
-pickup    unix  n  -  n  60    1  pickup
-cleanup   unix  n  -  n  -     0  cleanup
-qmgr      unix  n  -  n  300   1  qmgr
-rewrite   unix  -  -  n  -     -  trivial-rewrite
-bounce    unix  -  -  n  -     0  bounce
-defer     unix  -  -  n  -     0  bounce
-trace     unix  -  -  n  -     0  bounce
-verify    unix  -  -  n  -     1  verify
-flush     unix  n  -  n  1000? 0  flush
-proxymap  unix  -  -  n  -     -  proxymap
-smtp      unix  -  -  n  -     -  smtp
-relay     unix  -  -  n  -     -  smtp
-showq     unix  n  -  n  -     -  showq
-error     unix  -  -  n  -     -  error
-retry     unix  -  -  n  -     -  error
-discard   unix  -  -  n  -     -  discard
-anvil     unix  -  -  n  -     1  anvil
-scache    unix  -  -  n  -     1  scache
-postlog   unix-dgram n - n - 1  postlogd
-"""
-
-
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-@unittest.skipUnless(shutil.which("postfix") and os.geteuid() == 0,
-                     "needs Debian's postfix and root (scripts/deps test)")
+@unittest.skipUnless(postfix.available(), "needs Debian's postfix and root (scripts/deps test)")
 class PostfixFrontEndTest(unittest.TestCase):
     """Debian's Postfix, configured here as a front end on a private port, relays mail for
     example.test into ringmail's relay listener."""
 
     def test_postfix_relays_into_the_relay_listener(self):
         s = SmtpServer(self, 'relay-networks = ["127.0.0.0/8"]\n')
-        pf = tempfile.mkdtemp(prefix="ringmail-postfix-")
-        self.addCleanup(shutil.rmtree, pf, True)
-        os.chmod(pf, 0o755)  # the postfix user walks into data/ and queue/
-        os.makedirs(os.path.join(pf, "etc"))
-        os.makedirs(os.path.join(pf, "queue"))
-        os.makedirs(os.path.join(pf, "data"))
-        os.chown(os.path.join(pf, "data"), pwd.getpwnam("postfix").pw_uid, -1)
-        port = free_port()
-        with open(os.path.join(pf, "etc", "main.cf"), "w") as f:
-            f.write(POSTFIX_MAIN.replace("@DIR@", pf).replace("@RELAY@", str(s.port("relay"))))
-        with open(os.path.join(pf, "etc", "master.cf"), "w") as f:
-            f.write(POSTFIX_MASTER.replace("@PORT@", str(port)))
-        etc = os.path.join(pf, "etc")
-        checked = subprocess.run(["postfix", "-c", etc, "check"], timeout=60,
-                                 capture_output=True, text=True)
-        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
-        master = subprocess.Popen(["postfix", "-c", etc, "start-fg"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-
-        def stop():
-            subprocess.run(["postfix", "-c", etc, "stop"], timeout=60, capture_output=True)
-            master.wait(timeout=30)
-
-        self.addCleanup(stop)
-        deadline = time.monotonic() + 30
-        while True:  # until Postfix's smtpd listens
-            try:
-                client = smtplib.SMTP("127.0.0.1", port, timeout=20)
-                break
-            except OSError:
-                self.assertLess(time.monotonic(), deadline, "postfix did not start")
-                master_done = master.poll()
-                self.assertIsNone(master_done, "postfix exited")
-                time.sleep(0.05)
+        port = postfix.start_private_postfix(self, "front.example.test", "example.test", s.port("relay"))
+        client = smtplib.SMTP("127.0.0.1", port, timeout=20)
         with client:
             self.assertEqual(client.sendmail("x@remote.test", ["alice@example.test"],
                                              MESSAGE.format(subject="via postfix")), {})
