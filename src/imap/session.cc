@@ -293,6 +293,22 @@ Task<Result<std::optional<MailboxRecord>>> Session::FindMailbox(std::string name
   co_return std::optional<MailboxRecord>();
 }
 
+Task<std::optional<MailboxRecord>> Session::MailboxOrReply(std::string tag, std::string wire_name,
+                                                           std::string missing) {
+  std::optional<std::string> name = StoreMailboxName(wire_name);
+  if (!name) {
+    Tagged(tag, "NO", missing);
+    co_return std::nullopt;
+  }
+  Result<std::optional<MailboxRecord>> found = co_await FindMailbox(*name);
+  if (!found) {
+    StoreFailure(tag, found.error());
+    co_return std::nullopt;
+  }
+  if (!*found) Tagged(tag, "NO", missing);
+  co_return std::move(*found);
+}
+
 void Session::MailboxChanged(int64_t mailbox_id) {
   if (!selected_ || selected_->mailbox_id != mailbox_id) return;
   change_pending_ = true;

@@ -105,6 +105,10 @@ class Session final : private MailboxWatcher {
   Task<Result<std::vector<MailboxRecord>>> Mailboxes();
   // The mailbox called `name` (INBOX case-insensitive), or nullopt.
   Task<Result<std::optional<MailboxRecord>>> FindMailbox(std::string name);
+  // The mailbox `wire_name` (as the client sent it) names, or nullopt once the command has
+  // been answered: NO `missing` when there is none, the store's failure otherwise.
+  Task<std::optional<MailboxRecord>> MailboxOrReply(std::string tag, std::string wire_name,
+                                                    std::string missing);
   void MailboxChanged(int64_t mailbox_id) override;
   void Notify(int64_t mailbox_id);  // tells the hub after this session changed a mailbox
 

@@ -40,18 +40,10 @@ bool AppendFlags(const std::vector<std::string>& flags, MessageFlags* out) {
 
 Task<void> Session::Append(Command c) {
   AppendArgs& args = std::get<AppendArgs>(c.args);
-  std::optional<std::string> name = StoreMailboxName(args.mailbox);
-  Result<std::optional<MailboxRecord>> found;
-  if (name) found = co_await FindMailbox(*name);
-  if (name && !found) {
-    StoreFailure(c.tag, found.error());
-    co_return;
-  }
-  if (!name || !*found) {
-    Tagged(c.tag, "NO", "[TRYCREATE] No such mailbox");
-    co_return;
-  }
-  const MailboxRecord target = std::move(**found);
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[TRYCREATE] No such mailbox");
+  if (!found) co_return;
+  const MailboxRecord target = std::move(*found);
   std::vector<uint32_t> uids;
   for (AppendMessage& m : args.messages) {
     DeliveryRequest request;

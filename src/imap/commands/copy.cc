@@ -16,18 +16,10 @@ Task<void> Session::Copy(Command c) {
     Tagged(c.tag, "NO", "[READ-ONLY] Mailbox is read-only");
     co_return;
   }
-  std::optional<std::string> name = StoreMailboxName(args.mailbox);
-  Result<std::optional<MailboxRecord>> found;
-  if (name) found = co_await FindMailbox(*name);
-  if (name && !found) {
-    StoreFailure(c.tag, found.error());
-    co_return;
-  }
-  if (!name || !*found) {
-    Tagged(c.tag, "NO", "[TRYCREATE] No such mailbox");
-    co_return;
-  }
-  const MailboxRecord target = std::move(**found);
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[TRYCREATE] No such mailbox");
+  if (!found) co_return;
+  const MailboxRecord target = std::move(*found);
   const int64_t source = selected_->mailbox_id;
   std::vector<uint32_t> uids;
   for (size_t p : Resolve(args.set, c.uid)) uids.push_back(selected_->view.messages[p].uid);

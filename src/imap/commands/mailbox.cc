@@ -82,17 +82,10 @@ Task<void> Session::Delete(Command c) {
     Tagged(c.tag, "NO", "[CANNOT] INBOX cannot be deleted");
     co_return;
   }
-  Result<std::optional<MailboxRecord>> found;
-  if (name) found = co_await FindMailbox(*name);
-  if (name && !found) {
-    StoreFailure(c.tag, found.error());
-    co_return;
-  }
-  if (!name || !*found) {
-    Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
-    co_return;
-  }
-  const int64_t id = (*found)->id;
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
+  if (!found) co_return;
+  const int64_t id = found->id;
   Result<void> r = co_await services_->metadata->DeleteMailbox(account_id_, id);
   if (!r) {
     StoreFailure(c.tag, r.error());
@@ -151,20 +144,11 @@ Task<void> Session::Rename(Command c) {
 
 Task<void> Session::Subscribe(Command c) {
   MailboxArgs& args = std::get<MailboxArgs>(c.args);
-  std::optional<std::string> name = StoreMailboxName(args.mailbox);
-  Result<std::optional<MailboxRecord>> found;
-  if (name) found = co_await FindMailbox(*name);
-  if (name && !found) {
-    StoreFailure(c.tag, found.error());
-    co_return;
-  }
-  if (!name || !*found) {
-    Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
-    co_return;
-  }
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
+  if (!found) co_return;
   const bool subscribe = c.name == CommandName::kSubscribe;
-  Result<void> set =
-      co_await services_->metadata->SetSubscribed(account_id_, (*found)->id, subscribe);
+  Result<void> set = co_await services_->metadata->SetSubscribed(account_id_, found->id, subscribe);
   if (!set) {
     StoreFailure(c.tag, set.error());
     co_return;
@@ -201,18 +185,10 @@ void Session::AppendStatusItems(std::string* out, const MailboxRecord& m, uint16
 
 Task<void> Session::Status(Command c) {
   StatusArgs& args = std::get<StatusArgs>(c.args);
-  std::optional<std::string> name = StoreMailboxName(args.mailbox);
-  Result<std::optional<MailboxRecord>> found;
-  if (name) found = co_await FindMailbox(*name);
-  if (name && !found) {
-    StoreFailure(c.tag, found.error());
-    co_return;
-  }
-  if (!name || !*found) {
-    Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
-    co_return;
-  }
-  MailboxRecord m = std::move(**found);
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
+  if (!found) co_return;
+  MailboxRecord m = std::move(*found);
   uint64_t deleted = 0;
   if (args.items & kStatusDeleted) {
     Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(m.id);

@@ -25,18 +25,10 @@ Task<void> Session::Select(Command c) {
     state_ = State::kAuthenticated;
     Untagged("OK [CLOSED] Previous mailbox closed");
   }
-  std::optional<std::string> name = StoreMailboxName(args.mailbox);
-  Result<std::optional<MailboxRecord>> found;
-  if (name) found = co_await FindMailbox(*name);
-  if (name && !found) {
-    StoreFailure(c.tag, found.error());
-    co_return;
-  }
-  if (!name || !*found) {
-    Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
-    co_return;
-  }
-  const int64_t id = (*found)->id;
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
+  if (!found) co_return;
+  const int64_t id = found->id;
   Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(id);
   if (!index) {
     StoreFailure(c.tag, index.error());
@@ -45,7 +37,7 @@ Task<void> Session::Select(Command c) {
   if (args.condstore) condstore_ = true;
   selected_.emplace();
   selected_->mailbox_id = id;
-  selected_->name = *name;
+  selected_->name = found->name;
   selected_->read_only = examine;
   selected_->view = std::move(*index);
   state_ = State::kSelected;
