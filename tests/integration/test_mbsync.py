@@ -1,12 +1,17 @@
 """Integration: mbsync (isync) syncing a real ringmail server with a local Maildir.
 
 Starts `ringmail serve` with an imap listener on an ephemeral loopback port, creates an
-account with the CLI, loads a 1,000-message INBOX over one pipelined connection (APPEND with
-LITERAL+), then runs the real `mbsync` binary (plain text on 127.0.0.1, AUTHENTICATE PLAIN)
-and checks: the full sync is complete and byte-identical (Maildir stores LF line ends), a
-re-sync with no changes changes nothing on either side, changes travel both ways (a local
-flag and a local message up; a server flag, a server expunge and a server message down), and
-a mailbox created on the server is synced (Patterns *).
+account with the CLI, loads a 1,000-message INBOX over one connection (MULTIAPPEND with
+LITERAL+, 100 messages per command, each with its own INTERNALDATE), then runs the real
+`mbsync` binary (plain text on 127.0.0.1, AUTHENTICATE PLAIN, CopyArrivalDate) and checks:
+the full sync is complete and byte-identical (Maildir stores LF line ends; mbsync adds an
+X-TUID header, stripped before comparing) with arrival dates kept; a re-sync with no changes
+changes nothing on either side; changes travel both ways (up: a local flag, a local message,
+a local deletion, a local mailbox; down: a server flag, a server expunge, a server message,
+a server mailbox, Patterns *); a last re-sync again changes nothing.
+
+MBSYNC_FLAGS (default -V) and MBSYNC_LOG (a file each run's output is appended to) help
+debugging, e.g. MBSYNC_FLAGS=-Dn logs the IMAP conversation.
 
 Usage: /usr/bin/python3 test_mbsync.py PATH/TO/ringmail
 """
@@ -252,13 +257,20 @@ class MbsyncTest(unittest.TestCase):
         self.assertEqual(modseq_before, imap.status("INBOX", "(MESSAGES UIDNEXT HIGHESTMODSEQ)")[1])
         self.assertNotRegex(out, r"(?i)error|warning", out)
 
-        # (3) Changes both ways.
+        # (3) Changes both ways: up a local flag, a local message, a local expunge and a local
+        # mailbox; down a server flag, a server expunge, a server message.
         path, _, _ = near["<m10@example.test>"]
         os.rename(path, path[:path.rindex(":2,")] + ":2,FS")  # flag locally
         local = make_message(5000)
         with open(os.path.join(inbox, "new", "1700000000.local.host"), "wb") as f:
             f.write(local.replace(b"\r\n", b"\n"))
         os.utime(f.name, (arrival(5000), arrival(5000)))
+        os.unlink(near["<m40@example.test>"][0])  # expunge locally
+        local_box = os.path.join(self.root, "mail", "Local")
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(local_box, sub))
+        with open(os.path.join(local_box, "new", "1700000001.local.host"), "wb") as f:
+            f.write(make_message(8000).replace(b"\r\n", b"\n"))
         server = self.server_messages(imap)
         imap.uid("STORE", str(server["<m20@example.test>"][0]), "-FLAGS", "(\\Seen)")
         imap.uid("STORE", str(server["<m30@example.test>"][0]), "+FLAGS", "(\\Deleted)")
@@ -278,12 +290,14 @@ class MbsyncTest(unittest.TestCase):
         self.assertEqual(server["<m5000@example.test>"][2], local)
         typ, data = imap.uid("FETCH", str(server["<m5000@example.test>"][0]), "INTERNALDATE")
         self.assertEqual(imaplib.Internaldate2tuple(data[0]), time.localtime(arrival(5000)))
-        self.assertEqual(len(server), MESSAGES + 1)
+        self.assertNotIn("<m40@example.test>", server)
+        self.assertEqual(len(server), MESSAGES)
+        self.assertEqual(list(self.server_messages(imap, "Local")), ["<m8000@example.test>"])
         near = maildir_messages(inbox)
         self.assertEqual(near["<m20@example.test>"][2], "")
         self.assertNotIn("<m30@example.test>", near)
         self.assertEqual(near["<m6000@example.test>"][1], fresh.replace(b"\r\n", b"\n"))
-        self.assertEqual(len(near), MESSAGES + 1)
+        self.assertEqual(len(near), MESSAGES)
         near_projects = maildir_messages(os.path.join(self.root, "mail", "Projects"))
         self.assertEqual(sorted(v[1] for v in near_projects.values()),
                          sorted(b.replace(b"\r\n", b"\n") for b in projects))
