@@ -1,14 +1,10 @@
 #include "server/queue_service.h"
 
-#include <sys/random.h>
-#include <unistd.h>
-
-#include <array>
 #include <fstream>
 #include <sstream>
 
 #include "base/check.h"
-#include "base/encoding.h"
+#include "server/storage_service.h"
 
 namespace ringmail {
 namespace {
@@ -24,19 +20,6 @@ Result<std::string> ReadPasswordFile(const std::string& path) {
 }
 
 }  // namespace
-
-std::string MakeQueueHolderId() {
-  std::array<char, 256> host{};
-  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
-  std::array<uint8_t, 8> random{};
-  CHECK(::getrandom(random.data(), random.size(), 0) == static_cast<ssize_t>(random.size()));
-  std::string id = std::string(host.data()).substr(0, 200) + ":" + std::to_string(::getpid()) +
-                   ":" + HexLower(random);
-  for (char& c : id) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return id;
-}
 
 Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config, Stores* stores,
                                                            DirectoryServices* directory,
@@ -66,7 +49,7 @@ Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config,
   service->runner_ = std::make_unique<QueueRunner>(
       stores->metadata.get(), stores->blobs.get(), service->queue_.get(),
       directory->directory.get(), &directory->recipient_rules, &service->options_,
-      MakeQueueHolderId());
+      MakeLeaseHolderId());
   return service;
 }
 

@@ -45,7 +45,4 @@ class QueueService {
   std::unique_ptr<ThreadLatch> runner_done_;
 };
 
-// This process's name in leases: host:pid:random (storage_service.cc's collector id).
-std::string MakeQueueHolderId();
-
 }  // namespace ringmail

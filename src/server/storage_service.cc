@@ -44,21 +44,6 @@ Task<void> CloseS3Connections(S3BlobStore* s3, ThreadLatch* done) {
   done->CountDown();
 }
 
-// This process's collector lease holder: readable by an operator (host and pid), and unique
-// across restarts (a restarted process must not take over its predecessor's lease at once).
-std::string MakeCollectorId() {
-  std::array<char, 256> host{};
-  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
-  std::array<uint8_t, 8> random{};
-  CHECK(::getrandom(random.data(), random.size(), 0) == static_cast<ssize_t>(random.size()));
-  std::string id = std::string(host.data()).substr(0, 200) + ":" + std::to_string(::getpid()) +
-                   ":" + HexLower(random);
-  for (char& c : id) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return id;
-}
-
 void SpawnOrDie(Engine& engine, size_t core, Task<void> task) {
   Result<void> spawned = engine.Spawn(core, std::move(task));
   CHECK(spawned.has_value(), "cannot hand a task to a reactor core");
@@ -73,6 +58,19 @@ void StopCore0(Engine& engine, StopSignal* signal) {
 }
 
 }  // namespace
+
+std::string MakeLeaseHolderId() {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::array<uint8_t, 8> random{};
+  CHECK(::getrandom(random.data(), random.size(), 0) == static_cast<ssize_t>(random.size()));
+  std::string id = std::string(host.data()).substr(0, 200) + ":" + std::to_string(::getpid()) +
+                   ":" + HexLower(random);
+  for (char& c : id) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return id;
+}
 
 void StorageService::RegisterMetrics() {
   MetricsRegistry& r = MetricsRegistry::Global();
@@ -97,7 +95,7 @@ void StorageService::RegisterMetrics() {
 }
 
 StorageService::StorageService(const Config& config, Stores* stores)
-    : config_(config), stores_(*stores), collector_id_(MakeCollectorId()) {}
+    : config_(config), stores_(*stores), collector_id_(MakeLeaseHolderId()) {}
 
 StorageService::StartResult StorageService::Start(Engine& engine, SignalWaiter& signals,
                                                   Error* error) {

@@ -74,4 +74,9 @@ class StorageService {
   bool stopped_ = false;
 };
 
+// This process's name in the cluster's leases (the blob collector's, the outbound queue's):
+// readable by an operator (host:pid), and unique across restarts (host:pid:random; a restarted
+// process must not take over its predecessor's lease at once).
+std::string MakeLeaseHolderId();
+
 }  // namespace ringmail
