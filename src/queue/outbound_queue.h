@@ -16,6 +16,7 @@
 
 #include "base/metrics.h"
 #include "directory/recipients.h"
+#include "mail/mailbox_events.h"
 #include "mail/outbound.h"
 #include "queue/dsn.h"
 #include "queue/smtp_client.h"
@@ -48,6 +49,8 @@ struct QueueOptions {
   uint64_t idle_wake_ms = 60000;  // the longest sleep (another node may have enqueued)
   SmtpClientOptions smarthost;
   const QueueMetrics* metrics = nullptr;  // null: not counted
+  // Told of each bounce placed in a local INBOX (IMAP IDLE sees it); null: nobody.
+  MailboxEvents* events = nullptr;
   // Unix seconds; tests move time. Default: time(nullptr).
   std::function<int64_t()> clock;
 };

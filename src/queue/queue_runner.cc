@@ -253,6 +253,11 @@ Task<Result<void>> QueueRunner::DeliverLocally(std::string sender, std::string b
   Result<std::vector<PlacedMessage>> placed =
       co_await DeliverMessage(*blobs_, *metadata_, std::move(bounce), std::move(request));
   if (!placed) co_return std::unexpected(placed.error());
+  if (options_->events != nullptr) {
+    for (const PlacedMessage& p : *placed) {
+      options_->events->Changed(p.account_id, p.mailbox_id, p.modseq);
+    }
+  }
   co_return Result<void>{};
 }
 

@@ -23,13 +23,15 @@ Result<std::string> ReadPasswordFile(const std::string& path) {
 
 Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config, Stores* stores,
                                                            DirectoryServices* directory,
-                                                           WorkerPool* workers) {
+                                                           WorkerPool* workers,
+                                                           MailboxEvents* events) {
   std::unique_ptr<QueueService> service(new QueueService());
   const QueueConfig& q = config.queue;
   if (q.smarthost_host.empty()) return service;
   QueueOptions& o = service->options_;
   service->metrics_ = RegisterQueueMetrics();
   o.metrics = &service->metrics_;
+  o.events = events;
   o.hostname = config.hostname;
   o.lifetime_s = q.lifetime_s;
   o.retry_schedule_s = q.retry_schedule_s;

@@ -24,9 +24,10 @@ class QueueService {
   // kConfig for an unreadable smarthost-password-file. Registers the queue's metrics
   // (REQUIRES: the registry is not frozen yet). Without a smarthost the service has no
   // queue: outbound() is null (mail for remote recipients is refused) and Start does nothing.
+  // `events` (may be null) is told of bounces delivered to local senders.
   static Result<std::unique_ptr<QueueService>> Create(const Config& config, Stores* stores,
                                                       DirectoryServices* directory,
-                                                      WorkerPool* workers);
+                                                      WorkerPool* workers, MailboxEvents* events);
   Outbound* outbound() { return queue_.get(); }
   // Starts the runner on core 0.
   void Start(Engine& engine);

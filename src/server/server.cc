@@ -132,7 +132,7 @@ int Serve(const Config& config) {
   MailboxHub hub(ReactorCount(config));
   // The outbound queue (docs/queue.md); without a smarthost, no queue (outbound stays null).
   Result<std::unique_ptr<QueueService>> queue =
-      QueueService::Create(config, &*stores, &*directory, workers->get());
+      QueueService::Create(config, &*stores, &*directory, workers->get(), &hub);
   if (!queue) {
     std::fprintf(stderr, "%s\n", queue.error().message.c_str());
     return ExitCodeFor(queue.error());

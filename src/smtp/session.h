@@ -149,7 +149,8 @@ class SmtpSession {
 
   // session_delivery.cc
   Task<void> Deliver(std::string body);
-  std::string TraceHeaders(bool return_path) const;
+  // `id`: the transaction's trace id, the same in every copy (local and queued).
+  std::string TraceHeaders(bool return_path, std::string_view id) const;
   std::optional<SmtpReply> CheckContent(std::string* body) const;
   Task<Result<void>> DeliverLocal(std::string message);
   Task<Result<void>> Enqueue(std::string message);

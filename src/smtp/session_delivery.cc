@@ -82,7 +82,7 @@ void SmtpSession::ReplyAll(const SmtpReply& reply) {
   if (reply.code >= 400) ++errors_;
 }
 
-std::string SmtpSession::TraceHeaders(bool return_path) const {
+std::string SmtpSession::TraceHeaders(bool return_path, std::string_view id) const {
   std::string out;
   if (return_path) {
     out += "Return-Path: <";
@@ -96,7 +96,7 @@ std::string SmtpSession::TraceHeaders(bool return_path) const {
   // TLS issue.
   const std::string ip = stream_->peer().family() == AF_INET6 ? "IPv6:" + peer_host_ : peer_host_;
   out += "Received: from " + TraceWord(helo_) + " ([" + ip + "])\r\n\tby " + config_->hostname +
-         " (ringmail) with " + ProtocolWord() + " id " + RandomId() + "\r\n\t";
+         " (ringmail) with " + ProtocolWord() + " id " + std::string(id) + "\r\n\t";
   if (recipients_.size() == 1) out += "for <" + recipients_[0].address + ">; ";
   out += MailDate(std::time(nullptr)) + "\r\n";
   return out;
@@ -148,10 +148,11 @@ Task<void> SmtpSession::Deliver(std::string body) {
   const bool any_remote = std::any_of(recipients_.begin(), recipients_.end(),
                                       [](const Recipient& r) { return !r.local; });
   const size_t size = body.size();
+  const std::string trace_id = RandomId();
   // Local first: when the queue then fails, the client's retry may duplicate the local copy,
   // which beats losing the remote one.
   if (any_local) {
-    std::string message = TraceHeaders(true) + body;
+    std::string message = TraceHeaders(true, trace_id) + body;
     Result<void> delivered = co_await DeliverLocal(std::move(message));
     if (!delivered) {
       Log(LogLevel::kWarn, "smtp_store_unavailable", "protocol", LogName(), "peer", peer_host_,
@@ -162,7 +163,7 @@ Task<void> SmtpSession::Deliver(std::string body) {
     }
   }
   if (any_remote) {
-    std::string message = TraceHeaders(false) + body;
+    std::string message = TraceHeaders(false, trace_id) + body;
     Result<void> queued = co_await Enqueue(std::move(message));
     if (!queued) {
       Log(LogLevel::kWarn, "smtp_queue_unavailable", "peer", peer_host_, "error",
@@ -173,8 +174,8 @@ Task<void> SmtpSession::Deliver(std::string body) {
       co_return;
     }
   }
-  Log(LogLevel::kInfo, "smtp_delivered", "protocol", LogName(), "peer", peer_host_, "size", size,
-      "recipients", recipients_.size());
+  Log(LogLevel::kInfo, "smtp_delivered", "protocol", LogName(), "peer", peer_host_, "id", trace_id,
+      "size", size, "recipients", recipients_.size());
   ReplyAll(replies::kDelivered);
   Reset();
 }

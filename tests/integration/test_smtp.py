@@ -61,10 +61,11 @@ MESSAGE = "From: x@remote.test\r\nTo: alice@example.test\r\nSubject: {subject}\r
 class SmtpServer:
     """Accounts made with the CLI, then the daemon on the same data directory."""
 
-    def __init__(self, test, smtp='relay-networks = ["10.0.0.0/8"]\n'):
+    def __init__(self, test, smtp='relay-networks = ["10.0.0.0/8"]\n', extra=""):
+        """`extra` is appended to the config (more tables: listeners, [queue])."""
         self.dir = tempfile.TemporaryDirectory(prefix="ringmail-smtp-")
         test.addCleanup(self.dir.cleanup)
-        self.config_text = CONFIG.replace("@DIR@", self.dir.name).replace("@SMTP@", smtp)
+        self.config_text = CONFIG.replace("@DIR@", self.dir.name).replace("@SMTP@", smtp) + extra
         self.config = os.path.join(self.dir.name, "ringmail.toml")
         with open(self.config, "w") as f:
             f.write(self.config_text)

@@ -23,6 +23,15 @@ namespace {
 
 using conformance::MakeAccount;
 
+// The mailboxes the runner says changed (bounces placed in a local INBOX).
+class RecordingEvents : public MailboxEvents {
+ public:
+  void Changed(int64_t account_id, int64_t mailbox_id, uint64_t) override {
+    changes.push_back({account_id, mailbox_id});
+  }
+  std::vector<std::pair<int64_t, int64_t>> changes;
+};
+
 class QueueTest : public StoresFixture {
  protected:
   virtual std::vector<std::string> SmarthostArgs() const {
@@ -44,6 +53,7 @@ class QueueTest : public StoresFixture {
     options_.smarthost.password = "s3cret";
     options_.smarthost.helo_name = "mx.ringmail.test";
     options_.clock = [this] { return now_; };
+    options_.events = &events_;
     directory_ = std::make_unique<InternalDirectory>(metadata_.get());
     queue_ = std::make_unique<OutboundQueue>(metadata_.get(), blobs_.get(), &options_);
     runner_ = std::make_unique<QueueRunner>(metadata_.get(), blobs_.get(), queue_.get(),
@@ -75,6 +85,7 @@ class QueueTest : public StoresFixture {
   LaunchedServer server_;
   QueueOptions options_;
   RecipientRules rules_;
+  RecordingEvents events_;
   int64_t now_ = 1800000000;
   std::unique_ptr<InternalDirectory> directory_;
   std::unique_ptr<OutboundQueue> queue_;
@@ -152,6 +163,8 @@ Task<void> RejectedBouncesToInbox(QueueTest* t, MetadataStore* metadata, BlobSto
   CO_ASSERT_TRUE(inbox != nullptr);
   CO_ASSERT_OK(snap, metadata->LoadMailbox(inbox->id));
   CO_ASSERT_TRUE(snap->messages.size() == 1);
+  const std::vector<std::pair<int64_t, int64_t>> told = {{alice->id, inbox->id}};
+  EXPECT_EQ(t->events_.changes, told);  // IMAP IDLE in that INBOX sees the bounce
   CO_ASSERT_OK(bounce, blobs->Get(snap->messages[0].blob));
   const std::string& b = *bounce;
   EXPECT_NE(b.find("Content-Type: multipart/report; report-type=delivery-status"),

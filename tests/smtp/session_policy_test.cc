@@ -84,6 +84,10 @@ Task<void> SubmissionAuth(SmtpSessionTest* t) {
   EXPECT_TRUE(queued.message.starts_with("Received: from c")) << queued.message;
   EXPECT_LACKS(queued.message, "Return-Path");
   EXPECT_HAS(queued.message, "\r\nMessage-ID: <");
+  // One transaction, one trace id in both copies.
+  const size_t id_at = inbox[0].find(" id ");
+  CO_ASSERT_TRUE(id_at != std::string::npos);
+  EXPECT_HAS(queued.message, inbox[0].substr(id_at, 4 + 16));
   // DSN parameters reach the queue.
   co_await c.Expect("MAIL FROM:<alice@example.test> RET=FULL ENVID=abc+2B\r\n", "250");
   co_await c.Expect("RCPT TO:<x@remote.test> NOTIFY=DELAY ORCPT=rfc822;x+40remote.test\r\n", "250");
