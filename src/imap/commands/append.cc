@@ -4,39 +4,11 @@
 #include <algorithm>
 #include <ctime>
 
+#include "imap/client_flags.h"
 #include "imap/session.h"
 #include "store/delivery.h"
 
 namespace ringmail::imap {
-namespace {
-
-// False for a system flag APPEND cannot set (\Recent is ignored, RFC 3501).
-bool AppendFlags(const std::vector<std::string>& flags, MessageFlags* out) {
-  for (const std::string& f : flags) {
-    if (f == "\\Seen") {
-      out->seen = true;
-    } else if (f == "\\Answered") {
-      out->answered = true;
-    } else if (f == "\\Flagged") {
-      out->flagged = true;
-    } else if (f == "\\Deleted") {
-      out->deleted = true;
-    } else if (f == "\\Draft") {
-      out->draft = true;
-    } else if (f == "\\Recent") {
-      continue;
-    } else if (!f.empty() && f[0] == '\\') {
-      return false;
-    } else {
-      out->keywords.push_back(f);
-    }
-  }
-  std::sort(out->keywords.begin(), out->keywords.end());
-  out->keywords.erase(std::unique(out->keywords.begin(), out->keywords.end()), out->keywords.end());
-  return true;
-}
-
-}  // namespace
 
 Task<void> Session::Append(Command c) {
   AppendArgs& args = std::get<AppendArgs>(c.args);
@@ -48,7 +20,7 @@ Task<void> Session::Append(Command c) {
   for (AppendMessage& m : args.messages) {
     DeliveryRequest request;
     MessageFlags flags;
-    if (!AppendFlags(m.flags, &flags)) {
+    if (!ParseClientFlags(m.flags, /*ignore_recent=*/true, &flags)) {
       Tagged(c.tag, "BAD", "Invalid flag in APPEND");
       co_return;
     }

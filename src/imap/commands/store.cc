@@ -2,37 +2,10 @@
 #include <algorithm>
 
 #include "base/ascii.h"
+#include "imap/client_flags.h"
 #include "imap/session.h"
 
 namespace ringmail::imap {
-namespace {
-
-// The flags of a STORE as MessageFlags; false for a flag that cannot be stored (\Recent,
-// an unknown system flag).
-bool ParseFlags(const std::vector<std::string>& flags, MessageFlags* out) {
-  for (const std::string& f : flags) {
-    if (f == "\\Seen") {
-      out->seen = true;
-    } else if (f == "\\Answered") {
-      out->answered = true;
-    } else if (f == "\\Flagged") {
-      out->flagged = true;
-    } else if (f == "\\Deleted") {
-      out->deleted = true;
-    } else if (f == "\\Draft") {
-      out->draft = true;
-    } else if (!f.empty() && f[0] == '\\') {
-      return false;
-    } else {
-      out->keywords.push_back(f);
-    }
-  }
-  std::sort(out->keywords.begin(), out->keywords.end());
-  out->keywords.erase(std::unique(out->keywords.begin(), out->keywords.end()), out->keywords.end());
-  return true;
-}
-
-}  // namespace
 
 Task<void> Session::StoreFlags(Command c) {
   StoreArgs& args = std::get<StoreArgs>(c.args);
@@ -41,7 +14,7 @@ Task<void> Session::StoreFlags(Command c) {
     co_return;
   }
   FlagUpdate update;
-  if (!ParseFlags(args.flags, &update.flags)) {
+  if (!ParseClientFlags(args.flags, /*ignore_recent=*/false, &update.flags)) {
     Tagged(c.tag, "BAD", "Invalid flag in STORE");
     co_return;
   }
