@@ -1,5 +1,8 @@
 #include "imap/search_text.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "base/ascii.h"
 #include "base/utf8.h"
 #include "mime/charset.h"
@@ -58,6 +61,13 @@ std::string FoldCase(std::string_view utf8) {
     i += n;
   }
   return out;
+}
+
+bool ContainsFolded(std::string_view haystack, std::string_view needle) {
+  if (needle.size() < 8) return haystack.find(needle) != std::string_view::npos;
+  return std::search(haystack.begin(), haystack.end(),
+                     std::boyer_moore_horspool_searcher(needle.begin(), needle.end())) !=
+         haystack.end();
 }
 
 std::optional<std::string> FoldedHeaderValues(std::string_view header_block,

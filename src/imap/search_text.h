@@ -20,9 +20,8 @@ inline constexpr size_t kSearchBodyTextMax = 4 << 20;
 std::string FoldCase(std::string_view utf8);
 
 // Whether `haystack` contains `needle`, both already FoldCase'd. An empty needle is found.
-inline bool ContainsFolded(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
+// Long needles use Boyer-Moore-Horspool (a search string is as long as the client's literal).
+bool ContainsFolded(std::string_view haystack, std::string_view needle);
 
 // The values of every field named `name` in `header_block`, unfolded, RFC 2047 words
 // decoded, folded, joined by '\n'; nullopt when there is no such field.

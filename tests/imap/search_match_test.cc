@@ -191,6 +191,8 @@ TEST_F(ImapSearchMatch, BodyText) {
   EXPECT_TRUE(Match("TEXT \"köln\""));
   EXPECT_FALSE(Match("TEXT nowhere"));
   EXPECT_TRUE(Match("BODY \"\""));
+  EXPECT_TRUE(Match("BODY \"aus k\u00f6ln, softbreak\""));  // a long needle
+  EXPECT_FALSE(Match("BODY \"aus k\u00f6ln, softbreaks\""));
   // A charset parameter iconv does not know is read as UTF-8.
   SetMessage(Crlf("Content-Type: text/plain; charset=x-unknown\n\nna\xC3\xAFve\n"));
   EXPECT_TRUE(Match("BODY \"NAÏVE\""));
