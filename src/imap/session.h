@@ -143,6 +143,8 @@ class Session final : private MailboxWatcher {
   Task<void> List(Command command);
   // commands/select.cc
   Task<void> Select(Command command);
+  void WriteSelectResponses(bool examine);
+  Task<void> QresyncSince(QresyncParams q);
   Task<void> Close(Command command);
   Task<void> Check(Command command);
   void Deselect();

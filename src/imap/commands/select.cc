@@ -13,6 +13,70 @@ void Session::Deselect() {
   change_pending_ = false;
 }
 
+void Session::WriteSelectResponses(bool examine) {
+  const MailboxIndex& view = selected_->view;
+  const MailboxRecord& m = view.mailbox;
+  std::string flags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
+  std::vector<std::string> keywords;
+  for (const auto& set : view.keyword_sets) keywords.insert(keywords.end(), set.begin(), set.end());
+  std::sort(keywords.begin(), keywords.end());
+  keywords.erase(std::unique(keywords.begin(), keywords.end()), keywords.end());
+  for (const std::string& k : keywords) flags += " " + k;
+  Untagged("FLAGS (" + flags + ")");
+  Untagged(examine ? std::string("OK [PERMANENTFLAGS ()] Read-only mailbox")
+                   : "OK [PERMANENTFLAGS (" + flags + " \\*)] Flags permitted");
+  Untagged(std::to_string(view.messages.size()) + " EXISTS");
+  if (!rev2_) {
+    Untagged("0 RECENT");
+    for (size_t i = 0; i < view.messages.size(); ++i) {
+      if (!(view.messages[i].flag_bits & kFlagBitSeen)) {
+        Untagged("OK [UNSEEN " + std::to_string(i + 1) + "] First unseen");
+        break;
+      }
+    }
+  }
+  Untagged("OK [UIDVALIDITY " + std::to_string(m.uid_validity) + "] UIDs valid");
+  Untagged("OK [UIDNEXT " + std::to_string(m.uid_next) + "] Predicted next UID");
+  if (condstore_) Untagged("OK [HIGHESTMODSEQ " + std::to_string(m.highest_modseq) + "] Highest");
+  Untagged("OK [MAILBOXID (F" + std::to_string(m.id) + ")] Ok");
+  if (rev2_) {
+    std::string line = "LIST () \"/\" ";
+    AppendMailboxName(&line, m.name);
+    Untagged(line);
+  }
+}
+
+// RFC 7162 §3.2.5.1: what vanished and changed since the client's modseq.
+Task<void> Session::QresyncSince(QresyncParams q) {
+  const int64_t id = selected_->mailbox_id;
+  const MailboxIndex& view = selected_->view;
+  const uint64_t since = q.modseq;
+  Result<std::vector<uint32_t>> vanished = co_await services_->metadata->ExpungedSince(id, since);
+  if (vanished && !vanished->empty()) {
+    std::vector<uint32_t> uids = std::move(*vanished);
+    if (q.known_uids) {
+      // Only UIDs the client said it knows: resolve the set on UID values alone.
+      std::vector<uint32_t> kept;
+      for (uint32_t u : uids) {
+        for (const SequenceRange& r : q.known_uids->ranges) {
+          uint32_t a = r.first, b = r.last == kSequenceStar ? UINT32_MAX : r.last;
+          if (a > b) std::swap(a, b);
+          if (u >= a && u <= b) {
+            kept.push_back(u);
+            break;
+          }
+        }
+      }
+      uids = std::move(kept);
+    }
+    std::sort(uids.begin(), uids.end());
+    if (!uids.empty()) Untagged("VANISHED (EARLIER) " + CompactUidSet(uids));
+  }
+  for (size_t i = 0; i < view.messages.size(); ++i) {
+    if (view.messages[i].modseq > since) WriteFlagsFetch(i, true);
+  }
+}
+
 Task<void> Session::Select(Command c) {
   SelectArgs& args = std::get<SelectArgs>(c.args);
   const bool examine = c.name == CommandName::kExamine;
@@ -51,62 +115,9 @@ Task<void> Session::Select(Command c) {
   state_ = State::kSelected;
   if (services_->hub != nullptr) services_->hub->Watch(this, id);
 
-  const MailboxIndex& view = selected_->view;
-  const MailboxRecord& m = view.mailbox;
-  std::string flags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
-  std::vector<std::string> keywords;
-  for (const auto& set : view.keyword_sets) keywords.insert(keywords.end(), set.begin(), set.end());
-  std::sort(keywords.begin(), keywords.end());
-  keywords.erase(std::unique(keywords.begin(), keywords.end()), keywords.end());
-  for (const std::string& k : keywords) flags += " " + k;
-  Untagged("FLAGS (" + flags + ")");
-  Untagged(examine ? std::string("OK [PERMANENTFLAGS ()] Read-only mailbox")
-                   : "OK [PERMANENTFLAGS (" + flags + " \\*)] Flags permitted");
-  Untagged(std::to_string(view.messages.size()) + " EXISTS");
-  if (!rev2_) {
-    Untagged("0 RECENT");
-    for (size_t i = 0; i < view.messages.size(); ++i) {
-      if (!(view.messages[i].flag_bits & kFlagBitSeen)) {
-        Untagged("OK [UNSEEN " + std::to_string(i + 1) + "] First unseen");
-        break;
-      }
-    }
-  }
-  Untagged("OK [UIDVALIDITY " + std::to_string(m.uid_validity) + "] UIDs valid");
-  Untagged("OK [UIDNEXT " + std::to_string(m.uid_next) + "] Predicted next UID");
-  if (condstore_) Untagged("OK [HIGHESTMODSEQ " + std::to_string(m.highest_modseq) + "] Highest");
-  Untagged("OK [MAILBOXID (F" + std::to_string(m.id) + ")] Ok");
-  if (rev2_) {
-    std::string line = "LIST () \"/\" ";
-    AppendMailboxName(&line, m.name);
-    Untagged(line);
-  }
-  if (args.qresync && args.qresync->uidvalidity == m.uid_validity) {
-    const uint64_t since = args.qresync->modseq;
-    Result<std::vector<uint32_t>> vanished = co_await services_->metadata->ExpungedSince(id, since);
-    if (vanished && !vanished->empty()) {
-      std::vector<uint32_t> uids = std::move(*vanished);
-      if (args.qresync->known_uids) {
-        // Only UIDs the client said it knows: resolve the set on UID values alone.
-        std::vector<uint32_t> kept;
-        for (uint32_t u : uids) {
-          for (const SequenceRange& r : args.qresync->known_uids->ranges) {
-            uint32_t a = r.first, b = r.last == kSequenceStar ? UINT32_MAX : r.last;
-            if (a > b) std::swap(a, b);
-            if (u >= a && u <= b) {
-              kept.push_back(u);
-              break;
-            }
-          }
-        }
-        uids = std::move(kept);
-      }
-      std::sort(uids.begin(), uids.end());
-      if (!uids.empty()) Untagged("VANISHED (EARLIER) " + CompactUidSet(uids));
-    }
-    for (size_t i = 0; i < view.messages.size(); ++i) {
-      if (view.messages[i].modseq > since) WriteFlagsFetch(i, true);
-    }
+  WriteSelectResponses(examine);
+  if (args.qresync && args.qresync->uidvalidity == selected_->view.mailbox.uid_validity) {
+    co_await QresyncSince(*args.qresync);
   }
   Tagged(c.tag, "OK", examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
 }
