@@ -79,6 +79,7 @@ class Session final : private MailboxWatcher {
     std::string name;
     bool read_only = false;
     MailboxIndex view;  // entries with kGhostBit are expunged but not announced yet
+    size_t ghosts = 0;  // how many
   };
   static constexpr uint8_t kGhostBit = 0x80;
 
