@@ -25,6 +25,7 @@
 #include "base/result.h"
 #include "directory/authenticator.h"
 #include "imap/command.h"
+#include "imap/message_view.h"
 #include "imap/parser.h"
 #include "mail/mailbox_hub.h"
 #include "runtime/stream.h"
@@ -78,6 +79,7 @@ class Session final : private MailboxWatcher {
     std::string name;
     bool read_only = false;
     MailboxIndex view;  // entries with kGhostBit are expunged but not announced yet
+    size_t ghosts = 0;  // how many
   };
   static constexpr uint8_t kGhostBit = 0x80;
 
@@ -146,13 +148,20 @@ class Session final : private MailboxWatcher {
   Task<void> List(Command command);
   // commands/select.cc
   Task<void> Select(Command command);
+  void WriteSelectResponses(bool examine);
+  Task<void> QresyncSince(QresyncParams q);
   Task<void> Close(Command command);
   Task<void> Check(Command command);
   void Deselect();
   // commands/fetch.cc
   Task<void> Fetch(Command command);
   Task<Result<void>> FetchBatch(const FetchArgs& args, const std::vector<size_t>& positions,
-                                bool uid, bool* set_seen_any);
+                                bool uid);
+  // Sets \Seen on those of the messages without it; returns their UIDs.
+  Task<Result<std::vector<uint32_t>>> MarkSeen(const std::vector<size_t>& positions);
+  // One FETCH response line; false for a BINARY of an unknown transfer encoding.
+  bool RenderFetch(const FetchArgs& args, size_t position, bool uid, bool add_flags,
+                   const MessageRecord* record, MessageView* view, std::string* line);
   // commands/store.cc
   Task<void> StoreFlags(Command command);
   // commands/search.cc

@@ -85,5 +85,32 @@ TEST_F(ImapSessionTest, LiteralTooBigIsRefusedBeforeItsData) {
   }(this));
 }
 
+TEST_F(ImapSessionTest, GarbageIsAnsweredNeverHangs) {
+  RunOnReactor([](ImapSessionTest* t) -> Task<void> {
+    co_await t->MakeAccounts();
+    std::unique_ptr<ImapClient> c = co_await t->LoggedIn("alice");
+    // Each line gets an answer (BAD, untagged when there is no tag), then the limit ends it.
+    static constexpr const char* kLines[] = {"\x01\x02\xff\xfe",
+                                             "a1",
+                                             "a2 SELECT",
+                                             "a3 FETCH 1:* (",
+                                             "a4 UID",
+                                             "* NOOP",
+                                             "+",
+                                             "a5 LOGIN x",
+                                             "a6 SELECT \"\xff\xfe\"",
+                                             "a7 STORE 1 +FLAGS (\\Recent)"};
+    int answered = 0;
+    for (const char* line : kLines) {
+      if (c->stream().ended()) break;
+      std::string out = co_await c->Run(line);
+      EXPECT_FALSE(out.empty()) << line;
+      answered += out.empty() ? 0 : 1;
+    }
+    EXPECT_GE(answered, 9);
+    EXPECT_TRUE(c->stream().ended()) << "ten BAD answers in a row end the session";
+  }(this));
+}
+
 }  // namespace
 }  // namespace ringmail::testing

@@ -3,7 +3,7 @@
 // Each message is delivered again to the target (the blob store deduplicates the bytes and
 // the metadata store adds a reference), one transaction per message: a failure midway leaves
 // the messages copied so far. MOVE then expunges the sources. A store operation copying in
-// one transaction would make both atomic (see the report in docs/imap.md).
+// one transaction would make both atomic (docs/imap.md, "COPY and MOVE").
 #include "imap/session.h"
 #include "store/delivery.h"
 

@@ -86,18 +86,14 @@ Task<void> Session::Fetch(Command c) {
       if (!in_set.empty()) Untagged("VANISHED (EARLIER) " + CompactUidSet(in_set));
     }
   }
-  bool sets_seen = false;
   for (const FetchAttr& a : args.attrs) {
-    sets_seen |= SetsSeen(a);
     if (a.item == FetchItem::kModseq) condstore_ = true;
   }
-  sets_seen &= !selected_->read_only;
   for (size_t start = 0; start < positions.size(); start += kFetchBatchMax) {
     std::vector<size_t> batch(positions.begin() + static_cast<ptrdiff_t>(start),
                               positions.begin() + static_cast<ptrdiff_t>(std::min(
                                                       positions.size(), start + kFetchBatchMax)));
-    bool seen_changed = false;
-    Result<void> r = co_await FetchBatch(args, batch, c.uid, &seen_changed);
+    Result<void> r = co_await FetchBatch(args, batch, c.uid);
     if (!r) {
       if (r.error().code == ErrorCode::kCancelled) {
         Tagged(c.tag, "NO", "[UNKNOWN-CTE] Unknown Content-Transfer-Encoding");
@@ -111,57 +107,103 @@ Task<void> Session::Fetch(Command c) {
       if (!ok) co_return;
     }
   }
-  (void)sets_seen;
   Tagged(c.tag, "OK", c.uid ? "UID FETCH completed" : "FETCH completed");
 }
 
+Task<Result<std::vector<uint32_t>>> Session::MarkSeen(const std::vector<size_t>& positions) {
+  FlagUpdate update;
+  update.mailbox_id = selected_->mailbox_id;
+  for (size_t p : positions) {
+    if (!(selected_->view.messages[p].flag_bits & kFlagBitSeen)) {
+      update.uids.push_back(selected_->view.messages[p].uid);
+    }
+  }
+  std::vector<uint32_t> now_seen;
+  if (update.uids.empty()) co_return now_seen;
+  update.operation = FlagOperation::kAdd;
+  update.flags.seen = true;
+  Result<FlagUpdateResult> changed = co_await services_->metadata->UpdateFlags(update);
+  if (!changed) co_return std::unexpected(changed.error());
+  for (const MessageRecord& rec : changed->changed) {
+    ApplyRecord(rec);
+    now_seen.push_back(rec.uid);
+  }
+  if (!now_seen.empty()) Notify(selected_->mailbox_id);
+  co_return now_seen;
+}
+
+bool Session::RenderFetch(const FetchArgs& args, size_t position, bool uid, bool add_flags,
+                          const MessageRecord* rec, MessageView* view, std::string* line) {
+  const IndexEntry entry = selected_->view.messages[position];
+  *line = "* " + std::to_string(position + 1) + " FETCH (";
+  bool first = true;
+  auto sep = [&] {
+    if (!first) *line += ' ';
+    first = false;
+  };
+  const bool has_uid = std::any_of(args.attrs.begin(), args.attrs.end(),
+                                   [](const FetchAttr& a) { return a.item == FetchItem::kUid; });
+  if (uid && !has_uid) {
+    sep();
+    *line += "UID " + std::to_string(entry.uid);
+  }
+  if (add_flags) {
+    sep();
+    *line += "FLAGS " + FlagList(entry, selected_->view);
+  }
+  const RenderOptions options{utf8(), rev2_};
+  for (const FetchAttr& a : args.attrs) {
+    sep();
+    switch (a.item) {
+      case FetchItem::kFlags: *line += "FLAGS " + FlagList(entry, selected_->view); break;
+      case FetchItem::kUid: *line += "UID " + std::to_string(entry.uid); break;
+      case FetchItem::kModseq: *line += "MODSEQ (" + std::to_string(entry.modseq) + ")"; break;
+      case FetchItem::kInternalDate: *line += "INTERNALDATE " + ImapDate(rec->received_at); break;
+      case FetchItem::kRfc822Size: *line += "RFC822.SIZE " + std::to_string(rec->size); break;
+      case FetchItem::kEmailId: *line += "EMAILID (" + EmailIdString(rec->email_id) + ")"; break;
+      case FetchItem::kThreadId:
+        *line += "THREADID (" + ThreadIdString(rec->thread_id) + ")";
+        break;
+      case FetchItem::kSaveDate: *line += "SAVEDATE " + ImapDate(rec->saved_at); break;
+      default:
+        if (AppendBodyItem(a, *view, options, line) == RenderOutcome::kUnknownCte) return false;
+        break;
+    }
+  }
+  *line += ")\r\n";
+  return true;
+}
+
 Task<Result<void>> Session::FetchBatch(const FetchArgs& args, const std::vector<size_t>& positions,
-                                       bool uid, bool* seen_changed) {
+                                       bool uid) {
   const int64_t id = selected_->mailbox_id;
-  bool sets_seen = false, needs_record = false, needs_bytes = false;
+  bool sets_seen = false, needs_record = false, needs_bytes = false, has_flags = false;
   for (const FetchAttr& a : args.attrs) {
     sets_seen |= SetsSeen(a);
     needs_record |= !FromIndex(a.item);
     needs_bytes |= !FromIndex(a.item) && !FromRecord(a.item);
+    has_flags |= a.item == FetchItem::kFlags;
   }
-  sets_seen &= !selected_->read_only;
-  std::vector<uint32_t> uids;
-  for (size_t p : positions) uids.push_back(selected_->view.messages[p].uid);
   std::vector<uint32_t> now_seen;
-  if (sets_seen) {
-    FlagUpdate update;
-    update.mailbox_id = id;
-    for (size_t p : positions) {
-      if (!(selected_->view.messages[p].flag_bits & kFlagBitSeen)) {
-        update.uids.push_back(selected_->view.messages[p].uid);
-      }
-    }
-    if (!update.uids.empty()) {
-      update.operation = FlagOperation::kAdd;
-      update.flags.seen = true;
-      Result<FlagUpdateResult> changed = co_await services_->metadata->UpdateFlags(update);
-      if (!changed) co_return std::unexpected(changed.error());
-      for (const MessageRecord& rec : changed->changed) {
-        ApplyRecord(rec);
-        now_seen.push_back(rec.uid);
-      }
-      *seen_changed = !now_seen.empty();
-      if (!now_seen.empty()) Notify(id);
-    }
+  if (sets_seen && !selected_->read_only) {
+    Result<std::vector<uint32_t>> seen = co_await MarkSeen(positions);
+    if (!seen) co_return std::unexpected(seen.error());
+    now_seen = std::move(*seen);
   }
   std::unordered_map<uint32_t, MessageRecord> records;
   if (needs_record) {
+    std::vector<uint32_t> uids;
+    for (size_t p : positions) uids.push_back(selected_->view.messages[p].uid);
     Result<std::vector<MessageRecord>> loaded =
-        co_await services_->metadata->LoadMessages(id, uids);
+        co_await services_->metadata->LoadMessages(id, std::move(uids));
     if (!loaded) co_return std::unexpected(loaded.error());
     for (MessageRecord& rec : *loaded) records.emplace(rec.uid, std::move(rec));
   }
-  RenderOptions options{utf8(), rev2_};
   for (size_t p : positions) {
-    const IndexEntry entry = selected_->view.messages[p];
+    const uint32_t message_uid = selected_->view.messages[p].uid;
     const MessageRecord* rec = nullptr;
     if (needs_record) {
-      auto it = records.find(entry.uid);
+      auto it = records.find(message_uid);
       if (it == records.end()) continue;  // expunged meanwhile: nothing to show
       rec = &it->second;
     }
@@ -171,46 +213,12 @@ Task<Result<void>> Session::FetchBatch(const FetchArgs& args, const std::vector<
       if (!bytes) co_return std::unexpected(bytes.error());
       view.emplace(std::move(*bytes));
     }
-    std::string line = "* " + std::to_string(p + 1) + " FETCH (";
-    bool first = true;
-    auto sep = [&] {
-      if (!first) line += ' ';
-      first = false;
-    };
-    bool has_uid = false, has_flags = false;
-    for (const FetchAttr& a : args.attrs) {
-      has_uid |= a.item == FetchItem::kUid;
-      has_flags |= a.item == FetchItem::kFlags;
+    const bool add_flags =
+        !has_flags && std::find(now_seen.begin(), now_seen.end(), message_uid) != now_seen.end();
+    std::string line;
+    if (!RenderFetch(args, p, uid, add_flags, rec, view ? &*view : nullptr, &line)) {
+      co_return MakeError(ErrorCode::kCancelled, "unknown CTE");
     }
-    if (uid && !has_uid) {
-      sep();
-      line += "UID " + std::to_string(entry.uid);
-    }
-    if (!has_flags && std::find(now_seen.begin(), now_seen.end(), entry.uid) != now_seen.end()) {
-      sep();
-      line += "FLAGS " + FlagList(entry, selected_->view);
-    }
-    for (const FetchAttr& a : args.attrs) {
-      sep();
-      switch (a.item) {
-        case FetchItem::kFlags: line += "FLAGS " + FlagList(entry, selected_->view); break;
-        case FetchItem::kUid: line += "UID " + std::to_string(entry.uid); break;
-        case FetchItem::kModseq: line += "MODSEQ (" + std::to_string(entry.modseq) + ")"; break;
-        case FetchItem::kInternalDate: line += "INTERNALDATE " + ImapDate(rec->received_at); break;
-        case FetchItem::kRfc822Size: line += "RFC822.SIZE " + std::to_string(rec->size); break;
-        case FetchItem::kEmailId: line += "EMAILID (" + EmailIdString(rec->email_id) + ")"; break;
-        case FetchItem::kThreadId:
-          line += "THREADID (" + ThreadIdString(rec->thread_id) + ")";
-          break;
-        case FetchItem::kSaveDate: line += "SAVEDATE " + ImapDate(rec->saved_at); break;
-        default:
-          if (AppendBodyItem(a, *view, options, &line) == RenderOutcome::kUnknownCte) {
-            co_return MakeError(ErrorCode::kCancelled, "unknown CTE");
-          }
-          break;
-      }
-    }
-    line += ")\r\n";
     Write(line);
   }
   co_return Result<void>();

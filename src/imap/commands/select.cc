@@ -13,36 +13,7 @@ void Session::Deselect() {
   change_pending_ = false;
 }
 
-Task<void> Session::Select(Command c) {
-  SelectArgs& args = std::get<SelectArgs>(c.args);
-  const bool examine = c.name == CommandName::kExamine;
-  if (args.qresync && !qresync_) {
-    Tagged(c.tag, "BAD", "Enable QRESYNC first");
-    co_return;
-  }
-  if (selected_) {
-    Deselect();
-    state_ = State::kAuthenticated;
-    Untagged("OK [CLOSED] Previous mailbox closed");
-  }
-  std::optional<MailboxRecord> found =
-      co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
-  if (!found) co_return;
-  const int64_t id = found->id;
-  Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(id);
-  if (!index) {
-    StoreFailure(c.tag, index.error());
-    co_return;
-  }
-  if (args.condstore) condstore_ = true;
-  selected_.emplace();
-  selected_->mailbox_id = id;
-  selected_->name = found->name;
-  selected_->read_only = examine;
-  selected_->view = std::move(*index);
-  state_ = State::kSelected;
-  if (services_->hub != nullptr) services_->hub->Watch(this, id);
-
+void Session::WriteSelectResponses(bool examine) {
   const MailboxIndex& view = selected_->view;
   const MailboxRecord& m = view.mailbox;
   std::string flags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
@@ -73,32 +44,72 @@ Task<void> Session::Select(Command c) {
     AppendMailboxName(&line, m.name);
     Untagged(line);
   }
-  if (args.qresync && args.qresync->uidvalidity == m.uid_validity) {
-    const uint64_t since = args.qresync->modseq;
-    Result<std::vector<uint32_t>> vanished = co_await services_->metadata->ExpungedSince(id, since);
-    if (vanished && !vanished->empty()) {
-      std::vector<uint32_t> uids = std::move(*vanished);
-      if (args.qresync->known_uids) {
-        // Only UIDs the client said it knows: resolve the set on UID values alone.
-        std::vector<uint32_t> kept;
-        for (uint32_t u : uids) {
-          for (const SequenceRange& r : args.qresync->known_uids->ranges) {
-            uint32_t a = r.first, b = r.last == kSequenceStar ? UINT32_MAX : r.last;
-            if (a > b) std::swap(a, b);
-            if (u >= a && u <= b) {
-              kept.push_back(u);
-              break;
-            }
+}
+
+// RFC 7162 §3.2.5.1: what vanished and changed since the client's modseq.
+Task<void> Session::QresyncSince(QresyncParams q) {
+  const int64_t id = selected_->mailbox_id;
+  const MailboxIndex& view = selected_->view;
+  const uint64_t since = q.modseq;
+  Result<std::vector<uint32_t>> vanished = co_await services_->metadata->ExpungedSince(id, since);
+  if (vanished && !vanished->empty()) {
+    std::vector<uint32_t> uids = std::move(*vanished);
+    if (q.known_uids) {
+      // Only UIDs the client said it knows: resolve the set on UID values alone.
+      std::vector<uint32_t> kept;
+      for (uint32_t u : uids) {
+        for (const SequenceRange& r : q.known_uids->ranges) {
+          uint32_t a = r.first, b = r.last == kSequenceStar ? UINT32_MAX : r.last;
+          if (a > b) std::swap(a, b);
+          if (u >= a && u <= b) {
+            kept.push_back(u);
+            break;
           }
         }
-        uids = std::move(kept);
       }
-      std::sort(uids.begin(), uids.end());
-      if (!uids.empty()) Untagged("VANISHED (EARLIER) " + CompactUidSet(uids));
+      uids = std::move(kept);
     }
-    for (size_t i = 0; i < view.messages.size(); ++i) {
-      if (view.messages[i].modseq > since) WriteFlagsFetch(i, true);
-    }
+    std::sort(uids.begin(), uids.end());
+    if (!uids.empty()) Untagged("VANISHED (EARLIER) " + CompactUidSet(uids));
+  }
+  for (size_t i = 0; i < view.messages.size(); ++i) {
+    if (view.messages[i].modseq > since) WriteFlagsFetch(i, true);
+  }
+}
+
+Task<void> Session::Select(Command c) {
+  SelectArgs& args = std::get<SelectArgs>(c.args);
+  const bool examine = c.name == CommandName::kExamine;
+  if (args.qresync && !qresync_) {
+    Tagged(c.tag, "BAD", "Enable QRESYNC first");
+    co_return;
+  }
+  if (selected_) {
+    Deselect();
+    state_ = State::kAuthenticated;
+    Untagged("OK [CLOSED] Previous mailbox closed");
+  }
+  std::optional<MailboxRecord> found =
+      co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
+  if (!found) co_return;
+  const int64_t id = found->id;
+  Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(id);
+  if (!index) {
+    StoreFailure(c.tag, index.error());
+    co_return;
+  }
+  if (args.condstore) condstore_ = true;
+  selected_.emplace();
+  selected_->mailbox_id = id;
+  selected_->name = found->name;
+  selected_->read_only = examine;
+  selected_->view = std::move(*index);
+  state_ = State::kSelected;
+  if (services_->hub != nullptr) services_->hub->Watch(this, id);
+
+  WriteSelectResponses(examine);
+  if (args.qresync && args.qresync->uidvalidity == selected_->view.mailbox.uid_validity) {
+    co_await QresyncSince(*args.qresync);
   }
   Tagged(c.tag, "OK", examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
 }

@@ -71,7 +71,10 @@ void Session::WriteFlagsFetch(size_t index, bool with_uid) {
 }
 
 Task<Result<void>> Session::Sync(bool allow_expunge, bool force) {
-  if (!selected_ || (!force && !change_pending_)) co_return Result<void>();
+  if (!selected_) co_return Result<void>();
+  if (!force && !change_pending_ && !(allow_expunge && selected_->ghosts > 0)) {
+    co_return Result<void>();
+  }
   change_pending_ = false;
   Result<MailboxIndex> fresh =
       co_await services_->metadata->LoadMailboxIndex(selected_->mailbox_id);
@@ -96,6 +99,7 @@ void Session::Announce(const MailboxIndex& fresh, bool allow_expunge) {
   std::vector<uint32_t> gone_seqs;  // 1-based, in the old numbering
   std::vector<uint32_t> gone_uids;
   std::vector<size_t> changed;  // positions in `next`
+  size_t ghosts = 0;
   size_t j = 0;
   for (size_t i = 0; i < view.messages.size(); ++i) {
     const IndexEntry& old = view.messages[i];
@@ -116,6 +120,7 @@ void Session::Announce(const MailboxIndex& fresh, bool allow_expunge) {
       gone_uids.push_back(old.uid);
     } else {
       next.push_back({old.modseq, old.uid, 0, kGhostBit});
+      ++ghosts;
     }
   }
   const uint32_t uid_max = view.messages.empty() ? 0 : view.messages.back().uid;
@@ -136,6 +141,7 @@ void Session::Announce(const MailboxIndex& fresh, bool allow_expunge) {
     }
   }
   view.messages = std::move(next);
+  selected_->ghosts = ghosts;
   view.keyword_sets = fresh.keyword_sets;
   view.mailbox = fresh.mailbox;
   if (added > 0) Untagged(std::to_string(view.messages.size()) + " EXISTS");
