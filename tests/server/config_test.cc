@@ -288,13 +288,25 @@ TEST(ConfigTest, EmbeddedDefault) {
   EXPECT_EQ(c.directory.type, "internal");
   EXPECT_FALSE(c.fallback_admin.present);
   EXPECT_TRUE(c.tls.empty());
-  ASSERT_EQ(c.listeners.size(), 1u);
-  EXPECT_EQ(c.listeners[0].name, "metrics");
-  EXPECT_EQ(c.listeners[0].protocol, Protocol::kMetrics);
-  ASSERT_EQ(c.listeners[0].bind.size(), 1u);
-  EXPECT_EQ(c.listeners[0].bind[0].ToString(), "127.0.0.1:10090");
-  EXPECT_TRUE(c.listeners[0].bind[0].IsLoopback());
-  EXPECT_EQ(c.listeners[0].tls, TlsMode::kNone);
+  struct Expected {
+    const char* name;
+    Protocol protocol;
+    const char* bind;
+  };
+  const Expected expected[] = {{"imap", Protocol::kImap, "127.0.0.1:10143"},
+                               {"smtp", Protocol::kSmtp, "127.0.0.1:10025"},
+                               {"submission", Protocol::kSubmission, "127.0.0.1:10587"},
+                               {"metrics", Protocol::kMetrics, "127.0.0.1:10090"}};
+  ASSERT_EQ(c.listeners.size(), std::size(expected));
+  for (size_t i = 0; i < std::size(expected); ++i) {
+    const ListenerConfig& l = c.listeners[i];
+    EXPECT_EQ(l.name, expected[i].name);
+    EXPECT_EQ(l.protocol, expected[i].protocol);
+    ASSERT_EQ(l.bind.size(), 1u);
+    EXPECT_EQ(l.bind[0].ToString(), expected[i].bind);
+    EXPECT_TRUE(l.bind[0].IsLoopback());
+    EXPECT_EQ(l.tls, TlsMode::kNone);
+  }
   EXPECT_EQ(EmbeddedDefaultConfig("/data/").storage.metadata, "sqlite:///data/meta.db");
 }
 
