@@ -80,6 +80,12 @@ class Client {
       : config_(std::move(config)),
         stream_(SocketAddress::Parse(peer).value()),
         session_(services, &config_, &stream_) {}
+  // A session still waiting for input is told that the client left, so that it ends (and its
+  // coroutine frame is freed) before the objects it uses are destroyed.
+  ~Client() {
+    if (!stream_.ended()) stream_.CloseInput();
+    EXPECT_TRUE(stream_.ended()) << "the session did not end when its client left";
+  }
 
   Task<std::string> Start() {
     Spawn(Drive(&session_, &stream_));

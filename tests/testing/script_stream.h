@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "base/check.h"
+#include "runtime/awaitables.h"
 #include "runtime/stream.h"
 #include "runtime/task.h"
 
@@ -42,20 +43,15 @@ class ScriptStream final : public Stream {
   // What the session wrote (and flushed) since the last call.
   std::string TakeOutput() { return std::exchange(output_, {}); }
   // The session coroutine has returned (the test's wrapper calls Ended()).
-  void Ended() {
-    ended_ = true;
-    WakeIdle();
-  }
+  void Ended() { ended_ = true; }
   bool ended() const { return ended_; }
 
-  struct IdleAwaiter {
-    ScriptStream* s;
-    bool await_ready() const { return s->ended_ || (s->reader_ && !s->ReadReady()); }
-    void await_suspend(std::coroutine_handle<> h) { s->idle_waiter_ = h; }
-    void await_resume() const {}
-  };
-  // Completes when the session waits for input it has not got, or has ended.
-  IdleAwaiter Idle() { return IdleAwaiter{this}; }
+  // Completes when the session waits for input it has not got, or has ended. It looks from
+  // the reactor's loop (a 1 ms timer), never from inside the session's own suspension: resumed
+  // there, a test could end and destroy what the session is still standing on.
+  Task<void> Idle() {
+    while (!ended_ && !(reader_ && !ReadReady())) co_await Sleep(1);
+  }
 
   // Send, wait until handled, and return the output.
   Task<std::string> Exchange(std::string bytes) {
@@ -97,10 +93,7 @@ class ScriptStream final : public Stream {
   bool ReadReady() const override {
     return input_.size() > returned_ || closed_ || (shutdown_ && input_.empty());
   }
-  void WaitForRead(std::coroutine_handle<> h) override {
-    reader_ = h;
-    WakeIdle();
-  }
+  void WaitForRead(std::coroutine_handle<> h) override { reader_ = h; }
   Result<std::string_view> TakeRead() override {
     if (std::exchange(interrupted_, false)) {
       return MakeError(ErrorCode::kCancelled, "read interrupted");
@@ -125,9 +118,6 @@ class ScriptStream final : public Stream {
   void WakeReader() {
     if (reader_ && ReadReady()) std::exchange(reader_, nullptr).resume();
   }
-  void WakeIdle() {
-    if (idle_waiter_) std::exchange(idle_waiter_, nullptr).resume();
-  }
 
   SocketAddress peer_;
   std::string input_;
@@ -141,7 +131,6 @@ class ScriptStream final : public Stream {
   bool interrupted_ = false;
   uint32_t read_timeout_ms_ = 0;
   std::coroutine_handle<> reader_;
-  std::coroutine_handle<> idle_waiter_;
 };
 
 }  // namespace ringmail::testing
