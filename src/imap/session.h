@@ -61,6 +61,16 @@ std::optional<std::string> StoreMailboxName(std::string_view name);
 // "1:3,7" from ascending UIDs (UIDPLUS, VANISHED).
 std::string CompactUidSet(const std::vector<uint32_t>& uids);
 
+// The selected mailbox of a Session (outside the class: clang cannot default-construct a
+// nested struct with member initializers inside std::optional of its enclosing class).
+struct SelectedMailbox {
+  int64_t mailbox_id = 0;
+  std::string name;
+  bool read_only = false;
+  MailboxIndex view;  // entries with Session::kGhostBit are expunged but not announced yet
+  size_t ghosts = 0;  // how many
+};
+
 class Session final : private MailboxWatcher {
  public:
   Session(const SessionServices* services, Stream* stream);
@@ -74,13 +84,7 @@ class Session final : private MailboxWatcher {
  private:
   enum class State { kNotAuthenticated, kAuthenticated, kSelected, kLogout };
 
-  struct Selected {
-    int64_t mailbox_id = 0;
-    std::string name;
-    bool read_only = false;
-    MailboxIndex view;  // entries with kGhostBit are expunged but not announced yet
-    size_t ghosts = 0;  // how many
-  };
+  using Selected = SelectedMailbox;
   static constexpr uint8_t kGhostBit = 0x80;
 
   // The loop (session.cc).
