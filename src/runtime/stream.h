@@ -20,6 +20,7 @@
 
 #include "base/result.h"
 #include "base/socket_address.h"
+#include "runtime/task.h"
 
 namespace ringmail {
 
@@ -55,6 +56,8 @@ class Stream {
   virtual const SocketAddress& peer() const = 0;
   // Whether the bytes travel encrypted (TLS in userspace or in the kernel).
   virtual bool encrypted() const { return false; }
+  // For trace headers and logs when encrypted: "TLS1.3 TLS_AES_128_GCM_SHA256"; else empty.
+  virtual std::string_view tls_summary() const { return {}; }
   // Bounds the next waiting Read (idle timeouts differ before and after login, and in IDLE).
   virtual void set_read_timeout_ms(uint32_t ms) = 0;
   // The server is draining: finish the current command and say goodbye.
@@ -74,6 +77,18 @@ class Stream {
   virtual Result<std::string_view> TakeRead() = 0;
   virtual void StartFlush(std::coroutine_handle<> h) = 0;
   virtual Result<void> TakeFlushResult() = 0;
+};
+
+// STARTTLS: what a session calls to turn the plain stream it runs on into an encrypted one.
+// The protocol handler, which knows the connection, gives one to the session (null: STARTTLS
+// is not offered). The session has sent its "go ahead" reply, flushed it and discarded any
+// input the client pipelined after the command (CVE-2011-0411) before calling Upgrade.
+// Upgrade performs the server handshake and returns the encrypted stream, which lives as long
+// as the upgrader; on failure the connection is unusable and the session ends.
+class StreamUpgrader {
+ public:
+  virtual ~StreamUpgrader() = default;
+  virtual Task<Result<Stream*>> Upgrade() = 0;
 };
 
 }  // namespace ringmail
