@@ -6,12 +6,12 @@
 namespace ringmail {
 namespace {
 
-class ImapHandler final : public ProtocolHandler {
+class ImapHandler final : public SessionHandler {
  public:
   explicit ImapHandler(imap::SessionServices services) : services_(std::move(services)) {}
 
-  Task<void> Serve(Connection& connection) override {
-    imap::Session session(&services_, &connection);
+  Task<void> Serve(Stream& stream, StreamUpgrader* /*starttls*/) override {
+    imap::Session session(&services_, &stream);
     co_await session.Run();
   }
 
@@ -34,12 +34,8 @@ imap::SessionLimits LimitsFrom(const ImapConfig& c) {
 
 }  // namespace
 
-Result<std::unique_ptr<ProtocolHandler>> MakeImapHandler(const ListenerConfig& listener,
-                                                         const MailServices& services) {
-  if (listener.tls != TlsMode::kNone) {
-    return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) +
-                                             "TLS for imap is not available in this build yet");
-  }
+Result<std::unique_ptr<SessionHandler>> MakeImapHandler(const ListenerConfig& /*listener*/,
+                                                        const MailServices& services) {
   imap::SessionServices s;
   s.metadata = services.stores->metadata.get();
   s.blobs = services.stores->blobs.get();
@@ -47,7 +43,7 @@ Result<std::unique_ptr<ProtocolHandler>> MakeImapHandler(const ListenerConfig& l
   s.hub = services.hub;
   s.limits = LimitsFrom(services.config->imap);
   s.hostname = services.config->hostname;
-  return std::unique_ptr<ProtocolHandler>(new ImapHandler(std::move(s)));
+  return std::unique_ptr<SessionHandler>(new ImapHandler(std::move(s)));
 }
 
 }  // namespace ringmail

@@ -37,7 +37,7 @@ Outcome Answer(const http::RequestHead& head, std::string* out) {
 
 }  // namespace
 
-Task<void> MetricsHandler::Serve(Connection& conn) {
+Task<void> MetricsHandler::Serve(Stream& conn, StreamUpgrader* /*starttls*/) {
   const http::Limits limits;
   std::string out;
   for (;;) {

@@ -3,13 +3,13 @@
 // answered in order, one flush per batch of requests that arrived together.
 #pragma once
 
-#include "runtime/listener.h"
+#include "server/protocol_setup.h"
 
 namespace ringmail {
 
-class MetricsHandler : public ProtocolHandler {
+class MetricsHandler : public SessionHandler {
  public:
-  Task<void> Serve(Connection& connection) override;
+  Task<void> Serve(Stream& stream, StreamUpgrader* starttls) override;
 };
 
 }  // namespace ringmail

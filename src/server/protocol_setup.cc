@@ -12,12 +12,21 @@ std::string ListenerWhere(const Config& config, const ListenerConfig& listener) 
 
 namespace {
 
-Result<std::unique_ptr<ProtocolHandler>> MakeHandler(const ListenerConfig& listener,
-                                                     const MailServices& services) {
-  if (listener.tls != TlsMode::kNone) {
-    return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) +
-                                             "TLS is not available in this build yet");
+// A listener without TLS: the session runs on the connection itself.
+class PlainListenerHandler final : public ProtocolHandler {
+ public:
+  explicit PlainListenerHandler(std::unique_ptr<SessionHandler> session)
+      : session_(std::move(session)) {}
+  Task<void> Serve(Connection& connection) override {
+    co_await session_->Serve(connection, nullptr);
   }
+
+ private:
+  std::unique_ptr<SessionHandler> session_;
+};
+
+Result<std::unique_ptr<SessionHandler>> MakeSessionHandler(const ListenerConfig& listener,
+                                                           const MailServices& services) {
   switch (listener.protocol) {
     case Protocol::kMetrics: return std::make_unique<MetricsHandler>();
     case Protocol::kImap: return MakeImapHandler(listener, services);
@@ -38,7 +47,12 @@ Result<std::vector<std::unique_ptr<ProtocolHandler>>> MakeProtocolHandlers(
     const MailServices& services) {
   std::vector<std::unique_ptr<ProtocolHandler>> handlers;
   for (const ListenerConfig& listener : services.config->listeners) {
-    handlers.push_back(TRY(MakeHandler(listener, services)));
+    if (listener.tls != TlsMode::kNone) {
+      return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) +
+                                               "TLS is not available in this build yet");
+    }
+    std::unique_ptr<SessionHandler> session = TRY(MakeSessionHandler(listener, services));
+    handlers.push_back(std::make_unique<PlainListenerHandler>(std::move(session)));
   }
   return handlers;
 }

@@ -11,6 +11,7 @@
 #include "mail/mailbox_hub.h"
 #include "mail/outbound.h"
 #include "runtime/listener.h"
+#include "runtime/stream.h"
 #include "runtime/worker_pool.h"
 #include "server/config.h"
 #include "server/directory_setup.h"
@@ -30,7 +31,18 @@ struct MailServices {
   Outbound* outbound = nullptr;     // null: mail for remote recipients is refused
 };
 
-// The handlers of config.listeners, in the same order. kConfig "PATH:LINE: listener 'NAME':
+// What a protocol family serves: one session, from greeting to goodbye, over a stream the
+// listener already set up (plain, or TLS after an implicit-TLS handshake). `starttls`: the
+// listener offers STARTTLS and this upgrades the stream (null otherwise). Called on the
+// connection's core; the handler outlives every connection.
+class SessionHandler {
+ public:
+  virtual ~SessionHandler() = default;
+  virtual Task<void> Serve(Stream& stream, StreamUpgrader* starttls) = 0;
+};
+
+// The handlers of config.listeners, in the same order: each listener's SessionHandler behind
+// the listener's TLS mode. kConfig "PATH:LINE: listener 'NAME':
 // reason" when a listener asks for something this build cannot serve. REQUIRES: the metrics
 // registry is not frozen yet (handlers register their metrics here).
 Result<std::vector<std::unique_ptr<ProtocolHandler>>> MakeProtocolHandlers(
@@ -38,11 +50,11 @@ Result<std::vector<std::unique_ptr<ProtocolHandler>>> MakeProtocolHandlers(
 
 // The families' factories (imap_setup.cc, smtp_setup.cc). `listener` is one of
 // services.config->listeners.
-Result<std::unique_ptr<ProtocolHandler>> MakeImapHandler(const ListenerConfig& listener,
-                                                         const MailServices& services);
+Result<std::unique_ptr<SessionHandler>> MakeImapHandler(const ListenerConfig& listener,
+                                                        const MailServices& services);
 // smtp, submission, relay and lmtp.
-Result<std::unique_ptr<ProtocolHandler>> MakeSmtpHandler(const ListenerConfig& listener,
-                                                         const MailServices& services);
+Result<std::unique_ptr<SessionHandler>> MakeSmtpHandler(const ListenerConfig& listener,
+                                                        const MailServices& services);
 
 // "PATH:LINE: listener 'NAME': " for messages about `listener`.
 std::string ListenerWhere(const Config& config, const ListenerConfig& listener);

@@ -10,7 +10,7 @@
 namespace ringmail {
 namespace {
 
-class SmtpHandler final : public ProtocolHandler {
+class SmtpHandler final : public SessionHandler {
  public:
   SmtpHandler(smtp::SmtpServices services, smtp::SessionConfig config,
               std::unique_ptr<NetworkList> relay_networks, uint32_t connections_per_source_max)
@@ -22,8 +22,8 @@ class SmtpHandler final : public ProtocolHandler {
     config_.source_limit = &source_limit_;
   }
 
-  Task<void> Serve(Connection& connection) override {
-    smtp::SmtpSession session(&services_, &config_, &connection);
+  Task<void> Serve(Stream& stream, StreamUpgrader* /*starttls*/) override {
+    smtp::SmtpSession session(&services_, &config_, &stream);
     co_await session.Run();
   }
 
@@ -45,16 +45,9 @@ smtp::ListenerKind KindOf(Protocol protocol) {
 
 }  // namespace
 
-Result<std::unique_ptr<ProtocolHandler>> MakeSmtpHandler(const ListenerConfig& listener,
-                                                         const MailServices& services) {
+Result<std::unique_ptr<SessionHandler>> MakeSmtpHandler(const ListenerConfig& listener,
+                                                        const MailServices& services) {
   const Config& config = *services.config;
-  if (listener.tls != TlsMode::kNone) {
-    // The TLS issue lifts this; until then a TLS listener would silently speak plain text.
-    return MakeError(ErrorCode::kConfig, ListenerWhere(config, listener) + "tls '" +
-                                             TlsModeName(listener.tls) + "' for protocol '" +
-                                             ProtocolName(listener.protocol) +
-                                             "' is not available in this build yet");
-  }
   smtp::SmtpServices s;
   s.metadata = services.stores->metadata.get();
   s.blobs = services.stores->blobs.get();
