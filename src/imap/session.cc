@@ -57,8 +57,8 @@ std::optional<std::string> StoreMailboxName(std::string_view name) {
   return out;
 }
 
-Session::Session(const SessionServices* services, Stream* stream)
-    : services_(services), stream_(stream), reader_([&] {
+Session::Session(const SessionServices* services, Stream* stream, StreamUpgrader* starttls)
+    : services_(services), stream_(stream), starttls_(starttls), reader_([&] {
         Limits l = services->limits.reader;
         l.non_sync_literal_size_max = UINT64_MAX;  // we advertise LITERAL+
         return l;
@@ -163,6 +163,7 @@ Task<void> Session::Dispatch(Command c) {
     case CommandName::kLogout: co_await Logout(std::move(c)); break;
     case CommandName::kLogin: co_await Login(std::move(c)); break;
     case CommandName::kAuthenticate: co_await Authenticate(std::move(c)); break;
+    case CommandName::kStartTls: co_await StartTls(std::move(c)); break;
     case CommandName::kEnable: co_await Enable(std::move(c)); break;
     case CommandName::kId: co_await Id(std::move(c)); break;
     case CommandName::kCreate: co_await Create(std::move(c)); break;
@@ -253,6 +254,10 @@ Task<bool> Session::FlushOut() {
 
 std::string Session::CapabilityList() const {
   std::string caps = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE";
+  if (state_ == State::kNotAuthenticated && TlsPending()) {
+    // RFC 9051 §6.2.3: no password before STARTTLS; §6.2.1: STARTTLS never once encrypted.
+    return caps + " STARTTLS LOGINDISABLED";
+  }
   if (state_ == State::kNotAuthenticated) {
     AuthContext context{stream_->peer(), stream_->encrypted(), "imap"};
     for (SaslMechanismKind kind : services_->authenticator->Mechanisms(context)) {

@@ -10,9 +10,16 @@
 // (or VANISHED under QRESYNC) — the latter never during FETCH, STORE or SEARCH, where an
 // expunged message stays in the view (a "ghost") until it may be announced.
 //
-// Commands live one family per file in commands/ (auth, mailbox, list, select, fetch,
-// store, search, expunge, copy, append, idle); this file holds the loop and shared helpers.
-// Lives on the connection's core; everything in SessionServices outlives it.
+// STARTTLS (RFC 9051 §6.2.1, commands/starttls.cc): offered when the listener gave a
+// StreamUpgrader and the stream is not encrypted yet. Until then the session advertises
+// LOGINDISABLED and no AUTH= mechanism and refuses LOGIN and AUTHENTICATE with
+// NO [PRIVACYREQUIRED]. After its tagged OK the session flushes, discards whatever the client
+// pipelined behind the command (CVE-2011-0411), and continues over the upgraded stream.
+//
+// Commands live one family per file in commands/ (auth, starttls, mailbox, list, select,
+// fetch, store, search, expunge, copy, append, idle); this file holds the loop and shared
+// helpers. Lives on the connection's core; everything in SessionServices outlives it, and the
+// upgrader (and the streams it returns) outlive the session.
 #pragma once
 
 #include <cstdint>
@@ -73,7 +80,8 @@ struct SelectedMailbox {
 
 class Session final : private MailboxWatcher {
  public:
-  Session(const SessionServices* services, Stream* stream);
+  // `starttls`: the listener offers STARTTLS through it (null: not offered).
+  Session(const SessionServices* services, Stream* stream, StreamUpgrader* starttls = nullptr);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -102,6 +110,8 @@ class Session final : private MailboxWatcher {
   void StoreFailure(const std::string& tag, const Error& error);
   Task<bool> FlushOut();
   std::string CapabilityList() const;
+  // STARTTLS is offered and has not happened: no password may be sent yet.
+  bool TlsPending() const { return starttls_ != nullptr && !stream_->encrypted(); }
   // The name as the client reads it (modified UTF-7 or UTF-8), as an astring.
   void AppendMailboxName(std::string* out, std::string_view name) const;
   bool utf8() const { return utf8_accept_ || rev2_; }
@@ -139,6 +149,8 @@ class Session final : private MailboxWatcher {
   Task<void> Id(Command command);
   Task<void> LoggedIn(const std::string& tag, AuthenticatedPrincipal principal);
   void AuthFailed(const std::string& tag, AuthFailure failure);
+  // commands/starttls.cc
+  Task<void> StartTls(Command command);
   // commands/mailbox.cc
   Task<void> Create(Command command);
   Task<void> Delete(Command command);
@@ -183,7 +195,8 @@ class Session final : private MailboxWatcher {
   Task<void> Idle(Command command);
 
   const SessionServices* services_;
-  Stream* stream_;
+  Stream* stream_;  // the upgraded stream after STARTTLS
+  StreamUpgrader* starttls_;
   CommandReader reader_;
   State state_ = State::kNotAuthenticated;
   uint32_t bad_in_a_row_ = 0;

@@ -10,8 +10,8 @@ class ImapHandler final : public SessionHandler {
  public:
   explicit ImapHandler(imap::SessionServices services) : services_(std::move(services)) {}
 
-  Task<void> Serve(Stream& stream, StreamUpgrader* /*starttls*/) override {
-    imap::Session session(&services_, &stream);
+  Task<void> Serve(Stream& stream, StreamUpgrader* starttls) override {
+    imap::Session session(&services_, &stream, starttls);
     co_await session.Run();
   }
 

@@ -22,8 +22,8 @@ class SmtpHandler final : public SessionHandler {
     config_.source_limit = &source_limit_;
   }
 
-  Task<void> Serve(Stream& stream, StreamUpgrader* /*starttls*/) override {
-    smtp::SmtpSession session(&services_, &config_, &stream);
+  Task<void> Serve(Stream& stream, StreamUpgrader* starttls) override {
+    smtp::SmtpSession session(&services_, &config_, &stream, starttls);
     co_await session.Run();
   }
 

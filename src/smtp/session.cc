@@ -10,10 +10,12 @@
 
 namespace ringmail::smtp {
 
-SmtpSession::SmtpSession(const SmtpServices* services, const SessionConfig* config, Stream* stream)
+SmtpSession::SmtpSession(const SmtpServices* services, const SessionConfig* config, Stream* stream,
+                         StreamUpgrader* starttls)
     : services_(services),
       config_(config),
       stream_(stream),
+      starttls_(starttls),
       line_reader_(config->bare_newlines, config->limits.lines),
       peer_host_(stream->peer().Host()) {}
 
@@ -178,15 +180,16 @@ void SmtpSession::ReplyText(int code, std::string_view enhanced, std::string_vie
 
 uint32_t SmtpSession::Extensions() const {
   uint32_t e = kExtSize | kExt8BitMime | kExtSmtpUtf8 | kExtDsn;
-  if (AuthOffered()) e |= kExtAuth;
+  if (AuthOffered() && !TlsPending()) e |= kExtAuth;
+  if (stream_->encrypted()) e |= kExtRequireTls;  // RFC 8689 §4.1: only over TLS
   return e;
 }
 
 const char* SmtpSession::ProtocolWord() const {
   // RFC 3848: with-protocol types.
-  if (config_->kind == ListenerKind::kLmtp) return "LMTP";
-  if (!esmtp_) return "SMTP";
   const bool tls = stream_->encrypted();
+  if (config_->kind == ListenerKind::kLmtp) return tls ? "LMTPS" : "LMTP";
+  if (!esmtp_) return "SMTP";
   if (principal_) return tls ? "ESMTPSA" : "ESMTPA";
   return tls ? "ESMTPS" : "ESMTP";
 }
@@ -211,7 +214,9 @@ void SmtpSession::Hello(const SmtpCommand& command) {
   out += "250-PIPELINING\r\n";
   out += "250-SIZE " + std::to_string(config_->limits.message_size_max) + "\r\n";
   out += "250-8BITMIME\r\n250-SMTPUTF8\r\n250-ENHANCEDSTATUSCODES\r\n250-CHUNKING\r\n";
-  if (AuthOffered()) {
+  if (TlsPending()) out += "250-STARTTLS\r\n";
+  if (stream_->encrypted()) out += "250-REQUIRETLS\r\n";
+  if (AuthOffered() && !TlsPending()) {
     const std::string mechanisms = AuthMechanisms();
     if (!mechanisms.empty()) out += "250-AUTH " + mechanisms + "\r\n";
   }
@@ -246,8 +251,10 @@ Task<bool> SmtpSession::Dispatch(SmtpCommand command) {
     case SmtpVerb::kHelp: Reply(replies::kHelp); co_return true;
     case SmtpVerb::kVrfy: Reply(replies::kVrfy); co_return true;
     case SmtpVerb::kExpn: Reply(replies::kNotImplemented); co_return true;
-    // The TLS issue's seam: swap the stream here (RFC 3207), then Reset() and forget helo_.
-    case SmtpVerb::kStarttls: Reply(replies::kStartTlsUnavailable); co_return true;
+    case SmtpVerb::kStarttls: {
+      const bool tls = co_await StartTls();
+      co_return tls;
+    }
     default: break;
   }
   // BDAT's chunk must be read before it is refused, so Bdat() answers for itself.

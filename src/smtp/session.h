@@ -15,9 +15,13 @@
 // recipients, Outbound::Enqueue) returned ok; a store outage is 451 4.3.0 and nothing is
 // acknowledged.
 //
-// STARTTLS: not offered yet. The seam is SessionConfig::starttls (advertise) and the
-// StartTls() hook in session.cc: the TLS layer will swap the Stream under the session there,
-// reset the session state (RFC 3207 §4.2) and set `encrypted` for the Received header.
+// STARTTLS (RFC 3207, session_tls.cc): offered in EHLO when the listener gave a
+// StreamUpgrader and the stream is not encrypted yet. After `220 2.0.0` the session flushes,
+// discards whatever the client pipelined behind the command (CVE-2011-0411), continues over the
+// upgraded stream, and forgets everything the client said before (EHLO required again). On
+// submission, AUTH is neither advertised nor accepted before TLS (538 5.7.11; MAIL 530 5.7.0).
+// Over TLS, REQUIRETLS (RFC 8689) is advertised and its MAIL parameter accepted; the Received
+// header says ESMTPS/ESMTPSA with the TLS version and cipher in a comment.
 //
 // Runs on the connection's core. Everything in SmtpServices and SessionConfig must outlive
 // the session; the Stream too.
@@ -94,7 +98,10 @@ struct SessionConfig {
 
 class SmtpSession {
  public:
-  SmtpSession(const SmtpServices* services, const SessionConfig* config, Stream* stream);
+  // `starttls`: the listener offers STARTTLS through it (null: not offered). It, and the
+  // stream it returns, outlive the session.
+  SmtpSession(const SmtpServices* services, const SessionConfig* config, Stream* stream,
+              StreamUpgrader* starttls = nullptr);
   ~SmtpSession();
 
   // Serves the connection until QUIT, a fatal error, a timeout, the peer closing, or the
@@ -156,6 +163,12 @@ class SmtpSession {
   Task<Result<void>> Enqueue(std::string message);
   void ReplyAll(const SmtpReply& reply);
 
+  // session_tls.cc
+  // STARTTLS; false when the session must end (the handshake failed).
+  Task<bool> StartTls();
+  // STARTTLS is offered and has not happened yet.
+  bool TlsPending() const { return starttls_ != nullptr && !stream_->encrypted(); }
+
   // session_auth.cc
   Task<bool> Auth(SmtpCommand command);
   bool AuthOffered() const;
@@ -166,7 +179,8 @@ class SmtpSession {
 
   const SmtpServices* services_;
   const SessionConfig* config_;
-  Stream* stream_;
+  Stream* stream_;  // the upgraded stream after STARTTLS
+  StreamUpgrader* starttls_;
   LineReader line_reader_;
   std::string peer_host_;
 

@@ -45,6 +45,10 @@ Task<bool> SmtpSession::Auth(SmtpCommand command) {
     Reply(replies::kAuthUnavailable);
     co_return true;
   }
+  if (TlsPending()) {
+    Reply(replies::kEncryptionRequired);  // RFC 4954 §6; no mechanism before STARTTLS
+    co_return true;
+  }
   if (principal_) {
     Reply(replies::kAlreadyAuthenticated);
     co_return true;

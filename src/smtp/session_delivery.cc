@@ -37,12 +37,13 @@ std::string RandomId() {
   return buf;
 }
 
-// The HELO word inside a Received header: printable ASCII without parentheses (a comment
-// delimiter there), anything else '?'.
-std::string TraceWord(std::string_view word) {
-  std::string out(word);
+// Text inside a Received header: printable ASCII without parentheses or backslashes (comment
+// delimiters and quoting there), spaces only where `spaces` (a comment), anything else '?'.
+std::string TraceText(std::string_view text, bool spaces) {
+  std::string out(text);
   for (char& c : out) {
-    if (c <= ' ' || c > '~' || c == '(' || c == ')') c = '?';
+    if (c == ' ' && spaces) continue;
+    if (c <= ' ' || c > '~' || c == '(' || c == ')' || c == '\\') c = '?';
   }
   return out;
 }
@@ -92,11 +93,16 @@ std::string SmtpSession::TraceHeaders(bool return_path, std::string_view id) con
     out += ">\r\n";
   }
   // RFC 5321 §4.4: from the HELO name (the address it came from) by us, with the protocol
-  // (RFC 3848), an id, and the recipient when there is only one. TLS details come with the
-  // TLS issue.
+  // (RFC 3848), an id, and the recipient when there is only one; over TLS a comment with the
+  // protocol version and cipher.
   const std::string ip = stream_->peer().family() == AF_INET6 ? "IPv6:" + peer_host_ : peer_host_;
-  out += "Received: from " + TraceWord(helo_) + " ([" + ip + "])\r\n\tby " + config_->hostname +
-         " (ringmail) with " + ProtocolWord() + " id " + std::string(id) + "\r\n\t";
+  out += "Received: from " + TraceText(helo_, false) + " ([" + ip + "])\r\n\t";
+  if (stream_->encrypted()) {
+    const std::string_view tls = stream_->tls_summary();
+    out += "(using " + TraceText(tls.empty() ? "TLS" : tls, true) + ")\r\n\t";
+  }
+  out += "by " + config_->hostname + " (ringmail) with " + ProtocolWord() + " id " +
+         std::string(id) + "\r\n\t";
   if (recipients_.size() == 1) out += "for <" + recipients_[0].address + ">; ";
   out += MailDate(std::time(nullptr)) + "\r\n";
   return out;

@@ -48,7 +48,7 @@ bool SmtpSession::SenderAllowed(std::string_view normalized) const {
 
 Task<void> SmtpSession::Mail(SmtpCommand command) {
   if (config_->kind == ListenerKind::kSubmission && !principal_) {
-    Reply(replies::kAuthRequired);
+    Reply(TlsPending() ? replies::kStartTlsFirst : replies::kAuthRequired);
     co_return;
   }
   if (InTransaction()) {

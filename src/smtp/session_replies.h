@@ -28,7 +28,13 @@ inline constexpr SmtpReply kHelp{214, "2.0.0",
 inline constexpr SmtpReply kVrfy{252, "2.5.0",
                                  "Cannot VRFY user, but will accept message and attempt delivery"};
 inline constexpr SmtpReply kNotImplemented{502, "5.5.1", "Command not implemented"};
+
+// STARTTLS (RFC 3207 §4; §4 also gives 530 for commands refused before TLS).
+inline constexpr SmtpReply kStartTlsReady{220, "2.0.0", "Ready to start TLS"};
 inline constexpr SmtpReply kStartTlsUnavailable{502, "5.5.1", "STARTTLS not available"};
+inline constexpr SmtpReply kTlsAlreadyActive{503, "5.5.1", "TLS already active"};
+inline constexpr SmtpReply kStartTlsFirst{530, "5.7.0", "Must issue a STARTTLS command first"};
+
 inline constexpr SmtpReply kAuthUnavailable{502, "5.5.1", "AUTH not available on this service"};
 inline constexpr SmtpReply kWrongHello{500, "5.5.1", "Command unrecognized on this service"};
 

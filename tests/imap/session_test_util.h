@@ -19,6 +19,7 @@
 #include "runtime/awaitables.h"
 #include "runtime/worker_pool.h"
 #include "store/stores_fixture.h"
+#include "testing/fake_upgrader.h"
 #include "testing/run_on_reactor.h"
 #include "testing/script_stream.h"
 
@@ -26,8 +27,10 @@ namespace ringmail::testing {
 
 class ImapClient {
  public:
-  explicit ImapClient(const imap::SessionServices* services)
-      : session_(std::make_unique<imap::Session>(services, &stream_)) {}
+  // `starttls`: the session is offered STARTTLS through upgrader() (fake_upgrader.h).
+  explicit ImapClient(const imap::SessionServices* services, bool starttls = false)
+      : upgrader_(starttls ? std::make_unique<FakeUpgrader>(&stream_) : nullptr),
+        session_(std::make_unique<imap::Session>(services, &stream_, upgrader_.get())) {}
 
   // Starts the session; returns the greeting.
   Task<std::string> Start() {
@@ -60,6 +63,7 @@ class ImapClient {
     co_await stream_.Idle();
   }
   ScriptStream& stream() { return stream_; }
+  FakeUpgrader* upgrader() { return upgrader_.get(); }
 
  private:
   static Task<void> RunSession(imap::Session* session, ScriptStream* stream) {
@@ -67,6 +71,7 @@ class ImapClient {
     stream->Ended();
   }
   ScriptStream stream_;
+  std::unique_ptr<FakeUpgrader> upgrader_;
   std::unique_ptr<imap::Session> session_;
 };
 

@@ -19,6 +19,7 @@
 #include "smtp/session.h"
 #include "store/metadata_test_util.h"
 #include "store/stores_fixture.h"
+#include "testing/fake_upgrader.h"
 #include "testing/run_on_reactor.h"
 #include "testing/script_stream.h"
 
@@ -27,6 +28,7 @@
 
 namespace ringmail::smtp::testing {
 
+using ::ringmail::testing::FakeUpgrader;
 using ::ringmail::testing::RunOnReactor;
 using ::ringmail::testing::ScriptStream;
 
@@ -76,10 +78,13 @@ class RecordingEvents : public MailboxEvents {
 // One session over a ScriptStream. Start() runs it to its greeting.
 class Client {
  public:
-  Client(const SmtpServices* services, SessionConfig config, std::string peer = "127.0.0.1:40000")
+  // `starttls`: the session is offered STARTTLS through upgrader() (fake_upgrader.h).
+  Client(const SmtpServices* services, SessionConfig config, std::string peer = "127.0.0.1:40000",
+         bool starttls = false)
       : config_(std::move(config)),
         stream_(SocketAddress::Parse(peer).value()),
-        session_(services, &config_, &stream_) {}
+        upgrader_(starttls ? std::make_unique<FakeUpgrader>(&stream_) : nullptr),
+        session_(services, &config_, &stream_, upgrader_.get()) {}
   // A session still waiting for input is told that the client left, so that it ends (and its
   // coroutine frame is freed) before the objects it uses are destroyed.
   ~Client() {
@@ -109,6 +114,7 @@ class Client {
     co_return out;
   }
   ScriptStream& stream() { return stream_; }
+  FakeUpgrader* upgrader() { return upgrader_.get(); }
   bool ended() const { return stream_.ended(); }
 
  private:
@@ -119,6 +125,7 @@ class Client {
 
   SessionConfig config_;
   ScriptStream stream_;
+  std::unique_ptr<FakeUpgrader> upgrader_;
   SmtpSession session_;
 };
 

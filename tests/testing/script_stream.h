@@ -39,18 +39,27 @@ class ScriptStream final : public Stream {
   void CloseInput() {
     closed_ = true;
     WakeReader();
+    if (next_ != nullptr) next_->CloseInput();
   }
   // What the session wrote (and flushed) since the last call.
   std::string TakeOutput() { return std::exchange(output_, {}); }
   // The session coroutine has returned (the test's wrapper calls Ended()).
-  void Ended() { ended_ = true; }
+  void Ended() {
+    ended_ = true;
+    if (next_ != nullptr) next_->Ended();
+  }
   bool ended() const { return ended_; }
+
+  // STARTTLS (fake_upgrader.h): the session went on over `next`. From now on Idle() also
+  // completes when the session waits on `next`, and Ended() and CloseInput() reach it, so a
+  // test's wrapper around this stream keeps working.
+  void ContinuedBy(ScriptStream* next) { next_ = next; }
 
   // Completes when the session waits for input it has not got, or has ended. It looks from
   // the reactor's loop (a 1 ms timer), never from inside the session's own suspension: resumed
   // there, a test could end and destroy what the session is still standing on.
   Task<void> Idle() {
-    while (!ended_ && !(reader_ && !ReadReady())) co_await Sleep(1);
+    while (!IdleNow()) co_await Sleep(1);
   }
 
   // Send, wait until handled, and return the output.
@@ -61,6 +70,7 @@ class ScriptStream final : public Stream {
   }
 
   void set_encrypted(bool encrypted) { encrypted_ = encrypted; }
+  void set_tls_summary(std::string summary) { tls_summary_ = std::move(summary); }
   void RequestShutdown() {
     shutdown_ = true;
     WakeReader();
@@ -81,6 +91,7 @@ class ScriptStream final : public Stream {
   size_t pending_output() const override { return pending_.size(); }
   const SocketAddress& peer() const override { return peer_; }
   bool encrypted() const override { return encrypted_; }
+  std::string_view tls_summary() const override { return tls_summary_; }
   void set_read_timeout_ms(uint32_t ms) override { read_timeout_ms_ = ms; }
   bool shutdown_requested() const override { return shutdown_; }
   void InterruptRead() override {
@@ -115,6 +126,9 @@ class ScriptStream final : public Stream {
   }
 
  private:
+  bool IdleNow() const {
+    return ended_ || (reader_ && !ReadReady()) || (next_ != nullptr && next_->IdleNow());
+  }
   void WakeReader() {
     if (reader_ && ReadReady()) std::exchange(reader_, nullptr).resume();
   }
@@ -128,6 +142,8 @@ class ScriptStream final : public Stream {
   bool shutdown_ = false;
   bool ended_ = false;
   bool encrypted_ = false;
+  std::string tls_summary_;
+  ScriptStream* next_ = nullptr;  // ContinuedBy
   bool interrupted_ = false;
   uint32_t read_timeout_ms_ = 0;
   std::coroutine_handle<> reader_;

@@ -66,6 +66,10 @@ Task<void> Session::LoggedIn(const std::string& tag, AuthenticatedPrincipal prin
 Task<void> Session::Login(Command c) {
   LoginArgs& args = std::get<LoginArgs>(c.args);
   AuthContext context{stream_->peer(), stream_->encrypted(), "imap"};
+  if (TlsPending()) {
+    Tagged(c.tag, "NO", "[PRIVACYREQUIRED] Use STARTTLS before logging in");
+    co_return;
+  }
   if (!services_->authenticator->PlainTextAllowed(context)) {
     Tagged(c.tag, "NO", "[PRIVACYREQUIRED] LOGIN is disabled on unencrypted connections");
     co_return;
@@ -82,6 +86,10 @@ Task<void> Session::Login(Command c) {
 Task<void> Session::Authenticate(Command c) {
   AuthenticateArgs& args = std::get<AuthenticateArgs>(c.args);
   AuthContext context{stream_->peer(), stream_->encrypted(), "imap"};
+  if (TlsPending()) {
+    Tagged(c.tag, "NO", "[PRIVACYREQUIRED] Use STARTTLS before authenticating");
+    co_return;
+  }
   std::optional<SaslMechanismKind> kind = ParseSaslMechanism(args.mechanism);
   bool offered = false;
   if (kind) {
