@@ -62,28 +62,43 @@ Result<SignalWaiter> SignalWaiter::Create() {
   return SignalWaiter(fd);
 }
 
-SignalWaiter::SignalWaiter(SignalWaiter&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+SignalWaiter::SignalWaiter(SignalWaiter&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      reload_(std::move(other.reload_)),
+      reload_interval_ms_(other.reload_interval_ms_) {}
 
 SignalWaiter::~SignalWaiter() {
   if (fd_ >= 0) close(fd_);
 }
 
+void SignalWaiter::SetReload(std::function<void(bool sighup)> reload, int interval_ms) {
+  reload_ = std::move(reload);
+  reload_interval_ms_ = interval_ms;
+}
+
 bool SignalWaiter::WaitForStop(const ThreadLatch* latch) {
   const uint64_t watchdog_usec = SdWatchdogUsec();
-  const int timeout_ms =
-      watchdog_usec > 0 ? std::max(1, static_cast<int>(watchdog_usec / 2000)) : -1;
+  int timeout_ms = watchdog_usec > 0 ? std::max(1, static_cast<int>(watchdog_usec / 2000)) : -1;
+  if (reload_ && (timeout_ms < 0 || reload_interval_ms_ < timeout_ms)) {
+    timeout_ms = reload_interval_ms_;
+  }
   for (;;) {
     if (latch != nullptr && latch->done()) return false;
     pollfd fds[2] = {{fd_, POLLIN, 0}, {latch != nullptr ? latch->fd() : -1, POLLIN, 0}};
     int n = poll(fds, 2, timeout_ms);
     if (n == 0) {
-      SdNotify("WATCHDOG=1");
+      if (watchdog_usec > 0) SdNotify("WATCHDOG=1");
+      if (reload_) reload_(false);
       continue;
     }
     signalfd_siginfo info{};
     if (n < 0 || read(fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
     if (info.ssi_signo == SIGHUP) {
-      Log(LogLevel::kInfo, "sighup_ignored", "reason", "nothing reloadable in this build");
+      if (reload_) {
+        reload_(true);
+      } else {
+        Log(LogLevel::kInfo, "sighup_ignored", "reason", "nothing reloadable in this build");
+      }
       continue;
     }
     Log(LogLevel::kInfo, "stopping", "signal", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -1,9 +1,10 @@
 // The main thread's waiting, while the reactor cores serve: for a stop signal (SIGTERM,
-// SIGINT; SIGHUP is logged and ignored), feeding the systemd watchdog meanwhile, and for tasks
-// it handed to the cores (Engine::Spawn) to finish.
+// SIGINT; SIGHUP reloads what is reloadable), feeding the systemd watchdog meanwhile, and for tasks
+// it handed to the cores (Engine::Spawn) to finish, and for SIGHUP (reload).
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "base/result.h"
 
@@ -45,9 +46,16 @@ class SignalWaiter {
   // Waits until SIGTERM or SIGINT arrives (true) or `latch` (if given) is done (false).
   bool WaitForStop(const ThreadLatch* latch = nullptr);
 
+  // While WaitForStop waits, calls `reload(true)` on SIGHUP and `reload(false)` every
+  // `interval_ms` (a periodic check for changed files), on the main thread. Without it,
+  // SIGHUP is logged and ignored.
+  void SetReload(std::function<void(bool sighup)> reload, int interval_ms);
+
  private:
   explicit SignalWaiter(int fd) : fd_(fd) {}
   int fd_ = -1;  // signalfd
+  std::function<void(bool)> reload_;
+  int reload_interval_ms_ = -1;
 };
 
 }  // namespace ringmail

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "server/metrics_handler.h"
+#include "server/tls_setup.h"
 
 namespace ringmail {
 
@@ -47,12 +48,16 @@ Result<std::vector<std::unique_ptr<ProtocolHandler>>> MakeProtocolHandlers(
     const MailServices& services) {
   std::vector<std::unique_ptr<ProtocolHandler>> handlers;
   for (const ListenerConfig& listener : services.config->listeners) {
-    if (listener.tls != TlsMode::kNone) {
-      return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) +
-                                               "TLS is not available in this build yet");
-    }
     std::unique_ptr<SessionHandler> session = TRY(MakeSessionHandler(listener, services));
-    handlers.push_back(std::make_unique<PlainListenerHandler>(std::move(session)));
+    if (listener.tls == TlsMode::kNone) {
+      handlers.push_back(std::make_unique<PlainListenerHandler>(std::move(session)));
+      continue;
+    }
+    if (services.tls == nullptr) {
+      return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) +
+                                               "TLS needs a certificate: add a [tls] table");
+    }
+    handlers.push_back(MakeTlsListenerHandler(listener, std::move(session), services.tls));
   }
   return handlers;
 }

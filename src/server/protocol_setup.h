@@ -19,6 +19,8 @@
 
 namespace ringmail {
 
+class TlsContextHolder;  // server/tls_setup.h
+
 // What protocol handlers are built from. Everything outlives the engine (and so every
 // connection).
 struct MailServices {
@@ -29,6 +31,7 @@ struct MailServices {
   MailboxEvents* events = nullptr;  // null: no live updates (no session watches mailboxes)
   MailboxHub* hub = nullptr;        // `events` as sessions register with it (IMAP IDLE)
   Outbound* outbound = nullptr;     // null: mail for remote recipients is refused
+  TlsContextHolder* tls = nullptr;  // null: no [tls] configured (no TLS listener either)
 };
 
 // What a protocol family serves: one session, from greeting to goodbye, over a stream the

@@ -19,11 +19,14 @@
 #include "server/queue_service.h"
 #include "server/storage_service.h"
 #include "server/storage_setup.h"
+#include "server/tls_setup.h"
+#include "tls/tls_metrics.h"
 
 namespace ringmail {
 namespace {
 
 constexpr int kWorkerQueueMax = 1024;  // blocking jobs waiting for a worker; more: kBusy
+constexpr int kTlsFileCheckIntervalMs = 10 * 1000;  // how often certificate files are checked
 
 // One EngineListener per bound address; handlers[i] serves config.listeners[i].
 std::vector<EngineListener> MakeListeners(
@@ -104,6 +107,27 @@ int Serve(const Config& config) {
     std::fprintf(stderr, "ringmail: %s\n", signals.error().ToString().c_str());
     return kExitFailure;
   }
+  // Certificates first: an unusable one is a config error before anything starts. The
+  // holder outlives the engine (connections hold its contexts).
+  std::unique_ptr<TlsContextHolder> tls;
+  if (!config.tls.empty()) {
+    Result<std::unique_ptr<TlsContextHolder>> made = TlsContextHolder::Create(config);
+    if (!made) {
+      std::fprintf(stderr, "%s\n", made.error().message.c_str());
+      return ExitCodeFor(made.error());
+    }
+    tls = std::move(*made);
+    RegisterTlsMetrics();
+    signals->SetReload(
+        [holder = tls.get()](bool sighup) {
+          if (sighup) {
+            holder->Reload("SIGHUP");
+          } else {
+            holder->ReloadIfChanged();
+          }
+        },
+        kTlsFileCheckIntervalMs);
+  }
   // Declared in the order they must outlive each other: the engine's reactors use the stores,
   // and the S3 client hands DNS lookups to the workers.
   Result<std::unique_ptr<WorkerPool>> workers =
@@ -145,6 +169,7 @@ int Serve(const Config& config) {
   services.directory = &*directory;
   services.workers = workers->get();
   services.outbound = (*queue)->outbound();
+  services.tls = tls.get();
   Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers = MakeProtocolHandlers(services);
   if (!handlers) {
     std::fprintf(stderr, "%s\n", handlers.error().message.c_str());

@@ -120,6 +120,21 @@ class ServeTest(unittest.TestCase):
             self.assertIn("imapx", text)
             self.assertFalse(any("event=ready" in l for l in d.log))
 
+    def test_unreadable_certificate_exits_2_naming_the_file(self):
+        missing = "/nonexistent/ringmail-test/cert.pem"
+        bad = METRICS_CONFIG + (f'\n[tls]\ncertificate = "{missing}"\n'
+                                f'private-key = "{missing}.key"\n'
+                                '\n[listener.imaps]\nprotocol = "imap"\n'
+                                'bind = ["127.0.0.1:0"]\ntls = "implicit"\n')
+        with Daemon(BINARY, bad) as d:
+            code = d.proc.wait(timeout=20)
+            d.stop()
+            self.assertEqual(code, 2)
+            text = "\n".join(d.log)
+            self.assertIn(d.config_path + ":", text)
+            self.assertIn(missing, text)
+            self.assertFalse(any("event=ready" in l for l in d.log))
+
     def test_port_in_use_exits_2(self):
         with socket.socket() as holder:
             holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)

@@ -320,6 +320,44 @@ class CollectorTest(unittest.TestCase):
             self.assertEqual(d.stop(), 0)
 
 
+class CollectorClusterTest(unittest.TestCase):
+    """Two nodes over one PostgreSQL and one blob store: one collector pass at a time."""
+
+    def test_two_nodes_collect_an_unreferenced_blob_once(self):
+        with PostgresCluster() as pg, tempfile.TemporaryDirectory(prefix="ringmail-it-") as blobs:
+            config = postgres_config(pg.uri()) + f"""blobs = "file://{blobs}"
+blob-grace = 0
+collect-interval = 1
+"""
+            with Daemon(BINARY, config) as a, Daemon(BINARY, config) as b:
+                a.wait_ready()
+                b.wait_ready()
+                content = b"Subject: collected once\r\n\r\nbye\r\n"
+                digest = hashlib.sha256(content)
+                pg.query("INSERT INTO blobs (sha256, size, stored_size, refcount, "
+                         f"unreferenced_since) VALUES ('\\x{digest.hexdigest()}', "
+                         f"{len(content)}, {len(content) + 40}, 0, '2000-01-01')")
+                hex_key = digest.hexdigest()
+                obj = os.path.join(blobs, hex_key[:2], hex_key[2:4], hex_key)
+                os.makedirs(os.path.dirname(obj))
+                with open(obj, "wb") as f:
+                    f.write(b"RMB1 not checked by a delete")
+                # One pass marks it, holds the lease through the 35 s forget delay and
+                # deletes it; the other node's passes in that time find the lease taken.
+                wait_until(lambda: pg.query("SELECT count(*) FROM blobs") == "0", 90,
+                           "the row's removal")
+                self.assertFalse(os.path.exists(obj))
+                deleted = [metric(d.listeners["metrics"], "ringmail_blob_collector_deleted_total")
+                           for d in (a, b)]
+                skipped = [metric(d.listeners["metrics"], "ringmail_blob_collector_skipped_total")
+                           for d in (a, b)]
+                self.assertEqual(sorted(deleted), [0, 1], f"deleted={deleted}")
+                collector = deleted.index(1)
+                self.assertGreater(skipped[1 - collector], 0, f"skipped={skipped}")
+                self.assertEqual(a.stop(), 0)
+                self.assertEqual(b.stop(), 0)
+
+
 class S3StorageTest(unittest.TestCase):
     def test_blobs_on_s3_ready_and_clean_exit(self):
         with S3rver() as s3, Daemon(BINARY, s3_config(s3.port)) as d:

@@ -1,0 +1,116 @@
+// TlsStream: a server-side TLS session in userspace wolfSSL, as a Stream over a transport
+// Stream (the Connection). wolfSSL's I/O callbacks never touch a socket: the receive callback
+// takes ciphertext from transport.buffered() (and Consumes it), answering "want read" when
+// there is none; the send callback appends to transport.Write(). So the handshake and every
+// read are coroutines driven by the transport's ring completions.
+//
+// Reading decrypts into a plaintext buffer (at most kPlaintextMax ahead of the session: the
+// rest waits as ciphertext in the transport, whose own limit applies back-pressure); Write
+// encrypts at once into the transport's output, Flush flushes the transport. close_notify or
+// the peer's close reads as kClosed. Memory: the plaintext buffer is released when drained
+// (ByteBuffer) and wolfSSL frees its record buffers between records, so an idle session holds
+// the wolfSSL object and this one.
+//
+// One session coroutine drives it, on the transport's core. REQUIRES: the transport outlives
+// it; no Read waits when it is destroyed.
+#pragma once
+
+#include <coroutine>
+#include <memory>
+#include <string>
+
+#include "base/byte_buffer.h"
+#include "base/result.h"
+#include "runtime/stream.h"
+#include "runtime/task.h"
+#include "tls/server_context.h"
+
+struct WOLFSSL;
+
+namespace ringmail {
+
+class TlsStream final : public Stream {
+ public:
+  static constexpr size_t kPlaintextMax = 64 * 1024;
+  static constexpr uint32_t kHandshakeTimeoutMs = 10 * 1000;
+
+  TlsStream(Stream& transport, std::shared_ptr<const TlsServerContext> context);
+  ~TlsStream() override;
+  TlsStream(const TlsStream&) = delete;
+  TlsStream& operator=(const TlsStream&) = delete;
+
+  // The server handshake, each transport read bounded by `handshake_timeout_ms`; afterwards
+  // the transport's read timeout is `idle_timeout_ms`. Errors: kTimeout, kClosed, kIo (with
+  // wolfSSL's reason: no shared cipher, version too low, bad record...). Once.
+  Task<Result<void>> Handshake(uint32_t handshake_timeout_ms, uint32_t idle_timeout_ms);
+  // Sends close_notify and flushes (best effort: the peer may be gone).
+  Task<void> Close();
+
+  // "TLS1.3", "TLS1.2" after the handshake.
+  std::string_view version() const { return version_; }
+  // IANA cipher suite name, e.g. "TLS_AES_128_GCM_SHA256".
+  std::string_view cipher() const { return cipher_; }
+  // The ALPN protocol agreed ("" when none).
+  std::string_view alpn() const { return alpn_; }
+  // The SNI name the client sent ("" when none).
+  std::string_view server_name() const { return server_name_; }
+  // wolfSSL's session (for the kernel TLS switch); null once released.
+  WOLFSSL* session() { return ssl_; }
+
+  // Stream.
+  std::string_view buffered() override;
+  void Consume(size_t n) override;
+  void Write(std::string_view bytes) override;
+  size_t pending_output() const override { return transport_.pending_output(); }
+  const SocketAddress& peer() const override { return transport_.peer(); }
+  bool encrypted() const override { return true; }
+  std::string_view tls_summary() const override { return summary_; }
+  void set_read_timeout_ms(uint32_t ms) override { transport_.set_read_timeout_ms(ms); }
+  bool shutdown_requested() const override { return transport_.shutdown_requested(); }
+  void InterruptRead() override { transport_.InterruptRead(); }
+
+ private:
+  // The coroutine that waits on the transport for a waiting reader: resumed by WaitForRead,
+  // it hands control back to the reader by symmetric transfer once plaintext or an end is
+  // there. Its frame lives as long as the stream.
+  struct Pump {
+    struct promise_type;
+    std::coroutine_handle<promise_type> handle;
+  };
+
+  bool ReadReady() const override;
+  void WaitForRead(std::coroutine_handle<> h) override;
+  Result<std::string_view> TakeRead() override;
+  void StartFlush(std::coroutine_handle<> h) override;
+  Result<void> TakeFlushResult() override;
+
+  Pump ReadPump();
+  // Records the SNI name and ALPN protocol once the ClientHello is in.
+  void NoteHello();
+  // Decrypts what the transport holds into plain_, up to kPlaintextMax; records an end.
+  void Decrypt();
+  void SetError(Error error);
+  static int OnReceive(WOLFSSL* ssl, char* buf, int size, void* ctx);
+  static int OnSend(WOLFSSL* ssl, char* buf, int size, void* ctx);
+
+  Stream& transport_;
+  std::shared_ptr<const TlsServerContext> context_;
+  WOLFSSL* ssl_ = nullptr;
+  ByteBuffer plain_;
+  size_t returned_ = 0;
+  bool has_error_ = false;
+  Error error_;
+  Error write_error_;
+  bool write_failed_ = false;
+  bool flush_ready_ = false;
+  Stream::FlushAwaiter flush_{nullptr};
+  std::coroutine_handle<> reader_;
+  std::coroutine_handle<> pump_;
+  std::string version_;
+  std::string cipher_;
+  std::string summary_;
+  std::string server_name_;
+  std::string alpn_;
+};
+
+}  // namespace ringmail
