@@ -205,32 +205,32 @@ class StartTlsTest(unittest.TestCase):
         self.assertNotIn("STARTTLS", out)
         self.assertIn("221 2.0.0 Bye", out)
 
-    def test_commands_pipelined_behind_starttls_are_never_run(self):
-        s = self.server
-        ctx = s.context()
-        # SMTP: "NOOP" rides in the same write as STARTTLS.
-        with socket.create_connection(("127.0.0.1", s.port("smtp")), timeout=20) as raw:
-            self.assertTrue(read_line(raw).startswith(b"220 "))
-            raw.sendall(b"EHLO inject.test\r\n")
-            while not read_line(raw).startswith(b"250 "):
-                pass
-            raw.sendall(b"STARTTLS\r\nNOOP\r\n")
-            self.assertEqual(read_line(raw), b"220 2.0.0 Ready to start TLS\r\n")
-            with ctx.wrap_socket(raw, server_hostname="mail.example.test") as tls:
-                tls.sendall(b"EHLO client.test\r\n")
-                # The first thing said over TLS answers this EHLO, not the injected NOOP.
-                self.assertEqual(read_line(tls), b"250-mail.example.test Hello client.test\r\n")
-        s.daemon.wait_for(r"event=smtp_starttls_discarded protocol=smtp .*bytes=6")
-        # IMAP: "b NOOP" rides in the same write as "a STARTTLS".
-        with socket.create_connection(("127.0.0.1", s.port("imap")), timeout=20) as raw:
-            self.assertTrue(read_line(raw).startswith(b"* OK "))
-            raw.sendall(b"a STARTTLS\r\nb NOOP\r\n")
-            self.assertEqual(read_line(raw), b"a OK Begin TLS negotiation now\r\n")
-            with ctx.wrap_socket(raw, server_hostname="mail.example.test") as tls:
-                tls.sendall(b"c NOOP\r\n")
-                self.assertEqual(read_line(tls), b"c OK NOOP completed\r\n")
-        s.daemon.wait_for(r"event=imap_starttls_discarded .*bytes=8")
+    def inject(self, listener, before, pipelined, go_ahead, probe, answer):
+        """After the greeting and the exchange `before` (a line and the start of its last
+        reply line), sends `pipelined` (STARTTLS and a command behind it) in one write, checks
+        the go-ahead, does the handshake, sends `probe`, and checks that the first line over
+        TLS is its `answer`, not the injected command's."""
+        with socket.create_connection(("127.0.0.1", self.server.port(listener)),
+                                      timeout=20) as raw:
+            read_line(raw)
+            for line, last in before:
+                raw.sendall(line)
+                while not read_line(raw).startswith(last):
+                    pass
+            raw.sendall(pipelined)
+            self.assertEqual(read_line(raw), go_ahead)
+            with self.server.context().wrap_socket(raw, server_hostname="mail.example.test") as tls:
+                tls.sendall(probe)
+                self.assertEqual(read_line(tls), answer)
 
+    def test_commands_pipelined_behind_starttls_are_never_run(self):
+        self.inject("smtp", [(b"EHLO inject.test\r\n", b"250 ")], b"STARTTLS\r\nNOOP\r\n",
+                    b"220 2.0.0 Ready to start TLS\r\n", b"EHLO client.test\r\n",
+                    b"250-mail.example.test Hello client.test\r\n")
+        self.server.daemon.wait_for(r"event=smtp_starttls_discarded protocol=smtp .*bytes=6")
+        self.inject("imap", [], b"a STARTTLS\r\nb NOOP\r\n", b"a OK Begin TLS negotiation now\r\n",
+                    b"c NOOP\r\n", b"c OK NOOP completed\r\n")
+        self.server.daemon.wait_for(r"event=imap_starttls_discarded .*bytes=8")
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
