@@ -65,7 +65,7 @@ TEST_F(ImapSessionTest, FetchFromCachedFormsMatchesTheBytes) {
       EXPECT_TRUE(Has(out, "A1 OK")) << out;
     }
     co_await writer->Close();
-    // Most messages have both forms cached (those with 8-bit header text may not).
+    // Nearly every message has both forms cached (8-bit header text: both renderings).
     Result<AccountRecord> alice = co_await t->services_.metadata->GetAccount("alice");
     const int64_t account = alice ? alice->id : 0;
     Result<std::optional<MailboxRecord>> inbox =
@@ -80,7 +80,7 @@ TEST_F(ImapSessionTest, FetchFromCachedFormsMatchesTheBytes) {
     }
     size_t both = 0;
     for (const CachedSummary& s : *cached) both += !s.envelope.empty() && !s.bodystructure.empty();
-    EXPECT_GE(both * 2, corpus->size()) << both;
+    EXPECT_GE(both * 10, corpus->size() * 9) << both;
 
     FlakyMetadataStore plain(t->services_.metadata);
     plain.summaries_off = true;

@@ -9,6 +9,7 @@
 
 #include "imap/message_view.h"
 #include "imap/session.h"
+#include "mime/imap_forms.h"
 
 namespace ringmail::imap {
 namespace {
@@ -30,7 +31,8 @@ bool FromSummary(FetchItem item) {
   return item == FetchItem::kEnvelope || item == FetchItem::kBodyStructure;
 }
 
-// The cached form of `item`, or "" (not cached: render from the bytes).
+// The cached form of `item` (either rendering: for presence), or "" (not cached: render
+// from the bytes).
 std::string_view CachedForm(const CachedSummary* s, FetchItem item) {
   if (s == nullptr) return {};
   return item == FetchItem::kEnvelope ? s->envelope : s->bodystructure;
@@ -225,7 +227,8 @@ bool Session::RenderFetch(const FetchArgs& args, size_t position, bool uid, bool
       case FetchItem::kSaveDate: *line += "SAVEDATE " + ImapDate(rec->saved_at); break;
       case FetchItem::kEnvelope:
       case FetchItem::kBodyStructure:
-        if (std::string_view form = CachedForm(summary, a.item); !form.empty()) {
+        if (std::string_view form = mime::CachedImapForm(CachedForm(summary, a.item), utf8());
+            !form.empty()) {
           *line += a.item == FetchItem::kEnvelope ? "ENVELOPE " : "BODYSTRUCTURE ";
           *line += form;
           break;
