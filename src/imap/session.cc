@@ -290,12 +290,9 @@ Task<Result<std::vector<MailboxRecord>>> Session::Mailboxes() {
 }
 
 Task<Result<std::optional<MailboxRecord>>> Session::FindMailbox(std::string name) {
-  Result<std::vector<MailboxRecord>> all = co_await Mailboxes();
-  if (!all) co_return std::unexpected(all.error());
-  for (MailboxRecord& m : *all) {
-    if (m.name == name) co_return std::optional<MailboxRecord>(std::move(m));
-  }
-  co_return std::optional<MailboxRecord>();
+  Result<std::optional<MailboxRecord>> r =
+      co_await services_->metadata->FindMailbox(account_id_, std::move(name));
+  co_return r;
 }
 
 Task<std::optional<MailboxRecord>> Session::MailboxOrReply(std::string tag, std::string wire_name,
@@ -317,11 +314,14 @@ Task<std::optional<MailboxRecord>> Session::MailboxOrReply(std::string tag, std:
 void Session::MailboxChanged(int64_t mailbox_id) {
   if (!selected_ || selected_->mailbox_id != mailbox_id) return;
   change_pending_ = true;
+  if (services_->index_cache != nullptr) services_->index_cache->Invalidate(mailbox_id);
   if (idling_) stream_->InterruptRead();
 }
 
 void Session::Notify(int64_t mailbox_id) {
   if (selected_ && selected_->mailbox_id == mailbox_id) change_pending_ = true;
+  // At once: this session (and any on this core) may reload before the hub's wake-up runs.
+  if (services_->index_cache != nullptr) services_->index_cache->Invalidate(mailbox_id);
   if (services_->hub != nullptr) services_->hub->Changed(account_id_, mailbox_id, 0);
 }
 

@@ -4,9 +4,10 @@
 // mailbox where the RFC allows them.
 //
 // The selected mailbox's state is a MailboxIndex (UIDs, modseqs, flags) — the session's
-// view. Message sequence numbers are positions in it. Other sessions' changes are read from
-// the store (LoadMailboxIndex) when the hub says the mailbox changed (MailboxWatcher), and
-// diffed against the view: new messages become EXISTS, flag changes FETCH, expunges EXPUNGE
+// view, normally the snapshot the core's sessions share (MailboxIndexCache). Message
+// sequence numbers are positions in it. Other sessions' changes are read from the store
+// (once per core) when the hub says the mailbox changed (MailboxWatcher), and diffed
+// against the view: new messages become EXISTS, flag changes FETCH, expunges EXPUNGE
 // (or VANISHED under QRESYNC) — the latter never during FETCH, STORE or SEARCH, where an
 // expunged message stays in the view (a "ghost") until it may be announced.
 //
@@ -35,6 +36,7 @@
 #include "imap/message_view.h"
 #include "imap/parser.h"
 #include "mail/mailbox_hub.h"
+#include "mail/mailbox_index_cache.h"
 #include "runtime/stream.h"
 #include "runtime/task.h"
 #include "store/blob_store.h"
@@ -56,6 +58,9 @@ struct SessionServices {
   BlobStore* blobs = nullptr;
   Authenticator* authenticator = nullptr;
   MailboxHub* hub = nullptr;  // null: no live updates (changes show at NOOP)
+  // The selected mailboxes' indexes shared by the sessions of a core; null: each session
+  // loads its own. Needs `hub` (its wake-ups are what invalidates a shared index).
+  MailboxIndexCache* index_cache = nullptr;
   SessionLimits limits;
   std::string hostname = "localhost";
 };
@@ -74,8 +79,12 @@ struct SelectedMailbox {
   int64_t mailbox_id = 0;
   std::string name;
   bool read_only = false;
-  MailboxIndex view;  // entries with Session::kGhostBit are expunged but not announced yet
-  size_t ghosts = 0;  // how many
+  // What the client was last told. Usually the core's shared snapshot (MailboxIndexCache);
+  // the session's own copy while it differs: entries with Session::kGhostBit are expunged
+  // but not announced yet, or this session's STORE applied before the next reload.
+  std::shared_ptr<const MailboxIndex> view;
+  bool view_is_own = false;  // `view` is this session's copy (MutableView)
+  size_t ghosts = 0;         // how many ghosts
 };
 
 class Session final : private MailboxWatcher {
@@ -129,9 +138,15 @@ class Session final : private MailboxWatcher {
   void Notify(int64_t mailbox_id);  // tells the hub after this session changed a mailbox
 
   // Live updates (commands/updates.cc).
+  // The mailbox's current index: the shared snapshot when there is a cache (`force`: reload
+  // it even if no change was signalled), else a fresh load.
+  Task<Result<std::shared_ptr<const MailboxIndex>>> LoadIndex(int64_t mailbox_id, bool force);
+  const MailboxIndex& shown() const { return *selected_->view; }
+  // The view, copied first if it is shared.
+  MailboxIndex& MutableView();
   // Reloads the index when a change is pending (or `force`) and writes what changed.
   Task<Result<void>> Sync(bool allow_expunge, bool force);
-  void Announce(const MailboxIndex& fresh, bool allow_expunge);
+  void Announce(std::shared_ptr<const MailboxIndex> fresh, bool allow_expunge);
   void WriteFlagsFetch(size_t index, bool with_uid);
   // Puts a message's new flags and modseq (from UpdateFlags) into the view.
   void ApplyRecord(const MessageRecord& record);
@@ -175,9 +190,11 @@ class Session final : private MailboxWatcher {
                                 bool uid);
   // Sets \Seen on those of the messages without it; returns their UIDs.
   Task<Result<std::vector<uint32_t>>> MarkSeen(const std::vector<size_t>& positions);
-  // One FETCH response line; false for a BINARY of an unknown transfer encoding.
+  // One FETCH response line; false for a BINARY of an unknown transfer encoding. ENVELOPE
+  // and BODYSTRUCTURE come from `summary` when it holds them, else from `view`.
   bool RenderFetch(const FetchArgs& args, size_t position, bool uid, bool add_flags,
-                   const MessageRecord* record, MessageView* view, std::string* line);
+                   const MessageRecord* record, const CachedSummary* summary, MessageView* view,
+                   std::string* line);
   // commands/store.cc
   Task<void> StoreFlags(Command command);
   // commands/search.cc

@@ -43,6 +43,9 @@ class MailboxHub final : public MailboxEvents {
   MailboxHub(const MailboxHub&) = delete;
   MailboxHub& operator=(const MailboxHub&) = delete;
 
+  // The `cores_max` it was made with.
+  size_t cores_max() const { return cores_.size(); }
+
   // MailboxEvents. Called on a reactor core.
   void Changed(int64_t account_id, int64_t mailbox_id, uint64_t modseq) override;
 

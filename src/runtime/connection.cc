@@ -134,6 +134,10 @@ bool Connection::ReadReady() const {
 
 void Connection::WaitForRead(std::coroutine_handle<> h) {
   DCHECK(!reader_ && !flusher_);
+  // Waiting for the client with nothing buffered: hold no buffer memory meanwhile (an empty
+  // ByteBuffer keeps up to 1 KiB for reuse; a fresh one holds nothing).
+  if (input_.empty()) input_ = ByteBuffer();
+  if (out_.empty()) out_ = ByteBuffer();
   reader_ = h;
   wake_ = Wake::kNone;
   reactor_.timers().Schedule(&deadline_, reactor_.now_ms() + read_timeout_ms_);

@@ -1,5 +1,6 @@
 // The imap protocol family's handler (protocol_setup.h): one imap::Session per connection,
-// with the [imap] limits and the node's mailbox hub for live updates.
+// with the [imap] limits, the node's mailbox hub for live updates and a per-core cache of the
+// selected mailboxes' indexes.
 #include "imap/session.h"
 #include "server/protocol_setup.h"
 
@@ -8,7 +9,13 @@ namespace {
 
 class ImapHandler final : public SessionHandler {
  public:
-  explicit ImapHandler(imap::SessionServices services) : services_(std::move(services)) {}
+  explicit ImapHandler(imap::SessionServices services) : services_(std::move(services)) {
+    if (services_.hub != nullptr) {
+      index_cache_ =
+          std::make_unique<MailboxIndexCache>(services_.metadata, services_.hub->cores_max());
+      services_.index_cache = index_cache_.get();
+    }
+  }
 
   Task<void> Serve(Stream& stream, StreamUpgrader* starttls) override {
     imap::Session session(&services_, &stream, starttls);
@@ -17,6 +24,7 @@ class ImapHandler final : public SessionHandler {
 
  private:
   imap::SessionServices services_;
+  std::unique_ptr<MailboxIndexCache> index_cache_;  // shared by this listener's sessions
 };
 
 imap::SessionLimits LimitsFrom(const ImapConfig& c) {

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "mime/address_list.h"
 #include "mime/header.h"
+#include "mime/imap_forms.h"
 #include "smtp/session.h"
 #include "smtp/session_replies.h"
 #include "store/delivery.h"
@@ -205,6 +206,10 @@ Task<Result<void>> SmtpSession::DeliverLocal(std::string message) {
   if (std::optional<std::string_view> subject = mime::FindHeader(block, "Subject")) {
     request.summary.subject = mime::DecodeHeaderValue(*subject);
   }
+  // IMAP FETCH ENVELOPE/BODYSTRUCTURE read these instead of the bytes (docs/imap.md).
+  mime::ImapForms forms = mime::MakeImapForms(message);
+  request.summary.envelope = std::move(forms.envelope);
+  request.summary.bodystructure = std::move(forms.bodystructure);
   Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
       *services_->blobs, *services_->metadata, std::move(message), std::move(request));
   if (!placed) co_return std::unexpected(placed.error());

@@ -134,6 +134,15 @@ struct PlacedMessage {
   uint64_t modseq = 0;
 };
 
+// What FETCH ENVELOPE, BODYSTRUCTURE and PREVIEW can show without reading the message bytes:
+// the EmailSummary fields cached at delivery ("" when nothing was cached).
+struct CachedSummary {
+  uint32_t uid = 0;
+  std::string envelope;
+  std::string bodystructure;
+  std::string preview;
+};
+
 struct MailboxSnapshot {
   MailboxRecord mailbox;
   std::vector<MessageRecord> messages;  // ascending UID
@@ -297,6 +306,17 @@ class MetadataStore {
 
   // --- Mailboxes ---
   virtual Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) = 0;
+  // The account's mailbox called exactly `name` (as stored: "INBOX" exact), or nullopt. The
+  // default lists every mailbox; the stores read the one row.
+  virtual Task<Result<std::optional<MailboxRecord>>> FindMailbox(int64_t account_id,
+                                                                 std::string name) {
+    Result<std::vector<MailboxRecord>> all = co_await ListMailboxes(account_id);
+    if (!all) co_return std::unexpected(all.error());
+    for (MailboxRecord& m : *all) {
+      if (m.name == name) co_return std::optional<MailboxRecord>(std::move(m));
+    }
+    co_return std::optional<MailboxRecord>();
+  }
   // kAlreadyExists when the name is taken. A new uid_validity is never one the account used
   // for a mailbox of the same name before.
   virtual Task<Result<MailboxRecord>> CreateMailbox(int64_t account_id, std::string name,
@@ -325,6 +345,12 @@ class MetadataStore {
   // skipped. kNotFound for an unknown mailbox; kInvalidArgument over kUidsPerCallMax UIDs.
   virtual Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
                                                                 std::vector<uint32_t> uids) = 0;
+  // The cached summaries of the messages with these UIDs, ascending; UIDs not in the mailbox
+  // are skipped. Errors as LoadMessages. The default caches nothing (an empty list).
+  virtual Task<Result<std::vector<CachedSummary>>> LoadSummaries(int64_t /*mailbox_id*/,
+                                                                 std::vector<uint32_t> /*uids*/) {
+    co_return std::vector<CachedSummary>();
+  }
   virtual Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) = 0;
   // Removes the messages with these UIDs; returns the UIDs removed (ascending). Their emails
   // are deleted when no mailbox holds them any more, and their blobs lose a reference.

@@ -3,31 +3,21 @@
 // of every message (through the FETCH renderer), and the script compares it field by field
 // with what Python's parser reads (intentional differences are listed in the script).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "fetch_test_util.h"
 #include "testing/launched_server.h"
+#include "testing/run_shell.h"
 
 namespace ringmail::imap {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Runs `command`, returning its exit status and appending its output to `*output`.
-int RunShell(const std::string& command, std::string* output) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output->append(buffer, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using ringmail::testing::RunShell;
 
 TEST(ImapBodyStructureReference, MatchesPythonEmail) {
   std::string script = ringmail::testing::SourceDir() + "/tests/imap/bodystructure_corpus.py";

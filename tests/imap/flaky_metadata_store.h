@@ -1,5 +1,6 @@
 // A MetadataStore that forwards to a real one, or answers kUnavailable to every call while
-// `down` is set: a database outage for session tests.
+// `down` is set: a database outage for session tests. `summaries_off` hides the cached
+// summaries (the FETCH path that reads message bytes).
 #pragma once
 
 #include "store/metadata_store.h"
@@ -10,6 +11,7 @@ class FlakyMetadataStore final : public MetadataStore {
  public:
   explicit FlakyMetadataStore(MetadataStore* real) : real_(real) {}
   bool down = false;
+  bool summaries_off = false;
 
 #define RINGMAIL_FLAKY(Type, Name, Params, Args)                             \
   Task<Result<Type>> Name Params override {                                  \
@@ -30,6 +32,8 @@ class FlakyMetadataStore final : public MetadataStore {
   RINGMAIL_FLAKY(std::vector<std::string>, FindAddress, (std::string a), (std::move(a)))
   RINGMAIL_FLAKY(std::vector<std::string>, ListMembers, (std::string n), (std::move(n)))
   RINGMAIL_FLAKY(std::vector<MailboxRecord>, ListMailboxes, (int64_t a), (a))
+  RINGMAIL_FLAKY(std::optional<MailboxRecord>, FindMailbox, (int64_t a, std::string n),
+                 (a, std::move(n)))
   RINGMAIL_FLAKY(MailboxRecord, CreateMailbox, (int64_t a, std::string n, std::string u),
                  (a, std::move(n), std::move(u)))
   RINGMAIL_FLAKY(void, RenameMailbox, (int64_t a, int64_t m, std::string n), (a, m, std::move(n)))
@@ -40,6 +44,14 @@ class FlakyMetadataStore final : public MetadataStore {
   RINGMAIL_FLAKY(MailboxIndex, LoadMailboxIndex, (int64_t m), (m))
   RINGMAIL_FLAKY(std::vector<MessageRecord>, LoadMessages, (int64_t m, std::vector<uint32_t> u),
                  (m, std::move(u)))
+  // With `summaries_off`, as a store that caches none (FETCH then reads the bytes).
+  Task<Result<std::vector<CachedSummary>>> LoadSummaries(int64_t m,
+                                                         std::vector<uint32_t> u) override {
+    if (down) co_return MakeError(ErrorCode::kUnavailable, "database down");
+    if (summaries_off) co_return std::vector<CachedSummary>();
+    Result<std::vector<CachedSummary>> result = co_await real_->LoadSummaries(m, std::move(u));
+    co_return result;
+  }
   RINGMAIL_FLAKY(FlagUpdateResult, UpdateFlags, (FlagUpdate u), (std::move(u)))
   RINGMAIL_FLAKY(std::vector<uint32_t>, Expunge, (int64_t m, std::vector<uint32_t> u),
                  (m, std::move(u)))

@@ -160,6 +160,8 @@ TEST_F(ImapSessionTest, StoreOutageIsUnavailableAndTheSessionLivesOn) {
     co_await t->MakeAccounts();
     FlakyMetadataStore flaky(t->services_.metadata);
     t->services_.metadata = &flaky;
+    MailboxIndexCache cache(&flaky, 1);  // the shared indexes read through the outage too
+    t->services_.index_cache = &cache;
     std::unique_ptr<ImapClient> c = co_await t->LoggedIn("alice");
     co_await Append(c.get(), "a1", "INBOX");
     co_await c->Run("a2 SELECT INBOX");

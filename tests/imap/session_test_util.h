@@ -85,6 +85,8 @@ class ImapSessionTest : public StoresFixture {
     directory_ = std::make_unique<InternalDirectory>(metadata_.get());
     auth_ = std::make_unique<Authenticator>(directory_.get(), workers_.get(), &settings_, 1);
     hub_ = std::make_unique<MailboxHub>(1);
+    index_cache_ = std::make_unique<MailboxIndexCache>(metadata_.get(), 1);
+    services_.index_cache = index_cache_.get();
     services_.metadata = metadata_.get();
     services_.blobs = blobs_.get();
     services_.authenticator = auth_.get();
@@ -126,6 +128,7 @@ class ImapSessionTest : public StoresFixture {
   AuthSettings settings_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<MailboxHub> hub_;
+  std::unique_ptr<MailboxIndexCache> index_cache_;
   imap::SessionServices services_;
 };
 

@@ -123,6 +123,10 @@ TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
 TYPED_TEST_P(MetadataConformance, SubscribeAndUnsubscribe) {
   this->Run(conformance::Subscriptions);
 }
+TYPED_TEST_P(MetadataConformance, FindMailboxByName) { this->Run(conformance::FindMailboxByName); }
+TYPED_TEST_P(MetadataConformance, LoadSummariesReturnsTheCachedForms) {
+  this->Run(conformance::LoadSummariesPicksUids);
+}
 
 TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
   this->Run(conformance::QueueLifecycle);
@@ -142,6 +146,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
-    QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs);
+    QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
+    LoadSummariesReturnsTheCachedForms);
 
 }  // namespace ringmail::testing

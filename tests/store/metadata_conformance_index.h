@@ -142,4 +142,34 @@ inline Task<void> LoadMessagesPicksUids(Env env) {
   EXPECT_TRUE(!unknown && unknown.error().code == ErrorCode::kNotFound);
 }
 
+// LoadSummaries: the forms cached at delivery, "" where none were, for the UIDs asked.
+inline Task<void> LoadSummariesPicksUids(Env env) {
+  CO_ASSERT_OK(alice, MakeAccount(env.store, "alice"));
+  const int64_t inbox = alice->Mailbox("INBOX");
+  for (int i = 0; i < 4; ++i) {
+    DeliveryRequest r = MakeRequest("s" + std::to_string(i), inbox);
+    if (i != 2) {
+      r.summary.envelope = "(NIL \"s" + std::to_string(i) + "\" NIL NIL NIL NIL NIL NIL NIL NIL)";
+      r.summary.bodystructure =
+          "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" " + std::to_string(i) + " 0 NIL NIL NIL NIL)";
+      r.summary.preview = "p" + std::to_string(i);
+    }
+    CO_ASSERT_OK(p, env.store->Deliver(std::move(r)));
+  }
+  CO_ASSERT_OK(removed, env.store->Expunge(inbox, UidList(4)));
+  CO_ASSERT_OK(some, env.store->LoadSummaries(inbox, UidList(3, 1, 4, 99, 1)));
+  CO_ASSERT_TRUE(some->size() == 2);
+  EXPECT_EQ((*some)[0].uid, 1u);
+  EXPECT_EQ((*some)[0].envelope, "(NIL \"s0\" NIL NIL NIL NIL NIL NIL NIL NIL)");
+  EXPECT_EQ((*some)[0].bodystructure,
+            "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0 NIL NIL NIL NIL)");
+  EXPECT_EQ((*some)[0].preview, "p0");
+  EXPECT_EQ((*some)[1].uid, 3u);
+  EXPECT_EQ((*some)[1].envelope, "");  // not cached at delivery
+  EXPECT_EQ((*some)[1].bodystructure, "");
+  Result<std::vector<CachedSummary>> unknown =
+      co_await env.store->LoadSummaries(inbox + 1000, UidList(1));
+  EXPECT_TRUE(!unknown && unknown.error().code == ErrorCode::kNotFound);
+}
+
 }  // namespace ringmail::testing::conformance

@@ -32,4 +32,34 @@ inline Task<void> Subscriptions(Env env) {
   for (const MailboxRecord& m : *after) EXPECT_TRUE(m.subscribed) << m.name;
 }
 
+// FindMailbox: exact names of the account's own mailboxes only.
+inline Task<void> FindMailboxByName(Env env) {
+  CO_ASSERT_OK(alice, MakeAccount(env.store, "alice"));
+  CO_ASSERT_OK(bob, MakeAccount(env.store, "bob"));
+  CO_ASSERT_OK(made, env.store->CreateMailbox(alice->id(), "Projects/\xc3\xa9t\xc3\xa9", ""));
+  CO_ASSERT_OK(listed, env.store->ListMailboxes(alice->id()));
+  for (const MailboxRecord& m : *listed) {
+    CO_ASSERT_OK(found, env.store->FindMailbox(alice->id(), m.name));
+    EXPECT_TRUE(found->has_value()) << m.name;
+    if (*found) {
+      EXPECT_EQ((*found)->id, m.id);
+      EXPECT_EQ((*found)->uid_validity, m.uid_validity);
+      EXPECT_EQ((*found)->message_count, m.message_count);
+      EXPECT_EQ((*found)->special_use, m.special_use);
+    }
+  }
+  static constexpr const char* kMissing[] = {"inbox", "Projects", "Nope", ""};
+  for (const char* name : kMissing) {
+    CO_ASSERT_OK(none, env.store->FindMailbox(alice->id(), name));
+    EXPECT_FALSE(none->has_value()) << name;
+  }
+  // Bob's INBOX is his own, never Alice's.
+  CO_ASSERT_OK(theirs, env.store->FindMailbox(bob->id(), "INBOX"));
+  CO_ASSERT_TRUE(theirs->has_value());
+  EXPECT_NE((*theirs)->id, alice->Mailbox("INBOX"));
+  CO_ASSERT_OK(mine, env.store->FindMailbox(alice->id(), made->name));
+  CO_ASSERT_TRUE(mine->has_value());
+  EXPECT_EQ((*mine)->id, made->id);
+}
+
 }  // namespace ringmail::testing::conformance

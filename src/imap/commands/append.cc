@@ -6,6 +6,7 @@
 
 #include "imap/client_flags.h"
 #include "imap/session.h"
+#include "mime/imap_forms.h"
 #include "store/delivery.h"
 
 namespace ringmail::imap {
@@ -31,6 +32,9 @@ Task<void> Session::Append(Command c) {
     request.received_at =
         m.internal_date ? m.internal_date->unix_seconds : static_cast<int64_t>(time(nullptr));
     request.targets.push_back({target.id, std::move(flags)});
+    mime::ImapForms forms = mime::MakeImapForms(m.data);  // FETCH reads these, not the bytes
+    request.summary.envelope = std::move(forms.envelope);
+    request.summary.bodystructure = std::move(forms.bodystructure);
     Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
         *services_->blobs, *services_->metadata, std::move(m.data), std::move(request));
     if (!placed) {

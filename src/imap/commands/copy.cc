@@ -5,6 +5,7 @@
 // the messages copied so far. MOVE then expunges the sources. A store operation copying in
 // one transaction would make both atomic (docs/imap.md, "COPY and MOVE").
 #include "imap/session.h"
+#include "mime/imap_forms.h"
 #include "store/delivery.h"
 
 namespace ringmail::imap {
@@ -22,7 +23,7 @@ Task<void> Session::Copy(Command c) {
   const MailboxRecord target = std::move(*found);
   const int64_t source = selected_->mailbox_id;
   std::vector<uint32_t> uids;
-  for (size_t p : Resolve(args.set, c.uid)) uids.push_back(selected_->view.messages[p].uid);
+  for (size_t p : Resolve(args.set, c.uid)) uids.push_back(shown().messages[p].uid);
   Result<std::vector<MessageRecord>> records;
   if (!uids.empty()) records = co_await services_->metadata->LoadMessages(source, uids);
   if (!uids.empty() && !records) {
@@ -39,6 +40,9 @@ Task<void> Session::Copy(Command c) {
     DeliveryRequest request;
     request.received_at = rec.received_at;
     request.targets.push_back({target.id, rec.flags});
+    mime::ImapForms forms = mime::MakeImapForms(*bytes);
+    request.summary.envelope = std::move(forms.envelope);
+    request.summary.bodystructure = std::move(forms.bodystructure);
     Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
         *services_->blobs, *services_->metadata, std::move(*bytes), std::move(request));
     if (!placed) {

@@ -12,11 +12,11 @@ Task<void> Session::Expunge(Command c) {
   if (c.uid) {
     positions = Resolve(std::get<UidExpungeArgs>(c.args).set, true);
   } else {
-    for (size_t i = 0; i < selected_->view.messages.size(); ++i) positions.push_back(i);
+    for (size_t i = 0; i < shown().messages.size(); ++i) positions.push_back(i);
   }
   std::vector<uint32_t> uids;
   for (size_t p : positions) {
-    const IndexEntry& e = selected_->view.messages[p];
+    const IndexEntry& e = shown().messages[p];
     if ((e.flag_bits & kFlagBitDeleted) && !(e.flag_bits & kGhostBit)) uids.push_back(e.uid);
   }
   const int64_t id = selected_->mailbox_id;

@@ -9,6 +9,7 @@
 
 #include "imap/message_view.h"
 #include "imap/session.h"
+#include "mime/imap_forms.h"
 
 namespace ringmail::imap {
 namespace {
@@ -23,6 +24,65 @@ bool FromRecord(FetchItem item) {
 
 bool FromIndex(FetchItem item) {
   return item == FetchItem::kFlags || item == FetchItem::kUid || item == FetchItem::kModseq;
+}
+
+// Items a cached summary (mime/imap_forms.h) can answer without the bytes.
+bool FromSummary(FetchItem item) {
+  return item == FetchItem::kEnvelope || item == FetchItem::kBodyStructure;
+}
+
+// The cached form of `item` (either rendering: for presence), or "" (not cached: render
+// from the bytes).
+std::string_view CachedForm(const CachedSummary* s, FetchItem item) {
+  if (s == nullptr) return {};
+  return item == FetchItem::kEnvelope ? s->envelope : s->bodystructure;
+}
+
+// What a FETCH batch reads besides the index.
+struct FetchNeeds {
+  bool record_items = false;  // INTERNALDATE, RFC822.SIZE, ...: every message's record
+  bool bytes = false;         // some item is rendered from the message
+  bool summary = true;        // ...and every such item may come from the cached summary
+  std::vector<FetchItem> summary_items;
+};
+
+struct FetchData {
+  std::unordered_map<uint32_t, MessageRecord> records;
+  std::unordered_map<uint32_t, CachedSummary> summaries;
+};
+
+// Whether a message whose summary is `s` still needs its bytes (a form was not cached).
+bool MissesForm(const FetchNeeds& needs, const CachedSummary* s) {
+  return s == nullptr || std::any_of(needs.summary_items.begin(), needs.summary_items.end(),
+                                     [&](FetchItem item) { return CachedForm(s, item).empty(); });
+}
+
+// The summaries when they may answer, then the records of the messages that need theirs:
+// all with record items or bytes not from summaries, else only those missing a form.
+Task<Result<void>> LoadFetchData(MetadataStore* store, int64_t mailbox_id,
+                                 std::vector<uint32_t> uids, const FetchNeeds* needs,
+                                 FetchData* out) {
+  std::vector<uint32_t> want;
+  if (needs->summary) {
+    Result<std::vector<CachedSummary>> summaries = co_await store->LoadSummaries(mailbox_id, uids);
+    if (!summaries) co_return std::unexpected(summaries.error());
+    for (CachedSummary& s : *summaries) out->summaries.emplace(s.uid, std::move(s));
+    for (uint32_t u : uids) {
+      auto it = out->summaries.find(u);
+      if (needs->record_items ||
+          MissesForm(*needs, it == out->summaries.end() ? nullptr : &it->second)) {
+        want.push_back(u);
+      }
+    }
+  } else if (needs->record_items || needs->bytes) {
+    want = std::move(uids);
+  }
+  if (want.empty()) co_return Result<void>();
+  Result<std::vector<MessageRecord>> records =
+      co_await store->LoadMessages(mailbox_id, std::move(want));
+  if (!records) co_return std::unexpected(records.error());
+  for (MessageRecord& rec : *records) out->records.emplace(rec.uid, std::move(rec));
+  co_return Result<void>();
 }
 
 bool SetsSeen(const FetchAttr& a) {
@@ -56,9 +116,8 @@ Task<void> Session::Fetch(Command c) {
       modseq.item = FetchItem::kModseq;
       args.attrs.push_back(modseq);
     }
-    std::erase_if(positions, [&](size_t p) {
-      return selected_->view.messages[p].modseq <= *args.changed_since;
-    });
+    std::erase_if(positions,
+                  [&](size_t p) { return shown().messages[p].modseq <= *args.changed_since; });
     if (args.vanished) {
       if (!qresync_) {
         Tagged(c.tag, "BAD", "Enable QRESYNC first");
@@ -114,8 +173,8 @@ Task<Result<std::vector<uint32_t>>> Session::MarkSeen(const std::vector<size_t>&
   FlagUpdate update;
   update.mailbox_id = selected_->mailbox_id;
   for (size_t p : positions) {
-    if (!(selected_->view.messages[p].flag_bits & kFlagBitSeen)) {
-      update.uids.push_back(selected_->view.messages[p].uid);
+    if (!(shown().messages[p].flag_bits & kFlagBitSeen)) {
+      update.uids.push_back(shown().messages[p].uid);
     }
   }
   std::vector<uint32_t> now_seen;
@@ -133,8 +192,9 @@ Task<Result<std::vector<uint32_t>>> Session::MarkSeen(const std::vector<size_t>&
 }
 
 bool Session::RenderFetch(const FetchArgs& args, size_t position, bool uid, bool add_flags,
-                          const MessageRecord* rec, MessageView* view, std::string* line) {
-  const IndexEntry entry = selected_->view.messages[position];
+                          const MessageRecord* rec, const CachedSummary* summary, MessageView* view,
+                          std::string* line) {
+  const IndexEntry entry = shown().messages[position];
   *line = "* " + std::to_string(position + 1) + " FETCH (";
   bool first = true;
   auto sep = [&] {
@@ -149,13 +209,13 @@ bool Session::RenderFetch(const FetchArgs& args, size_t position, bool uid, bool
   }
   if (add_flags) {
     sep();
-    *line += "FLAGS " + FlagList(entry, selected_->view);
+    *line += "FLAGS " + FlagList(entry, shown());
   }
   const RenderOptions options{utf8(), rev2_};
   for (const FetchAttr& a : args.attrs) {
     sep();
     switch (a.item) {
-      case FetchItem::kFlags: *line += "FLAGS " + FlagList(entry, selected_->view); break;
+      case FetchItem::kFlags: *line += "FLAGS " + FlagList(entry, shown()); break;
       case FetchItem::kUid: *line += "UID " + std::to_string(entry.uid); break;
       case FetchItem::kModseq: *line += "MODSEQ (" + std::to_string(entry.modseq) + ")"; break;
       case FetchItem::kInternalDate: *line += "INTERNALDATE " + ImapDate(rec->received_at); break;
@@ -165,6 +225,15 @@ bool Session::RenderFetch(const FetchArgs& args, size_t position, bool uid, bool
         *line += "THREADID (" + ThreadIdString(rec->thread_id) + ")";
         break;
       case FetchItem::kSaveDate: *line += "SAVEDATE " + ImapDate(rec->saved_at); break;
+      case FetchItem::kEnvelope:
+      case FetchItem::kBodyStructure:
+        if (std::string_view form = mime::CachedImapForm(CachedForm(summary, a.item), utf8());
+            !form.empty()) {
+          *line += a.item == FetchItem::kEnvelope ? "ENVELOPE " : "BODYSTRUCTURE ";
+          *line += form;
+          break;
+        }
+        [[fallthrough]];
       default:
         if (AppendBodyItem(a, *view, options, line) == RenderOutcome::kUnknownCte) return false;
         break;
@@ -176,39 +245,47 @@ bool Session::RenderFetch(const FetchArgs& args, size_t position, bool uid, bool
 
 Task<Result<void>> Session::FetchBatch(const FetchArgs& args, const std::vector<size_t>& positions,
                                        bool uid) {
-  const int64_t id = selected_->mailbox_id;
-  bool sets_seen = false, needs_record = false, needs_bytes = false, has_flags = false;
+  FetchNeeds needs;
+  bool sets_seen = false, has_flags = false;
   for (const FetchAttr& a : args.attrs) {
     sets_seen |= SetsSeen(a);
-    needs_record |= !FromIndex(a.item);
-    needs_bytes |= !FromIndex(a.item) && !FromRecord(a.item);
+    needs.record_items |= FromRecord(a.item);
+    const bool bytes = !FromIndex(a.item) && !FromRecord(a.item);
+    needs.bytes |= bytes;
+    needs.summary &= !bytes || FromSummary(a.item);
+    if (FromSummary(a.item)) needs.summary_items.push_back(a.item);
     has_flags |= a.item == FetchItem::kFlags;
   }
+  needs.summary &= needs.bytes;
   std::vector<uint32_t> now_seen;
   if (sets_seen && !selected_->read_only) {
     Result<std::vector<uint32_t>> seen = co_await MarkSeen(positions);
     if (!seen) co_return std::unexpected(seen.error());
     now_seen = std::move(*seen);
   }
-  std::unordered_map<uint32_t, MessageRecord> records;
-  if (needs_record) {
-    std::vector<uint32_t> uids;
-    for (size_t p : positions) uids.push_back(selected_->view.messages[p].uid);
-    Result<std::vector<MessageRecord>> loaded =
-        co_await services_->metadata->LoadMessages(id, std::move(uids));
-    if (!loaded) co_return std::unexpected(loaded.error());
-    for (MessageRecord& rec : *loaded) records.emplace(rec.uid, std::move(rec));
-  }
+  std::vector<uint32_t> uids;
+  for (size_t p : positions) uids.push_back(shown().messages[p].uid);
+  FetchData data;
+  Result<void> loaded = co_await LoadFetchData(services_->metadata, selected_->mailbox_id,
+                                               std::move(uids), &needs, &data);
+  if (!loaded) co_return std::unexpected(loaded.error());
+  const bool needs_data = needs.record_items || needs.bytes;
   for (size_t p : positions) {
-    const uint32_t message_uid = selected_->view.messages[p].uid;
+    const uint32_t message_uid = shown().messages[p].uid;
     const MessageRecord* rec = nullptr;
-    if (needs_record) {
-      auto it = records.find(message_uid);
-      if (it == records.end()) continue;  // expunged meanwhile: nothing to show
-      rec = &it->second;
+    if (auto it = data.records.find(message_uid); it != data.records.end()) rec = &it->second;
+    const CachedSummary* summary = nullptr;
+    if (auto it = data.summaries.find(message_uid); it != data.summaries.end()) {
+      summary = &it->second;
+    }
+    const bool bytes_needed = needs.summary ? MissesForm(needs, summary) : needs.bytes;
+    // Expunged meanwhile: nothing to show.
+    if (needs_data &&
+        ((bytes_needed || needs.record_items) ? rec == nullptr : summary == nullptr)) {
+      continue;
     }
     std::optional<MessageView> view;
-    if (needs_bytes) {
+    if (bytes_needed) {
       Result<std::string> bytes = co_await services_->blobs->Get(rec->blob);
       if (!bytes) co_return std::unexpected(bytes.error());
       view.emplace(std::move(*bytes));
@@ -216,7 +293,7 @@ Task<Result<void>> Session::FetchBatch(const FetchArgs& args, const std::vector<
     const bool add_flags =
         !has_flags && std::find(now_seen.begin(), now_seen.end(), message_uid) != now_seen.end();
     std::string line;
-    if (!RenderFetch(args, p, uid, add_flags, rec, view ? &*view : nullptr, &line)) {
+    if (!RenderFetch(args, p, uid, add_flags, rec, summary, view ? &*view : nullptr, &line)) {
       co_return MakeError(ErrorCode::kCancelled, "unknown CTE");
     }
     Write(line);

@@ -30,7 +30,7 @@ bool CharsetOk(const std::optional<std::string>& charset) {
 Task<Result<std::vector<size_t>>> Session::Matching(const SearchKey& key,
                                                     std::vector<MessageRecord>* recs) {
   const int64_t id = selected_->mailbox_id;
-  const std::vector<IndexEntry>& msgs = selected_->view.messages;
+  const std::vector<IndexEntry>& msgs = shown().messages;
   const bool needs_bytes = NeedsBytes(key);
   SearchScope scope;
   scope.message_count = static_cast<uint32_t>(msgs.size());
@@ -78,7 +78,7 @@ Task<void> Session::Search(Command c) {
     StoreFailure(c.tag, found.error());
     co_return;
   }
-  const std::vector<IndexEntry>& msgs = selected_->view.messages;
+  const std::vector<IndexEntry>& msgs = shown().messages;
   std::vector<uint32_t> numbers;
   uint64_t modseq_max = 0;
   for (size_t p : *found) {

@@ -8,13 +8,16 @@ namespace ringmail::imap {
 
 void Session::Deselect() {
   if (services_->hub != nullptr && selected_) services_->hub->Unwatch(this);
+  if (services_->index_cache != nullptr && selected_) {
+    services_->index_cache->Release(selected_->mailbox_id);
+  }
   selected_.reset();
   saved_uids_.clear();
   change_pending_ = false;
 }
 
 void Session::WriteSelectResponses(bool examine) {
-  const MailboxIndex& view = selected_->view;
+  const MailboxIndex& view = shown();
   const MailboxRecord& m = view.mailbox;
   std::string flags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
   std::vector<std::string> keywords;
@@ -49,7 +52,7 @@ void Session::WriteSelectResponses(bool examine) {
 // RFC 7162 §3.2.5.1: what vanished and changed since the client's modseq.
 Task<void> Session::QresyncSince(QresyncParams q) {
   const int64_t id = selected_->mailbox_id;
-  const MailboxIndex& view = selected_->view;
+  const MailboxIndex& view = shown();
   const uint64_t since = q.modseq;
   Result<std::vector<uint32_t>> vanished = co_await services_->metadata->ExpungedSince(id, since);
   if (vanished && !vanished->empty()) {
@@ -93,8 +96,10 @@ Task<void> Session::Select(Command c) {
       co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
   if (!found) co_return;
   const int64_t id = found->id;
-  Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(id);
+  if (services_->index_cache != nullptr) services_->index_cache->Acquire(id);
+  Result<std::shared_ptr<const MailboxIndex>> index = co_await LoadIndex(id, false);
   if (!index) {
+    if (services_->index_cache != nullptr) services_->index_cache->Release(id);
     StoreFailure(c.tag, index.error());
     co_return;
   }
@@ -108,7 +113,7 @@ Task<void> Session::Select(Command c) {
   if (services_->hub != nullptr) services_->hub->Watch(this, id);
 
   WriteSelectResponses(examine);
-  if (args.qresync && args.qresync->uidvalidity == selected_->view.mailbox.uid_validity) {
+  if (args.qresync && args.qresync->uidvalidity == shown().mailbox.uid_validity) {
     co_await QresyncSince(*args.qresync);
   }
   Tagged(c.tag, "OK", examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
@@ -118,7 +123,7 @@ Task<void> Session::Close(Command c) {
   if (c.name == CommandName::kClose && !selected_->read_only) {
     // CLOSE expunges silently (RFC 9051 §6.4.1).
     std::vector<uint32_t> uids;
-    for (const IndexEntry& e : selected_->view.messages) {
+    for (const IndexEntry& e : shown().messages) {
       if ((e.flag_bits & kFlagBitDeleted) && !(e.flag_bits & kGhostBit)) uids.push_back(e.uid);
     }
     if (!uids.empty()) {

@@ -21,7 +21,7 @@ Task<void> Session::StoreFlags(Command c) {
   const std::vector<size_t> positions = Resolve(args.set, c.uid);
   const int64_t id = selected_->mailbox_id;
   update.mailbox_id = id;
-  for (size_t p : positions) update.uids.push_back(selected_->view.messages[p].uid);
+  for (size_t p : positions) update.uids.push_back(shown().messages[p].uid);
   update.operation = args.mode == StoreMode::kAdd      ? FlagOperation::kAdd
                      : args.mode == StoreMode::kRemove ? FlagOperation::kRemove
                                                        : FlagOperation::kReplace;
@@ -45,7 +45,7 @@ Task<void> Session::StoreFlags(Command c) {
   // FETCH responses for every message of the set (RFC 9051 §6.4.6), or, with .SILENT, only
   // for those whose modseq moved under CONDSTORE (RFC 7162 §3.2).
   for (size_t p : positions) {
-    const uint32_t u = selected_->view.messages[p].uid;
+    const uint32_t u = shown().messages[p].uid;
     const bool changed =
         std::find(changed_uids.begin(), changed_uids.end(), u) != changed_uids.end();
     const bool conflict =
@@ -60,7 +60,7 @@ Task<void> Session::StoreFlags(Command c) {
       numbers = result.conflicts;
     } else {
       for (size_t p : positions) {
-        const uint32_t u = selected_->view.messages[p].uid;
+        const uint32_t u = shown().messages[p].uid;
         if (std::find(result.conflicts.begin(), result.conflicts.end(), u) !=
             result.conflicts.end()) {
           numbers.push_back(static_cast<uint32_t>(p + 1));

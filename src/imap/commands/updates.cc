@@ -44,8 +44,30 @@ std::string Session::FlagList(const IndexEntry& e, const MailboxIndex& index) co
   return out;
 }
 
+MailboxIndex& Session::MutableView() {
+  if (!selected_->view_is_own) {
+    selected_->view = std::make_shared<MailboxIndex>(*selected_->view);
+    selected_->view_is_own = true;
+  }
+  // Created non-const just above (or at an earlier call).
+  return const_cast<MailboxIndex&>(*selected_->view);
+}
+
+Task<Result<std::shared_ptr<const MailboxIndex>>> Session::LoadIndex(int64_t mailbox_id,
+                                                                     bool force) {
+  if (services_->index_cache != nullptr) {
+    if (force) services_->index_cache->Invalidate(mailbox_id);
+    Result<std::shared_ptr<const MailboxIndex>> shared =
+        co_await services_->index_cache->Get(mailbox_id);
+    co_return shared;
+  }
+  Result<MailboxIndex> own = co_await services_->metadata->LoadMailboxIndex(mailbox_id);
+  if (!own) co_return std::unexpected(own.error());
+  co_return std::make_shared<const MailboxIndex>(std::move(*own));
+}
+
 void Session::ApplyRecord(const MessageRecord& r) {
-  MailboxIndex& view = selected_->view;
+  MailboxIndex& view = MutableView();
   auto it = std::lower_bound(view.messages.begin(), view.messages.end(), r.uid,
                              [](const IndexEntry& e, uint32_t u) { return e.uid < u; });
   if (it == view.messages.end() || it->uid != r.uid || (it->flag_bits & kGhostBit)) return;
@@ -60,7 +82,7 @@ void Session::ApplyRecord(const MessageRecord& r) {
 }
 
 void Session::WriteFlagsFetch(size_t index, bool with_uid) {
-  const MailboxIndex& view = selected_->view;
+  const MailboxIndex& view = shown();
   const IndexEntry& e = view.messages[index];
   std::string line = std::to_string(index + 1) + " FETCH (";
   if (with_uid) line += "UID " + std::to_string(e.uid) + " ";
@@ -76,8 +98,8 @@ Task<Result<void>> Session::Sync(bool allow_expunge, bool force) {
     co_return Result<void>();
   }
   change_pending_ = false;
-  Result<MailboxIndex> fresh =
-      co_await services_->metadata->LoadMailboxIndex(selected_->mailbox_id);
+  Result<std::shared_ptr<const MailboxIndex>> fresh =
+      co_await LoadIndex(selected_->mailbox_id, force);
   if (!fresh) {
     if (fresh.error().code == ErrorCode::kNotFound) {
       Deselect();
@@ -88,12 +110,15 @@ Task<Result<void>> Session::Sync(bool allow_expunge, bool force) {
     change_pending_ = true;
     co_return std::unexpected(fresh.error());
   }
-  Announce(*fresh, allow_expunge);
+  if (!selected_) co_return Result<void>();  // deselected while loading
+  Announce(std::move(*fresh), allow_expunge);
   co_return Result<void>();
 }
 
-void Session::Announce(const MailboxIndex& fresh, bool allow_expunge) {
-  MailboxIndex& view = selected_->view;
+void Session::Announce(std::shared_ptr<const MailboxIndex> fresh_ptr, bool allow_expunge) {
+  if (fresh_ptr == selected_->view) return;  // the shared snapshot it shows: nothing new
+  const MailboxIndex& fresh = *fresh_ptr;
+  const MailboxIndex& view = shown();
   std::vector<IndexEntry> next;
   next.reserve(fresh.messages.size());
   std::vector<uint32_t> gone_seqs;  // 1-based, in the old numbering
@@ -140,16 +165,25 @@ void Session::Announce(const MailboxIndex& fresh, bool allow_expunge) {
       }
     }
   }
-  view.messages = std::move(next);
+  const size_t exists = next.size();
   selected_->ghosts = ghosts;
-  view.keyword_sets = fresh.keyword_sets;
-  view.mailbox = fresh.mailbox;
-  if (added > 0) Untagged(std::to_string(view.messages.size()) + " EXISTS");
+  if (next == fresh.messages) {
+    selected_->view = std::move(fresh_ptr);  // the shared snapshot again
+    selected_->view_is_own = false;
+  } else {
+    auto own = std::make_shared<MailboxIndex>();
+    own->mailbox = fresh.mailbox;
+    own->keyword_sets = fresh.keyword_sets;
+    own->messages = std::move(next);
+    selected_->view = std::move(own);
+    selected_->view_is_own = true;
+  }
+  if (added > 0) Untagged(std::to_string(exists) + " EXISTS");
   for (size_t pos : changed) WriteFlagsFetch(pos, condstore_);
 }
 
 std::vector<size_t> Session::Resolve(const SequenceSet& set, bool uid) const {
-  const std::vector<IndexEntry>& msgs = selected_->view.messages;
+  const std::vector<IndexEntry>& msgs = shown().messages;
   std::vector<size_t> out;
   auto by_uid = [&](uint32_t lo, uint32_t hi) {
     auto first = std::lower_bound(msgs.begin(), msgs.end(), lo,

@@ -148,6 +148,13 @@ constexpr PgStatement kStatements[] = {
      "SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u)",
      2},
     {kQueueRemove, "rm_queue_remove", "SELECT rm_queue_remove($1)", 1},
+    {kFindMailbox, "rm_find_mailbox",
+     "SELECT " RINGMAIL_PG_MAILBOX_COLUMNS " FROM mailboxes WHERE account_id = $1 AND name = $2",
+     2},
+    {kLoadSummaries, "rm_load_summaries",
+     "SELECT m.uid, e.envelope, e.bodystructure, e.preview FROM mailbox_messages m JOIN emails e "
+     "ON e.id = m.email_id WHERE m.mailbox_id = $1 AND m.uid = ANY ($2::bigint[]) ORDER BY m.uid",
+     2},
 };
 
 }  // namespace

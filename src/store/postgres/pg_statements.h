@@ -50,6 +50,8 @@ enum class PgStatementId : uint8_t {
   kQueueList,
   kQueueRetry,
   kQueueRemove,
+  kFindMailbox,
+  kLoadSummaries,
 };
 
 struct PgStatement {

@@ -280,6 +280,14 @@ Task<Result<std::vector<MailboxRecord>>> PostgresMetadataStore::ListMailboxes(in
   co_return mailboxes;
 }
 
+Task<Result<std::optional<MailboxRecord>>> PostgresMetadataStore::FindMailbox(int64_t account_id,
+                                                                              std::string name) {
+  Result<PgRows> rows = co_await Run(PgStatementId::kFindMailbox, Int(account_id), name);
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->size() == 0) co_return std::optional<MailboxRecord>();
+  co_return std::optional<MailboxRecord>(MailboxFromRow(*rows, 0));
+}
+
 Task<Result<MailboxRecord>> PostgresMetadataStore::CreateMailbox(int64_t account_id,
                                                                  std::string name,
                                                                  std::string special_use) {
@@ -422,6 +430,30 @@ Task<Result<std::vector<MessageRecord>>> PostgresMetadataStore::LoadMessages(
   messages.reserve(static_cast<size_t>(found.size()));
   for (int i = 0; i < found.size(); ++i) messages.push_back(MessageFromRow(found, i, 1));
   co_return messages;
+}
+
+Task<Result<std::vector<CachedSummary>>> PostgresMetadataStore::LoadSummaries(
+    int64_t mailbox_id, std::vector<uint32_t> uids) {
+  Result<std::vector<uint32_t>> sorted = SortedUids(uids);
+  if (!sorted) co_return std::unexpected(sorted.error());
+  std::vector<PgQuery> unit;
+  unit.push_back({PgStatementId::kReadMailbox, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadSummaries, {Int(mailbox_id), UidArray(*sorted)}});
+  Result<std::vector<PgRows>> rows = co_await Pool().Execute(std::move(unit));
+  if (!rows) co_return std::unexpected(rows.error());
+  if ((*rows)[0].size() == 0) co_return std::unexpected(NoMailbox(mailbox_id));
+  const PgRows& found = (*rows)[1];
+  std::vector<CachedSummary> summaries;
+  summaries.reserve(static_cast<size_t>(found.size()));
+  for (int i = 0; i < found.size(); ++i) {
+    CachedSummary s;
+    s.uid = static_cast<uint32_t>(found.Int(i, 0));
+    s.envelope = found.Text(i, 1);
+    s.bodystructure = found.Text(i, 2);
+    s.preview = found.Text(i, 3);
+    summaries.push_back(std::move(s));
+  }
+  co_return summaries;
 }
 
 Task<Result<FlagUpdateResult>> PostgresMetadataStore::UpdateFlags(FlagUpdate update) {

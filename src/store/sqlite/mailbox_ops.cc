@@ -66,6 +66,16 @@ Result<std::vector<MailboxRecord>> ListMailboxes(SqliteDb& db, int64_t account_i
   }
 }
 
+Result<std::optional<MailboxRecord>> FindMailbox(SqliteDb& db, int64_t account_id,
+                                                 std::string_view name) {
+  Statement st = TRY(db.Query("SELECT " RINGMAIL_SQL_MAILBOX_COLUMNS
+                              " FROM mailboxes WHERE account_id = ? AND name = ?",
+                              account_id, name));
+  const bool row = TRY(st.Step());
+  if (!row) return std::optional<MailboxRecord>();
+  return std::optional<MailboxRecord>(MailboxFromRow(st));
+}
+
 Result<MailboxRecord> CreateMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
                                     std::string_view special_use) {
   const std::string normal = TRY(NormalizeMailboxName(name));

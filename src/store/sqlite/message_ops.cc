@@ -108,6 +108,22 @@ Result<std::vector<MessageRecord>> LoadMessages(SqliteDb& db, int64_t mailbox_id
   return messages;
 }
 
+Result<std::vector<CachedSummary>> LoadSummaries(SqliteDb& db, int64_t mailbox_id,
+                                                 std::span<const uint32_t> uids) {
+  const std::vector<uint32_t> sorted = TRY(SortedUids(uids));
+  TRY(ReadMailbox(db, mailbox_id));
+  std::vector<CachedSummary> summaries;
+  for (uint32_t uid : sorted) {
+    Statement st =
+        TRY(db.Query("SELECT e.envelope, e.bodystructure, e.preview FROM mailbox_messages m JOIN "
+                     "emails e ON e.id = m.email_id WHERE m.mailbox_id = ? AND m.uid = ?",
+                     mailbox_id, static_cast<int64_t>(uid)));
+    const bool row = TRY(st.Step());
+    if (row) summaries.push_back({uid, st.Text(0), st.Text(1), st.Text(2)});
+  }
+  return summaries;
+}
+
 Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update) {
   TRY(ValidateFlags(update.flags));
   const std::vector<uint32_t> uids = TRY(SortedUids(update.uids));

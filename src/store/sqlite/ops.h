@@ -39,6 +39,8 @@ Result<std::vector<std::string>> ListMembers(SqliteDb& db, std::string_view name
 
 // mailbox_ops.cc
 Result<std::vector<MailboxRecord>> ListMailboxes(SqliteDb& db, int64_t account_id);
+Result<std::optional<MailboxRecord>> FindMailbox(SqliteDb& db, int64_t account_id,
+                                                 std::string_view name);
 Result<MailboxRecord> CreateMailbox(SqliteDb& db, int64_t account_id, std::string_view name,
                                     std::string_view special_use);
 Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
@@ -52,6 +54,8 @@ Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& 
 // message_ops.cc
 Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id);
 Result<MailboxIndex> LoadMailboxIndex(SqliteDb& db, int64_t mailbox_id);
+Result<std::vector<CachedSummary>> LoadSummaries(SqliteDb& db, int64_t mailbox_id,
+                                                 std::span<const uint32_t> uids);
 Result<std::vector<MessageRecord>> LoadMessages(SqliteDb& db, int64_t mailbox_id,
                                                 std::span<const uint32_t> uids);
 Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update);

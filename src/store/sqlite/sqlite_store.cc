@@ -136,6 +136,13 @@ Task<Result<std::vector<MailboxRecord>>> SqliteMetadataStore::ListMailboxes(int6
   co_return r;
 }
 
+Task<Result<std::optional<MailboxRecord>>> SqliteMetadataStore::FindMailbox(int64_t account_id,
+                                                                            std::string name) {
+  Result<std::optional<MailboxRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::FindMailbox(db, account_id, name); });
+  co_return r;
+}
+
 Task<Result<MailboxRecord>> SqliteMetadataStore::CreateMailbox(int64_t account_id, std::string name,
                                                                std::string special_use) {
   Result<MailboxRecord> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
@@ -188,6 +195,13 @@ Task<Result<std::vector<MessageRecord>>> SqliteMetadataStore::LoadMessages(
     int64_t mailbox_id, std::vector<uint32_t> uids) {
   Result<std::vector<MessageRecord>> r = co_await executor_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadMessages(db, mailbox_id, uids); });
+  co_return r;
+}
+
+Task<Result<std::vector<CachedSummary>>> SqliteMetadataStore::LoadSummaries(
+    int64_t mailbox_id, std::vector<uint32_t> uids) {
+  Result<std::vector<CachedSummary>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::LoadSummaries(db, mailbox_id, uids); });
   co_return r;
 }
 

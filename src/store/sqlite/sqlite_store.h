@@ -43,6 +43,8 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<std::vector<std::string>>> ListMembers(std::string name) override;
 
   Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) override;
+  Task<Result<std::optional<MailboxRecord>>> FindMailbox(int64_t account_id,
+                                                         std::string name) override;
   Task<Result<MailboxRecord>> CreateMailbox(int64_t account_id, std::string name,
                                             std::string special_use) override;
   Task<Result<void>> RenameMailbox(int64_t account_id, int64_t mailbox_id,
@@ -56,6 +58,8 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<MailboxIndex>> LoadMailboxIndex(int64_t mailbox_id) override;
   Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
                                                         std::vector<uint32_t> uids) override;
+  Task<Result<std::vector<CachedSummary>>> LoadSummaries(int64_t mailbox_id,
+                                                         std::vector<uint32_t> uids) override;
   Task<Result<FlagUpdateResult>> UpdateFlags(FlagUpdate update) override;
   Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
                                               std::vector<uint32_t> uids) override;

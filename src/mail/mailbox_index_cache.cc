@@ -1,0 +1,91 @@
+#include "mail/mailbox_index_cache.h"
+
+#include <utility>
+
+#include "base/check.h"
+#include "runtime/reactor.h"
+
+namespace ringmail {
+namespace {
+
+// Parks the coroutine in `list` until the loader resumes it.
+struct Park {
+  std::vector<std::coroutine_handle<>>* list;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) { list->push_back(h); }
+  void await_resume() const noexcept {}
+};
+
+}  // namespace
+
+MailboxIndexCache::MailboxIndexCache(MetadataStore* store, size_t cores_max) : store_(store) {
+  CHECK(cores_max > 0);
+  for (size_t i = 0; i < cores_max; ++i) cores_.push_back(std::make_unique<Core>());
+}
+
+MailboxIndexCache::~MailboxIndexCache() = default;
+
+MailboxIndexCache::Core& MailboxIndexCache::CurrentCore() const {
+  Reactor* reactor = Reactor::Current();
+  CHECK(reactor != nullptr, "MailboxIndexCache used off a reactor core");
+  const size_t index = static_cast<size_t>(reactor->core());
+  CHECK(index < cores_.size(), "reactor core beyond MailboxIndexCache's cores_max");
+  return *cores_[index];
+}
+
+void MailboxIndexCache::Acquire(int64_t mailbox_id) { ++CurrentCore().entries[mailbox_id].users; }
+
+void MailboxIndexCache::Release(int64_t mailbox_id) {
+  Core& core = CurrentCore();
+  auto it = core.entries.find(mailbox_id);
+  if (it == core.entries.end()) return;
+  // A loader or waiter is a user itself, so an entry with waiters never reaches zero here.
+  if (--it->second.users == 0) core.entries.erase(it);
+}
+
+void MailboxIndexCache::Invalidate(int64_t mailbox_id) {
+  Core& core = CurrentCore();
+  auto it = core.entries.find(mailbox_id);
+  if (it != core.entries.end()) ++it->second.generation;
+}
+
+uint64_t MailboxIndexCache::loads() const { return CurrentCore().loads; }
+
+Task<Result<MailboxIndexCache::Snapshot>> MailboxIndexCache::Load(Core* core, int64_t mailbox_id) {
+  ++core->loads;
+  Result<MailboxIndex> loaded = co_await store_->LoadMailboxIndex(mailbox_id);
+  if (!loaded) co_return std::unexpected(loaded.error());
+  co_return std::make_shared<const MailboxIndex>(std::move(*loaded));
+}
+
+Task<Result<MailboxIndexCache::Snapshot>> MailboxIndexCache::Get(int64_t mailbox_id) {
+  Core& core = CurrentCore();
+  while (true) {
+    auto it = core.entries.find(mailbox_id);
+    if (it == core.entries.end()) {
+      Result<Snapshot> plain = co_await Load(&core, mailbox_id);
+      co_return plain;
+    }
+    // Node-based map: the entry stays put while this caller (a user) waits.
+    Entry& entry = it->second;
+    if (entry.index && entry.loaded_generation == entry.generation) co_return entry.index;
+    if (entry.loading) {
+      co_await Park{&entry.waiters};
+      continue;  // look again: the load may have failed or been overtaken
+    }
+    entry.loading = true;
+    const uint64_t generation = entry.generation;
+    Result<Snapshot> loaded = co_await Load(&core, mailbox_id);
+    entry.loading = false;
+    if (loaded) {
+      entry.index = *loaded;
+      entry.loaded_generation = generation;
+    }
+    std::vector<std::coroutine_handle<>> waiters = std::move(entry.waiters);
+    entry.waiters.clear();
+    for (std::coroutine_handle<> h : waiters) h.resume();  // `entry` may be gone after this
+    co_return loaded;
+  }
+}
+
+}  // namespace ringmail
