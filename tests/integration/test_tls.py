@@ -184,6 +184,14 @@ class TlsTest(unittest.TestCase):
         self.assertIn("* OK", out)
         self.assertIn("a1 OK", out)
 
+    def test_session_ticket_resumption(self):
+        session = os.path.join(self.ca.dir, "session.pem")
+        out = s_client(self.imaps, "-tls1_2", "-sess_out", session, ca=self.ca.cert)
+        self.assertIn("New, TLSv1.2", out)
+        self.assertIn("TLS session ticket lifetime hint: 3600", out)
+        out = s_client(self.imaps, "-tls1_2", "-sess_in", session, ca=self.ca.cert)
+        self.assertIn("Reused, TLSv1.2", out)
+
     def test_sni_exact_wildcard_default(self):
         out = s_client(self.imaps, "-tls1_3", servername="x.other.test", ca=self.ca.cert)
         self.assertIn("Verify return code: 0 (ok)", out)
