@@ -69,7 +69,8 @@ class KernelTlsKeysTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ca_.Issue("mail", "mail.example.test");
-    auto made = TlsServerContext::Create({{"test", ca_.Path("mail.pem"), ca_.Path("mail.key"), {}}});
+    auto made =
+        TlsServerContext::Create({{"test", ca_.Path("mail.pem"), ca_.Path("mail.key"), {}}});
     ASSERT_TRUE(made.has_value()) << made.error().message;
     context_ = *made;
   }
