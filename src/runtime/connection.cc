@@ -70,7 +70,11 @@ Task<Result<void>> Connection::Start(bool direct) {
 void Connection::ArmRecv() {
   DCHECK(!recv_armed_);
   io_uring_sqe* sqe = reactor_.Prepare(&recv_op_);
-  io_uring_prep_recv_multishot(sqe, fd_, nullptr, 0, 0);
+  if (ktls_ != nullptr) {
+    PrepareKernelTlsRecv(sqe);
+  } else {
+    io_uring_prep_recv_multishot(sqe, fd_, nullptr, 0, 0);
+  }
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = reactor_.buffers().group_id();
   PrepareFd(sqe);
@@ -88,7 +92,12 @@ void Connection::OnRecv(Completion* c, int32_t res, uint32_t flags) {
 
 void Connection::HandleRecv(int32_t res, uint32_t flags) {
   const bool more = (flags & IORING_CQE_F_MORE) != 0;
-  if (res > 0) {
+  if (res > 0 && ktls_ != nullptr && KernelTlsControlRecord()) {
+    // An alert (close_notify or worse) or a handshake message (KeyUpdate) the kernel cannot
+    // act on: the session ends as on a close.
+    reactor_.buffers().Recycle(static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT));
+    eof_ = true;
+  } else if (res > 0) {
     CHECK((flags & IORING_CQE_F_BUFFER) != 0);
     uint16_t bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
     input_.Append(reactor_.buffers().Data(bid, static_cast<uint32_t>(res)));
@@ -113,7 +122,8 @@ void Connection::HandleRecv(int32_t res, uint32_t flags) {
       return;
     }
     MaybeResumeRecv();
-    if (!recv_paused_ && !recv_armed_ && !eof_ && recv_error_ == 0 && !closing_ && !forced_) {
+    if (!recv_paused_ && !recv_held_ && !recv_armed_ && !eof_ && recv_error_ == 0 && !closing_ &&
+        !forced_) {
       ArmRecv();
     }
   }
@@ -121,8 +131,8 @@ void Connection::HandleRecv(int32_t res, uint32_t flags) {
 }
 
 void Connection::MaybeResumeRecv() {
-  if (recv_paused_ && !recv_armed_ && input_.size() < options_.input_max / 2 && !closing_ &&
-      !forced_ && !eof_ && recv_error_ == 0) {
+  if (recv_paused_ && !recv_held_ && !recv_armed_ && input_.size() < options_.input_max / 2 &&
+      !closing_ && !forced_ && !eof_ && recv_error_ == 0) {
     ArmRecv();
   }
 }
@@ -187,6 +197,57 @@ void Connection::Consume(size_t n) {
   MaybeResumeRecv();
 }
 
+// ---- Kernel TLS ----
+
+Task<void> Connection::PauseReceive() {
+  CHECK(!reader_);
+  recv_held_ = true;
+  if (recv_armed_) {
+    CancelRecv();
+    co_await WaitUntil(&recv_stopped_waiter_);
+  }
+}
+
+void Connection::ResumeReceive() {
+  recv_held_ = false;
+  if (!recv_armed_ && !recv_paused_ && !eof_ && recv_error_ == 0 && !closing_ && !forced_) {
+    ArmRecv();
+  }
+}
+
+void Connection::StartKernelTls(std::string_view plaintext, std::string summary) {
+  CHECK(recv_held_ && !recv_armed_ && input_.empty());
+  ktls_ = std::make_unique<KernelTls>();
+  ktls_->summary = std::move(summary);
+  input_.Append(plaintext);
+  returned_ = 0;
+  ResumeReceive();
+}
+
+void Connection::PrepareKernelTlsRecv(io_uring_sqe* sqe) {
+  // One record per receive (the kernel never mixes record types in one recvmsg), into a
+  // buffer the ring selects; the record type arrives as a control message.
+  ktls_->iov = {nullptr, reactor_.buffers().buffer_size()};
+  ktls_->msg = {};
+  ktls_->msg.msg_iov = &ktls_->iov;
+  ktls_->msg.msg_iovlen = 1;
+  ktls_->msg.msg_control = ktls_->control;
+  ktls_->msg.msg_controllen = sizeof ktls_->control;
+  io_uring_prep_recvmsg(sqe, fd_, &ktls_->msg, 0);
+}
+
+bool Connection::KernelTlsControlRecord() {
+  constexpr int kSolTls = 282;          // SOL_TLS
+  constexpr int kTlsGetRecordType = 2;  // TLS_GET_RECORD_TYPE
+  constexpr unsigned char kApplicationData = 23;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&ktls_->msg); c != nullptr; c = CMSG_NXTHDR(&ktls_->msg, c)) {
+    if (c->cmsg_level == kSolTls && c->cmsg_type == kTlsGetRecordType) {
+      return *CMSG_DATA(c) != kApplicationData;
+    }
+  }
+  return false;
+}
+
 // ---- Send ----
 
 void Connection::Write(std::string_view bytes) {
@@ -212,7 +273,7 @@ void Connection::StartFlush(std::coroutine_handle<> h) {
 void Connection::SubmitSend() {
   std::string_view data = out_.readable().substr(send_offset_);
   io_uring_sqe* sqe = reactor_.Prepare(&send_op_);
-  if (data.size() >= options_.send_zerocopy_threshold) {
+  if (data.size() >= options_.send_zerocopy_threshold && ktls_ == nullptr) {
     io_uring_prep_send_zc(sqe, fd_, data.data(), data.size(), MSG_NOSIGNAL, 0);
   } else {
     io_uring_prep_send(sqe, fd_, data.data(), data.size(), MSG_NOSIGNAL);

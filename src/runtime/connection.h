@@ -21,9 +21,13 @@
 #pragma once
 
 #include <liburing.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <coroutine>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "base/byte_buffer.h"
@@ -78,6 +82,25 @@ class Connection final : public Stream {
   void RequestShutdown();
   void ForceClose();
 
+  // Kernel TLS (tls/ktls.h). The regular descriptor, or -1 when the socket is a direct one
+  // (the kernel's TLS setsockopts need a regular descriptor).
+  int regular_fd() const { return fixed_ ? -1 : fd_; }
+  // Stops receiving: completes when no receive is in flight; what arrived stays buffered.
+  // REQUIRES: no Read waiting.
+  Task<void> PauseReceive();
+  // Receives again after PauseReceive (the switch to the kernel did not happen).
+  void ResumeReceive();
+  // The kernel now holds the TLS record layer of this socket. `plaintext` (what userspace TLS
+  // decrypted and the session has not read) becomes the input; receives go through recvmsg
+  // and a control record (alert, close_notify, KeyUpdate) ends the input as a close; sends
+  // never use SEND_ZC. encrypted() is true and tls_summary() is `summary`.
+  // REQUIRES: after PauseReceive, with no input buffered.
+  void StartKernelTls(std::string_view plaintext, std::string summary);
+  bool encrypted() const override { return ktls_ != nullptr; }
+  std::string_view tls_summary() const override {
+    return ktls_ != nullptr ? std::string_view(ktls_->summary) : std::string_view();
+  }
+
   uint64_t id() const { return id_; }
   Reactor& reactor() { return reactor_; }
   bool direct() const { return fixed_; }
@@ -125,8 +148,20 @@ class Connection final : public Stream {
     Connection* owner;
   };
 
+  // Kernel TLS receive state: recvmsg's header and the record type's control message.
+  struct KernelTls {
+    msghdr msg{};
+    iovec iov{};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(unsigned char))];
+    std::string summary;
+  };
+  void PrepareKernelTlsRecv(io_uring_sqe* sqe);
+  bool KernelTlsControlRecord();
+
   // Receive side.
   Op recv_op_;
+  bool recv_held_ = false;  // PauseReceive: no re-arming until ResumeReceive
+  std::unique_ptr<KernelTls> ktls_;
   bool recv_armed_ = false;
   bool recv_paused_ = false;
   bool eof_ = false;

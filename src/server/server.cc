@@ -20,6 +20,7 @@
 #include "server/storage_service.h"
 #include "server/storage_setup.h"
 #include "server/tls_setup.h"
+#include "tls/ktls.h"
 #include "tls/tls_metrics.h"
 
 namespace ringmail {
@@ -40,6 +41,8 @@ std::vector<EngineListener> MakeListeners(
       e.address = address;
       e.handler = handlers[i].get();
       e.connections_max = l.connections_max;
+      // Kernel TLS needs a regular descriptor for its setsockopts.
+      if (l.tls != TlsMode::kNone && KernelTlsAvailable()) e.direct_descriptors = false;
       e.connection_options.input_max = l.input_max;
       e.connection_options.read_timeout_ms = l.idle_timeout_ms;
       if (config.runtime.send_zerocopy_threshold != 0) {
@@ -118,6 +121,8 @@ int Serve(const Config& config) {
     }
     tls = std::move(*made);
     RegisterTlsMetrics();
+    Log(LogLevel::kInfo, "tls_kernel_offload", "available", KernelTlsAvailable(), "else",
+        "sessions stay in userspace wolfSSL");
     signals->SetReload(
         [holder = tls.get()](bool sighup) {
           if (sighup) {

@@ -7,14 +7,18 @@
 #include "base/log.h"
 #include "runtime/reactor.h"
 #include "server/tls_setup.h"
+#include "tls/ktls.h"
 #include "tls/tls_metrics.h"
 #include "tls/tls_stream.h"
 
 namespace ringmail {
 namespace {
 
-// The handshake over `tls` with its one log line and metric either way.
-Task<Result<void>> Handshake(TlsStream* tls, std::string listener, uint32_t idle_timeout_ms) {
+// The handshake over `tls`, then the move to kernel TLS where the kernel takes it, with one
+// log line and metric either way. Returns the stream the session runs on: `connection` after
+// the move, else `tls`.
+Task<Result<Stream*>> Handshake(TlsStream* tls, Connection* connection, std::string listener,
+                                uint32_t idle_timeout_ms) {
   Result<void> done = co_await tls->Handshake(TlsStream::kHandshakeTimeoutMs, idle_timeout_ms);
   const TlsMetrics& metrics = GetTlsMetrics();
   MetricsShard& shard = Reactor::Current()->metrics();
@@ -22,12 +26,20 @@ Task<Result<void>> Handshake(TlsStream* tls, std::string listener, uint32_t idle
     shard.Inc(HandshakeFailureMetric(metrics, done.error().code, done.error().message));
     Log(LogLevel::kInfo, "tls_handshake_failed", "listener", listener, "peer",
         tls->peer().ToString(), "reason", done.error().message);
-    co_return done;
+    co_return std::unexpected(done.error());
   }
-  shard.Inc(metrics.sessions_user);
+  std::string why;
+  Result<bool> moved = co_await MoveToKernel(tls, connection, &why);
+  if (!moved) {
+    Log(LogLevel::kWarn, "ktls_failed", "listener", listener, "peer", tls->peer().ToString(),
+        "error", moved.error().message);
+    co_return std::unexpected(moved.error());
+  }
+  shard.Inc(*moved ? metrics.sessions_ktls : metrics.sessions_user);
   Log(LogLevel::kDebug, "tls_session", "listener", listener, "peer", tls->peer().ToString(), "tls",
-      tls->tls_summary(), "mode", "user", "sni", tls->server_name(), "alpn", tls->alpn());
-  co_return done;
+      tls->tls_summary(), "mode", *moved ? "ktls" : "user", "why_user", why, "sni",
+      tls->server_name(), "alpn", tls->alpn());
+  co_return *moved ? static_cast<Stream*>(connection) : static_cast<Stream*>(tls);
 }
 
 class ImplicitTlsHandler final : public ProtocolHandler {
@@ -41,10 +53,10 @@ class ImplicitTlsHandler final : public ProtocolHandler {
 
   Task<void> Serve(Connection& connection) override {
     TlsStream tls(connection, tls_->Get());
-    Result<void> done = co_await Handshake(&tls, name_, idle_timeout_ms_);
-    if (!done) co_return;
-    co_await session_->Serve(tls, nullptr);
-    co_await tls.Close();
+    Result<Stream*> stream = co_await Handshake(&tls, &connection, name_, idle_timeout_ms_);
+    if (!stream) co_return;
+    co_await session_->Serve(**stream, nullptr);
+    co_await tls.Close();  // close_notify in userspace; nothing once the kernel has the session
   }
 
  private:
@@ -64,10 +76,10 @@ class ConnectionUpgrader final : public StreamUpgrader {
   Task<Result<Stream*>> Upgrade() override {
     if (stream_) co_return MakeError(ErrorCode::kInternal, "TLS is already active");
     stream_.emplace(connection_, tls_->Get());
-    Result<void> done = co_await Handshake(&*stream_, name_, idle_timeout_ms_);
-    if (!done) co_return std::unexpected(done.error());
+    Result<Stream*> stream = co_await Handshake(&*stream_, &connection_, name_, idle_timeout_ms_);
+    if (!stream) co_return std::unexpected(stream.error());
     handshaken_ = true;
-    co_return static_cast<Stream*>(&*stream_);
+    co_return *stream;
   }
 
   // close_notify when the session ran over TLS.

@@ -188,6 +188,9 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
     wolfSSL_CTX_set_servername_arg(ctx, self.get());
     wolfSSL_CTX_set_alpn_select_cb(ctx, &OnAlpn, nullptr);
     InstallSessionTickets(ctx);
+    // Resumption is by ticket only: wolfSSL's stateful session cache is one process-wide
+    // table behind locks the cores would contend on, and memory every new session touches.
+    wolfSSL_CTX_set_session_cache_mode(ctx, WOLFSSL_SESS_CACHE_OFF);
     Entry& stored = self->entries_.back();
     for (const std::string& d : spec.domains) stored.domains.push_back(AsciiLowerString(d));
     if (spec.domains.empty() && !have_default) {

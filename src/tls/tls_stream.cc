@@ -74,6 +74,20 @@ int TlsStream::OnReceive(WOLFSSL*, char* buf, int size, void* ctx) {
   if (in.empty()) return WOLFSSL_CBIO_ERR_WANT_READ;
   const size_t n = std::min(in.size(), static_cast<size_t>(size));
   std::memcpy(buf, in.data(), n);
+  // Follow the record headers: a switch to the kernel needs to start on a boundary.
+  for (size_t i = 0; i < n;) {
+    if (self->record_left_ > 0) {
+      const size_t k = std::min(self->record_left_, n - i);
+      self->record_left_ -= k;
+      i += k;
+      continue;
+    }
+    self->header_[self->header_size_++] = static_cast<uint8_t>(in[i++]);
+    if (self->header_size_ == sizeof self->header_) {
+      self->record_left_ = (size_t{self->header_[3]} << 8) | self->header_[4];
+      self->header_size_ = 0;
+    }
+  }
   self->transport_.Consume(n);
   return static_cast<int>(n);
 }
@@ -144,6 +158,35 @@ void TlsStream::NoteHello() {
     if (wolfSSL_ALPN_GetProtocol(ssl_, &name, &size) == WOLFSSL_SUCCESS && name != nullptr) {
       alpn_.assign(name, size);
     }
+  }
+}
+
+bool TlsStream::DrainForKernel() {
+  if (ssl_ == nullptr || has_error_) return false;
+  while (!transport_.buffered().empty() && !has_error_) {
+    const size_t before = plain_.size();
+    Decrypt();
+    if (plain_.size() == before && !transport_.buffered().empty()) break;  // a partial record
+  }
+  return !has_error_ && transport_.buffered().empty() && record_left_ == 0 && header_size_ == 0 &&
+         wolfSSL_pending(ssl_) == 0;
+}
+
+std::string TlsStream::TakePlaintext() {
+  std::string out(plain_.readable());
+  plain_.Clear();
+  returned_ = 0;
+  return out;
+}
+
+void TlsStream::ReleaseSession() {
+  if (pump_) {
+    pump_.destroy();
+    pump_ = nullptr;
+  }
+  if (ssl_ != nullptr) {
+    wolfSSL_free(ssl_);
+    ssl_ = nullptr;
   }
 }
 

@@ -54,8 +54,17 @@ class TlsStream final : public Stream {
   std::string_view alpn() const { return alpn_; }
   // The SNI name the client sent ("" when none).
   std::string_view server_name() const { return server_name_; }
-  // wolfSSL's session (for the kernel TLS switch); null once released.
+  // For the switch to kernel TLS (ktls.h): decrypts every complete record the transport
+  // holds and reports whether the input ends on a record boundary with nothing left in the
+  // transport (only then may the kernel take over receiving).
+  bool DrainForKernel();
+  // The plaintext not yet consumed, handed over at the switch; the stream is empty after.
+  std::string TakePlaintext();
+  // wolfSSL's session; null once released.
   WOLFSSL* session() { return ssl_; }
+  // Frees the wolfSSL session once the kernel holds the record layer. The stream must not be
+  // used for I/O afterwards.
+  void ReleaseSession();
 
   // Stream.
   std::string_view buffered() override;
@@ -111,6 +120,10 @@ class TlsStream final : public Stream {
   std::string summary_;
   std::string server_name_;
   std::string alpn_;
+  // Record boundaries of the ciphertext handed to wolfSSL (for the kernel switch).
+  uint8_t header_[5] = {};
+  uint8_t header_size_ = 0;
+  size_t record_left_ = 0;
 };
 
 }  // namespace ringmail

@@ -8,6 +8,7 @@ SIGHUP (a bad new certificate keeps the old one).
 
 Usage: /usr/bin/python3 test_tls.py PATH/TO/ringmail
 """
+import errno
 import imaplib
 import os
 import re
@@ -71,6 +72,16 @@ def s_client(port, *args, servername="localhost", ca=None):
         cmd += ["-CAfile", ca, "-verify_return_error", "-verify_hostname", servername]
     done = subprocess.run(cmd + list(args), input=b"", capture_output=True, timeout=30)
     return done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
+
+
+def kernel_has_tls():
+    """Whether the kernel takes TCP_ULP "tls" (ENOTCONN on an unconnected socket)."""
+    with socket.socket() as s:
+        try:
+            s.setsockopt(socket.SOL_TCP, 31, b"tls")  # TCP_ULP
+        except OSError as e:
+            return e.errno == errno.ENOTCONN
+        return True
 
 
 def closed_within(port, payload, timeout):
@@ -173,6 +184,14 @@ class TlsTest(unittest.TestCase):
         self.assertIn("* OK", out)
         self.assertIn("a1 OK", out)
 
+    def test_session_ticket_resumption(self):
+        session = os.path.join(self.ca.dir, "session.pem")
+        out = s_client(self.imaps, "-tls1_2", "-sess_out", session, ca=self.ca.cert)
+        self.assertIn("New, TLSv1.2", out)
+        self.assertIn("TLS session ticket lifetime hint: 3600", out)
+        out = s_client(self.imaps, "-tls1_2", "-sess_in", session, ca=self.ca.cert)
+        self.assertIn("Reused, TLSv1.2", out)
+
     def test_sni_exact_wildcard_default(self):
         out = s_client(self.imaps, "-tls1_3", servername="x.other.test", ca=self.ca.cert)
         self.assertIn("Verify return code: 0 (ok)", out)
@@ -184,6 +203,21 @@ class TlsTest(unittest.TestCase):
         text = self.scrape()
         self.assertGreater(self.metric(text, 'ringmail_tls_sessions_total{mode="user"}'), 0)
         self.assertIn('ringmail_tls_sessions_total{mode="ktls"}', text)
+
+    def test_ktls_mode(self):
+        imap = imaplib.IMAP4_SSL("localhost", self.imaps, ssl_context=self.ca.client_context(),
+                                 timeout=10)
+        imap.login("alice", "alice-secret")
+        imap.logout()
+        text = self.scrape()
+        ktls = self.metric(text, 'ringmail_tls_sessions_total{mode="ktls"}')
+        if not kernel_has_tls():
+            if os.environ.get("RINGMAIL_REQUIRE_KTLS"):
+                self.fail("RINGMAIL_REQUIRE_KTLS is set but the kernel has no TLS offload")
+            self.assertEqual(ktls, 0)
+            self.skipTest("the kernel has no TLS offload (CONFIG_TLS): sessions stay in "
+                          "userspace; tests/tls/run_ktls runs this on the appliance kernel")
+        self.assertGreater(ktls, 0)
 
     def test_failed_handshakes_end_the_connection(self):
         self.assertIsNotNone(closed_within(self.imaps, b"GET / HTTP/1.1\r\n\r\n", 5))
