@@ -103,6 +103,21 @@ void WriteResponseHead(std::string* out, int status, std::string_view content_ty
   out->append("\r\n");
 }
 
+void WriteChunkedResponseHead(std::string* out, int status, std::string_view content_type,
+                              bool keep_alive, std::span<const Header> extra) {
+  CHECK(status >= 200 && status <= 599 && CanHaveBody(status), "a chunked response has a body");
+  out->append("HTTP/1.1 ");
+  AppendDecimal(out, static_cast<uint64_t>(status));
+  out->push_back(' ');
+  out->append(ReasonPhrase(status));
+  out->append("\r\n");
+  if (!content_type.empty()) AppendField(out, "Content-Type", content_type);
+  out->append("Transfer-Encoding: chunked\r\n");
+  if (!keep_alive) out->append("Connection: close\r\n");
+  for (const Header& h : extra) AppendField(out, h.name, h.value);
+  out->append("\r\n");
+}
+
 void WriteResponse(std::string* out, int status, std::string_view content_type,
                    std::string_view body, bool keep_alive, std::span<const Header> extra) {
   WriteResponseHead(out, status, content_type, body.size(), keep_alive, extra);
