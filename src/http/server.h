@@ -31,7 +31,7 @@ struct ServerLimits {
   uint64_t body_size_max = 1u << 20;    // a request body, decoded; 413 beyond
   uint32_t idle_timeout_ms = 60000;     // waiting for a request's first byte; then closed
   uint32_t request_timeout_ms = 30000;  // from a request's first byte to its last; then 408
-  size_t compress_size_min = 1024;      // smaller bodies are sent as they are
+  size_t compress_size_min = 256;       // smaller bodies are sent as they are
 };
 
 // One request, owned (copied out of the connection's buffer). Handlers may keep it.

@@ -103,6 +103,12 @@ Task<http::Response> AdminHandler::Authenticate(const http::Request& request, st
 
 Task<http::Response> AdminHandler::Dispatch(Call call) {
   const std::string family = call.path.empty() ? "" : call.path.front();
+  const bool directory_data =
+      family == "accounts" || (family == "domains" && call.path.size() != 3);
+  if (directory_data && services_.config->directory.type != "internal") {
+    co_return http::JsonError(409, "the " + services_.config->directory.type +
+                                       " directory is managed where it lives, not here");
+  }
   std::optional<http::Response> r;
   if (family == "status" && call.path.size() == 1 && call.method == "GET") {
     r = co_await Status();

@@ -245,7 +245,7 @@ Task<void> Routing() {
   std::string out = co_await stream.Exchange(
       Get("/api/x") + Get("/api/special") + "HEAD /api/y HTTP/1.1\r\nHost: x\r\n\r\n" +
       Get("/nothing") + "DELETE /api/z HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_EQ(a.calls, 2) << out;
+  EXPECT_EQ(a.calls, 3) << out;
   EXPECT_EQ(b.calls, 1);
   EXPECT_NE(out.find("HTTP/1.1 404 "), std::string::npos) << out;
   EXPECT_NE(out.find("HTTP/1.1 405 "), std::string::npos);
