@@ -70,17 +70,17 @@ std::string Request::QueryParam(std::string_view name) const {
 }
 
 Response Response::Text(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
+  return Response::Typed(status, "text/plain; charset=utf-8", std::move(body));
 }
 
 Response Response::Json(int status, std::string body) {
+  return Response::Typed(status, "application/json", std::move(body));
+}
+
+Response Response::Typed(int status, std::string content_type, std::string body) {
   Response r;
   r.status = status;
-  r.content_type = "application/json";
+  r.content_type = std::move(content_type);
   r.body = std::move(body);
   return r;
 }

@@ -74,6 +74,7 @@ struct Response {
 
   static Response Text(int status, std::string body);
   static Response Json(int status, std::string body);
+  static Response Typed(int status, std::string content_type, std::string body);
   Response& With(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;

@@ -244,7 +244,8 @@ Task<void> Routing() {
   co_await stream.Idle();
   std::string out = co_await stream.Exchange(
       Get("/api/x") + Get("/api/special") + "HEAD /api/y HTTP/1.1\r\nHost: x\r\n\r\n" +
-      Get("/nothing") + "DELETE /api/z HTTP/1.1\r\nHost: x\r\n\r\n");
+      Get("/nothing") + "POST /api/p HTTP/1.1\r\nHost: x\r\n\r\n" +
+      "DELETE /api/z HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(a.calls, 3) << out;
   EXPECT_EQ(b.calls, 1);
   EXPECT_NE(out.find("HTTP/1.1 404 "), std::string::npos) << out;
