@@ -82,16 +82,22 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
-void WriteResponseHead(std::string* out, int status, std::string_view content_type,
-                       uint64_t content_length, bool keep_alive, std::span<const Header> extra) {
-  CHECK(status >= 100 && status <= 599, "status out of range");
+namespace {
+
+// The head with either a Content-Length (when framing is empty) or `framing` as the field
+// that says how the body is delimited.
+void WriteHead(std::string* out, int status, std::string_view content_type,
+               std::string_view framing, uint64_t content_length, bool keep_alive,
+               std::span<const Header> extra) {
   out->append("HTTP/1.1 ");
   AppendDecimal(out, static_cast<uint64_t>(status));
   out->push_back(' ');
   out->append(ReasonPhrase(status));
   out->append("\r\n");
   if (!content_type.empty()) AppendField(out, "Content-Type", content_type);
-  if (CanHaveBody(status)) {
+  if (!framing.empty()) {
+    out->append(framing);
+  } else if (CanHaveBody(status)) {
     out->append("Content-Length: ");
     AppendDecimal(out, content_length);
     out->append("\r\n");
@@ -101,6 +107,20 @@ void WriteResponseHead(std::string* out, int status, std::string_view content_ty
   if (!keep_alive) out->append("Connection: close\r\n");
   for (const Header& h : extra) AppendField(out, h.name, h.value);
   out->append("\r\n");
+}
+
+}  // namespace
+
+void WriteResponseHead(std::string* out, int status, std::string_view content_type,
+                       uint64_t content_length, bool keep_alive, std::span<const Header> extra) {
+  CHECK(status >= 100 && status <= 599, "status out of range");
+  WriteHead(out, status, content_type, "", content_length, keep_alive, extra);
+}
+
+void WriteChunkedResponseHead(std::string* out, int status, std::string_view content_type,
+                              bool keep_alive, std::span<const Header> extra) {
+  CHECK(status >= 200 && status <= 599 && CanHaveBody(status), "a chunked response has a body");
+  WriteHead(out, status, content_type, "Transfer-Encoding: chunked\r\n", 0, keep_alive, extra);
 }
 
 void WriteResponse(std::string* out, int status, std::string_view content_type,

@@ -28,6 +28,13 @@ void WriteResponseHead(std::string* out, int status, std::string_view content_ty
                        uint64_t content_length, bool keep_alive,
                        std::span<const Header> extra = {});
 
+// Appends the head of a response whose body follows in chunks (AppendChunk, then
+// AppendLastChunk): as WriteResponseHead, with "Transfer-Encoding: chunked" instead of a
+// Content-Length. Only for HTTP/1.1 peers. REQUIRES: as WriteResponseHead; the status can
+// have a body (not 1xx, 204, 304).
+void WriteChunkedResponseHead(std::string* out, int status, std::string_view content_type,
+                              bool keep_alive, std::span<const Header> extra = {});
+
 // Appends a whole response: WriteResponseHead with body.size(), then the body.
 // REQUIRES: as WriteResponseHead; body is empty when the status cannot have a body.
 void WriteResponse(std::string* out, int status, std::string_view content_type,

@@ -33,23 +33,6 @@ void PrintAccount(const AccountRecord& a) {
 
 }  // namespace
 
-Result<uint64_t> ParseBytes(const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::string suffix = text.substr(digits);
-  int shift = -1;
-  if (suffix.empty()) shift = 0;
-  if (suffix == "K" || suffix == "k") shift = 10;
-  if (suffix == "M") shift = 20;
-  if (suffix == "G") shift = 30;
-  if (suffix == "T") shift = 40;
-  if (digits == 0 || digits > 12 || shift < 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "quota '" + text + "': expected bytes, optionally with K, M, G or T");
-  }
-  return std::stoull(text.substr(0, digits)) << shift;
-}
-
 std::string DomainForDisplay(const std::string& domain) {
   Result<std::string> unicode = DomainToUnicode(domain);
   if (!unicode || *unicode == domain) return domain;

@@ -4,8 +4,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "directory/address.h"
-#include "directory/secret.h"
+#include "server/admin_ops.h"
 #include "server/cli.h"
 #include "server/cli_args.h"
 #include "server/server.h"
@@ -37,42 +36,17 @@ Task<int> Domain(MetadataStore* store, std::vector<std::string> words) {
   if ((verb != "add" && verb != "remove") || words.size() != 3) {
     co_return Usage("domain add|remove DOMAIN | domain list");
   }
-  Result<std::string> domain = NormalizeMailDomain(words[2]);
-  if (!domain) co_return Refused(domain.error());
+  Result<std::string> done;
   if (verb == "add") {
-    Result<int64_t> id = co_await store->CreateDomain(*domain);
-    if (!id) co_return Refused(id.error());
+    done = co_await admin::AddDomain(store, words[2]);
   } else {
-    Result<void> removed = co_await store->DeleteDomain(*domain);
-    if (!removed) co_return Refused(removed.error());
+    done = co_await admin::RemoveDomain(store, words[2]);
   }
+  if (!done) co_return Refused(done.error());
   co_return kExitOk;
 }
 
 }  // namespace
-
-Result<std::vector<std::string>> NormalizedEmails(const std::vector<std::string>& given) {
-  std::vector<std::string> out;
-  for (const std::string& e : given) {
-    Result<std::string> normal = NormalizeAddressOrCatchAll(e);
-    if (!normal) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "address '" + e + "': " + normal.error().message);
-    }
-    out.push_back(std::move(*normal));
-  }
-  return out;
-}
-
-Task<Result<std::string>> NewSecret(WorkerPool* workers, const Config* config) {
-  Result<std::string> password = ReadPasswordFromStdin();
-  if (!password) co_return std::unexpected(password.error());
-  const SecretScheme scheme = *ParseSecretSchemeName(config->authentication.password_scheme);
-  Result<Result<std::string>> hashed =
-      co_await workers->Run([&] { return HashSecret(*password, scheme); });
-  if (!hashed) co_return std::unexpected(hashed.error());
-  co_return *hashed;
-}
 
 namespace {
 
@@ -80,26 +54,25 @@ Task<int> AccountAdd(MetadataStore* store, WorkerPool* workers, const Config* co
   if (args.positional.size() != 3) {
     co_return Usage("account add NAME [--email ADDR]... [--password-stdin] ...");
   }
-  AccountRecord a;
+  admin::NewAccount a;
   a.name = args.positional[2];
   a.type = args.One("--type").value_or("individual");
   a.description = args.One("--description").value_or("");
   a.active = !args.Flag("--inactive");
   a.member_of = args.All("--member-of");
   if (std::optional<std::string> quota = args.One("--quota")) {
-    Result<uint64_t> bytes = ParseBytes(*quota);
+    Result<uint64_t> bytes = admin::ParseBytes(*quota);
     if (!bytes) co_return Refused(bytes.error());
     a.quota_bytes = *bytes;
   }
-  Result<std::vector<std::string>> emails = NormalizedEmails(args.All("--email"));
-  if (!emails) co_return Refused(emails.error());
-  a.emails = std::move(*emails);
+  a.emails = args.All("--email");
   if (args.Flag("--password-stdin")) {
-    Result<std::string> secret = co_await NewSecret(workers, config);
-    if (!secret) co_return Refused(secret.error());
-    a.secret = std::move(*secret);
+    Result<std::string> password = ReadPasswordFromStdin();
+    if (!password) co_return Refused(password.error());
+    a.password = std::move(*password);
   }
-  Result<AccountRecord> created = co_await store->CreateAccount(std::move(a));
+  Result<AccountRecord> created =
+      co_await admin::CreateAccount(store, workers, config, std::move(a));
   if (!created) co_return Refused(created.error());
   co_return kExitOk;
 }

@@ -23,13 +23,7 @@ Task<int> RunStoreCommand(MetadataStore* store, WorkerPool* workers, const Confi
 int Refused(const Error& error);
 // Prints the usage line and returns 2.
 int Usage(const char* what);
-// The normalized form of each address given (directory/address.h); the first failure.
-Result<std::vector<std::string>> NormalizedEmails(const std::vector<std::string>& given);
-// Reads a password from stdin and hashes it in `[authentication] password-scheme` on a
-// worker (hashing is slow on purpose).
-Task<Result<std::string>> NewSecret(WorkerPool* workers, const Config* config);
-// "10485760", "10M", "2G" (powers of 1024) or "0" (unlimited) as bytes.
-Result<uint64_t> ParseBytes(const std::string& text);
+// Reads a password from stdin (cli_args.h); the operations hash it (admin_ops.h).
 // The A-label domain, followed by its Unicode form in parentheses when they differ.
 std::string DomainForDisplay(const std::string& domain);
 

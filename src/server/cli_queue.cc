@@ -4,22 +4,12 @@
 #include <ctime>
 #include <string>
 
+#include "server/admin_ops.h"
 #include "server/cli_commands.h"
 #include "server/server.h"
 
 namespace ringmail::cli {
 namespace {
-
-constexpr size_t kListPage = 500;  // messages per ListQueue call
-
-const char* StateName(QueueRecipientState s) {
-  switch (s) {
-    case QueueRecipientState::kPending: return "pending";
-    case QueueRecipientState::kDelivered: return "delivered";
-    case QueueRecipientState::kFailed: return "failed";
-  }
-  return "?";
-}
 
 std::string Time(int64_t t) {
   const time_t tt = static_cast<time_t>(t);
@@ -35,7 +25,8 @@ void PrintMessage(const QueuedMessageRecord& m) {
               m.sender.c_str(), static_cast<unsigned long long>(m.size), Time(m.created_at).c_str(),
               Time(m.expires_at).c_str());
   for (const QueueRecipientRecord& r : m.recipients) {
-    std::printf("    <%s>  %s  attempts %u", r.address.c_str(), StateName(r.state), r.attempts);
+    std::printf("    <%s>  %s  attempts %u", r.address.c_str(), admin::QueueStateName(r.state),
+                r.attempts);
     if (r.state == QueueRecipientState::kPending) {
       std::printf("  next %s", Time(r.next_attempt_at).c_str());
     }
@@ -45,27 +36,11 @@ void PrintMessage(const QueuedMessageRecord& m) {
 }
 
 Task<int> List(MetadataStore* store) {
-  int64_t after = 0;
-  size_t count = 0;
-  for (;;) {
-    Result<std::vector<QueuedMessageRecord>> page = co_await store->ListQueue(after, kListPage);
-    if (!page) co_return Refused(page.error());
-    for (const QueuedMessageRecord& m : *page) PrintMessage(m);
-    count += page->size();
-    if (page->size() < kListPage) break;
-    after = page->back().id;
-  }
-  if (count == 0) std::printf("the queue is empty\n");
+  Result<std::vector<QueuedMessageRecord>> all = co_await admin::ListQueue(store);
+  if (!all) co_return Refused(all.error());
+  for (const QueuedMessageRecord& m : *all) PrintMessage(m);
+  if (all->empty()) std::printf("the queue is empty\n");
   co_return kExitOk;
-}
-
-Result<int64_t> ParseId(const std::string& text) {
-  char* end = nullptr;
-  const long long id = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || id <= 0) {
-    return MakeError(ErrorCode::kInvalidArgument, "'" + text + "' is not a queued message id");
-  }
-  return static_cast<int64_t>(id);
 }
 
 }  // namespace
@@ -82,17 +57,17 @@ Task<int> QueueCommand(MetadataStore* store, std::vector<std::string> words) {
   if (verb == "retry" && ((p.size() == 3) != args->Flag("--all"))) {
     int64_t id = 0;
     if (p.size() == 3) {
-      Result<int64_t> parsed = ParseId(p[2]);
+      Result<int64_t> parsed = admin::ParseQueueId(p[2]);
       if (!parsed) co_return Refused(parsed.error());
       id = *parsed;
     }
-    Result<size_t> n = co_await store->RetryQueue(id, static_cast<int64_t>(std::time(nullptr)));
+    Result<size_t> n = co_await admin::RetryQueue(store, id);
     if (!n) co_return Refused(n.error());
     std::printf("%zu recipient(s) due now\n", *n);
     co_return kExitOk;
   }
   if (verb == "remove" && p.size() == 3) {
-    Result<int64_t> parsed = ParseId(p[2]);
+    Result<int64_t> parsed = admin::ParseQueueId(p[2]);
     if (!parsed) co_return Refused(parsed.error());
     Result<void> removed = co_await store->RemoveQueued(*parsed);
     if (!removed) co_return Refused(removed.error());

@@ -181,7 +181,7 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
 
 constexpr std::string_view kTopLevelTables[] = {"server",  "runtime",   "listener",       "tls",
                                                 "storage", "directory", "authentication", "imap",
-                                                "smtp",    "queue"};
+                                                "smtp",    "queue",     "http"};
 
 // Every top-level key must be one of kTopLevelTables and hold a table; the first offender in
 // file order is reported.
@@ -215,6 +215,7 @@ Result<void> ReadSections(std::string_view path, const toml::table& root, Config
   if (auto s = section("imap")) TRY(ReadImap(*s, &config->imap));
   if (auto s = section("smtp")) TRY(ReadSmtp(*s, &config->smtp));
   if (auto s = section("queue")) TRY(ReadQueue(*s, &config->queue));
+  if (auto s = section("http")) TRY(ReadHttp(*s, &config->http));
   return {};
 }
 

@@ -144,6 +144,18 @@ struct QueueConfig {
   uint32_t poll_interval_s = 30;  // the runner's longest sleep (other nodes and the CLI)
 };
 
+// [http] (docs/config.md, docs/http.md): the HTTP listeners' limits and the MTA-STS policy
+// they serve (config_http.cc). A request head is bounded by the listener's input-max, the
+// wait for a request by its idle-timeout-ms.
+struct HttpConfig {
+  uint64_t body_size_max = 1u << 20;     // a request body; 1 KiB..1 GiB
+  uint32_t header_count_max = 100;       // fields in a request head; 8..1000
+  uint32_t request_timeout_ms = 30000;   // a request's first byte to its last; 1000..600000
+  std::string mta_sts_mode = "testing";  // none | testing | enforce (RFC 8461)
+  uint32_t mta_sts_max_age_s = 604800;   // 86400..31557600
+  bool admin_api = true;                 // serve /api/ (administrators only)
+};
+
 struct Config {
   std::string path;  // the file it came from; "<embedded>" for the default
   std::string hostname;
@@ -158,6 +170,7 @@ struct Config {
   ImapConfig imap;
   SmtpConfig smtp;
   QueueConfig queue;
+  HttpConfig http;
   std::string data_dir;
 };
 

@@ -120,5 +120,7 @@ Result<void> ReadImap(const Section& s, ImapConfig* imap);
 Result<void> ReadSmtp(const Section& s, SmtpConfig* smtp);
 // [queue] (config_queue.cc).
 Result<void> ReadQueue(const Section& s, QueueConfig* queue);
+// [http] (config_http.cc).
+Result<void> ReadHttp(const Section& s, HttpConfig* http);
 
 }  // namespace ringmail::config_internal

@@ -35,7 +35,7 @@ Result<std::unique_ptr<SessionHandler>> MakeSessionHandler(const ListenerConfig&
     case Protocol::kSubmission:
     case Protocol::kRelay:
     case Protocol::kLmtp: return MakeSmtpHandler(listener, services);
-    case Protocol::kHttp: break;
+    case Protocol::kHttp: return MakeHttpHandler(listener, services);
   }
   return MakeError(ErrorCode::kConfig, ListenerWhere(*services.config, listener) + "protocol '" +
                                            ProtocolName(listener.protocol) +

@@ -15,6 +15,7 @@
 #include "runtime/worker_pool.h"
 #include "server/config.h"
 #include "server/directory_setup.h"
+#include "server/listener_ports.h"
 #include "server/storage_setup.h"
 
 namespace ringmail {
@@ -32,6 +33,7 @@ struct MailServices {
   MailboxHub* hub = nullptr;        // `events` as sessions register with it (IMAP IDLE)
   Outbound* outbound = nullptr;     // null: mail for remote recipients is refused
   TlsContextHolder* tls = nullptr;  // null: no [tls] configured (no TLS listener either)
+  const ListenerPorts* ports = nullptr;  // bound ports (autoconfig); null: the configured ones
 };
 
 // What a protocol family serves: one session, from greeting to goodbye, over a stream the
@@ -57,6 +59,9 @@ Result<std::unique_ptr<SessionHandler>> MakeImapHandler(const ListenerConfig& li
                                                         const MailServices& services);
 // smtp, submission, relay and lmtp.
 Result<std::unique_ptr<SessionHandler>> MakeSmtpHandler(const ListenerConfig& listener,
+                                                        const MailServices& services);
+// http: autoconfig, MTA-STS and the admin API (http_setup.cc).
+Result<std::unique_ptr<SessionHandler>> MakeHttpHandler(const ListenerConfig& listener,
                                                         const MailServices& services);
 
 // "PATH:LINE: listener 'NAME': " for messages about `listener`.

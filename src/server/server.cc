@@ -54,6 +54,15 @@ std::vector<EngineListener> MakeListeners(
   return out;
 }
 
+// Records the port each listener's first address got (MakeListeners' order).
+void SetBoundPorts(const Config& config, const Engine& engine, ListenerPorts* ports) {
+  size_t first = 0;
+  for (size_t i = 0; i < config.listeners.size(); ++i) {
+    ports->Set(i, engine.addresses()[first].port());
+    first += config.listeners[i].bind.size();
+  }
+}
+
 // How many reactors the engine will run: the configured cores, or every online one.
 size_t ReactorCount(const Config& config) {
   if (!config.runtime.cores.empty()) return config.runtime.cores.size();
@@ -175,6 +184,8 @@ int Serve(const Config& config) {
   services.workers = workers->get();
   services.outbound = (*queue)->outbound();
   services.tls = tls.get();
+  ListenerPorts ports(config);
+  services.ports = &ports;
   Result<std::vector<std::unique_ptr<ProtocolHandler>>> handlers = MakeProtocolHandlers(services);
   if (!handlers) {
     std::fprintf(stderr, "%s\n", handlers.error().message.c_str());
@@ -192,6 +203,7 @@ int Serve(const Config& config) {
     Log(LogLevel::kInfo, "listening", "listener", listeners[i].name, "address",
         engine.addresses()[i].ToString());
   }
+  SetBoundPorts(config, engine, &ports);
   const int code = ServeWithEngine(config, engine, *stores, *signals, **queue);
   engine.Stop();
   Log(LogLevel::kInfo, "stopped");

@@ -114,7 +114,10 @@ Result<AccountRecord> CreateAccount(SqliteDb& db, const AccountRecord& account) 
 }
 
 Result<AccountRecord> GetAccount(SqliteDb& db, std::string_view name) {
-  Statement st = TRY(db.Query((std::string(kAccountSelect) + "WHERE a.name = ?").c_str(), name));
+  // Static: the statement cache is keyed by the text's address, so a temporary string could
+  // share an address with another query's and be given its statement.
+  static const std::string kByName = std::string(kAccountSelect) + "WHERE a.name = ?";
+  Statement st = TRY(db.Query(kByName.c_str(), name));
   const bool row = TRY(st.Step());
   if (!row) return MakeError(ErrorCode::kNotFound, "no account '" + std::string(name) + "'");
   AccountRecord a = AccountFromRow(st);
@@ -125,7 +128,8 @@ Result<AccountRecord> GetAccount(SqliteDb& db, std::string_view name) {
 Result<std::vector<AccountRecord>> ListAccounts(SqliteDb& db) {
   std::vector<AccountRecord> accounts;
   {
-    Statement st = TRY(db.Query((std::string(kAccountSelect) + "ORDER BY a.name").c_str()));
+    static const std::string kAll = std::string(kAccountSelect) + "ORDER BY a.name";  // as above
+    Statement st = TRY(db.Query(kAll.c_str()));
     for (;;) {
       const bool row = TRY(st.Step());
       if (!row) break;

@@ -1,0 +1,81 @@
+// The administration operations, one implementation shared by the CLI (cli*.cc) and the
+// admin API (http_admin*.cc): each normalizes its input, applies the rules and calls the
+// metadata store. They print nothing and log nothing; callers report the outcome their way
+// (exit code and stderr, or HTTP status and JSON). Errors are the store's codes
+// (kNotFound, kAlreadyExists, kInvalidArgument, kUnavailable...) with a message for people.
+// Run on a reactor core (CLI: its own reactor); password hashing goes to the worker pool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "directory/dns_records.h"
+#include "runtime/task.h"
+#include "runtime/worker_pool.h"
+#include "server/config.h"
+#include "store/metadata_store.h"
+
+namespace ringmail::admin {
+
+// --- Domains ---
+// The domain in the stored form (lower-case A-label); kInvalidArgument when not a domain.
+Result<std::string> DomainName(std::string_view given);
+// Adds or removes a local domain; returns its stored form.
+Task<Result<std::string>> AddDomain(MetadataStore* store, std::string domain);
+Task<Result<std::string>> RemoveDomain(MetadataStore* store, std::string domain);
+
+// --- Accounts ---
+// The normalized form of each address (directory/address.h); the first failure.
+Result<std::vector<std::string>> NormalizedEmails(const std::vector<std::string>& given);
+// "10485760", "10M", "2G" (powers of 1024) or "0" (unlimited) as bytes.
+Result<uint64_t> ParseBytes(const std::string& text);
+// Hashes a password in `[authentication] password-scheme` on a worker (slow on purpose).
+// kInvalidArgument for an empty password.
+Task<Result<std::string>> HashPassword(WorkerPool* workers, const Config* config,
+                                       std::string password);
+
+struct NewAccount {
+  std::string name;
+  std::string type = "individual";  // individual | group | list
+  std::string description;
+  bool active = true;
+  uint64_t quota_bytes = 0;
+  std::vector<std::string> emails;  // as given; the first is the primary address
+  std::vector<std::string> member_of;
+  std::optional<std::string> password;  // plain text, hashed here; none: cannot log in
+};
+Task<Result<AccountRecord>> CreateAccount(MetadataStore* store, WorkerPool* workers,
+                                          const Config* config, NewAccount account);
+
+// Changes to an existing account; unset fields stay as they are. Lists are edited: `add_*`
+// appends what is not there yet, `remove_*` takes out; `emails` (if set) replaces all first.
+struct AccountChanges {
+  std::string name;
+  std::optional<std::string> password;  // plain text, hashed here
+  std::optional<std::vector<std::string>> emails;
+  std::vector<std::string> add_emails, remove_emails;
+  std::vector<std::string> add_member_of, remove_member_of;
+  std::optional<uint64_t> quota_bytes;
+  std::optional<std::string> description;
+  std::optional<bool> active;
+};
+Task<Result<AccountRecord>> UpdateAccount(MetadataStore* store, WorkerPool* workers,
+                                          const Config* config, AccountChanges changes);
+
+// --- DNS records ---
+// What `dns-records DOMAIN` prints: the services the configured listeners offer (the first
+// bind address of each) for `domain`.
+DnsRecordsInput DnsRecordsFor(const Config& config, std::string domain);
+
+// --- Outbound queue ---
+// Every queued message, oldest first, read in pages.
+Task<Result<std::vector<QueuedMessageRecord>>> ListQueue(MetadataStore* store);
+// A queued message id ("123"); kInvalidArgument otherwise.
+Result<int64_t> ParseQueueId(const std::string& text);
+// Makes the pending recipients of message `id` (0: of every message) due now; how many.
+Task<Result<size_t>> RetryQueue(MetadataStore* store, int64_t id);
+const char* QueueStateName(QueueRecipientState state);
+
+}  // namespace ringmail::admin
