@@ -1,7 +1,9 @@
 // Build identity, printed by `ringmail --version` and exported as ringmail_build_info.
+// Defined in version.cc, the one file compiled with the version and commit: a new commit
+// recompiles that file only.
 #pragma once
 
 namespace ringmail {
-inline constexpr const char* kVersion = RINGMAIL_VERSION;
-inline constexpr const char* kGitCommit = RINGMAIL_GIT_COMMIT;
+extern const char* const kVersion;
+extern const char* const kGitCommit;
 }  // namespace ringmail

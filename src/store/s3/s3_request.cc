@@ -5,6 +5,7 @@
 
 #include "base/check.h"
 #include "base/log.h"
+#include "base/version.h"
 #include "runtime/awaitables.h"
 #include "store/s3/s3_client.h"
 
@@ -48,7 +49,8 @@ void S3Client::PrepareRequest(const Call& call, Prepared* out) const {
   const SigningScope scope{out->amz_date, e.region, "s3"};
   out->authorization = Sign(input, scope, options_.credentials).authorization;
   out->headers.push_back({"Authorization", out->authorization});
-  out->headers.push_back({"User-Agent", "ringmail/" RINGMAIL_VERSION});
+  static const std::string user_agent = std::string("ringmail/") + kVersion;  // headers are views
+  out->headers.push_back({"User-Agent", user_agent});
 }
 
 Task<Result<HttpResponse>> S3Client::Attempt(CorePool* pool, const Call* call, bool* retryable) {
