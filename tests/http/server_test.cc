@@ -62,6 +62,12 @@ struct Fixture {
     Spawn(Drive(&session, &stream));
     co_await stream.Idle();
   }
+  // The client leaves and the session ends: a test must not end with the session suspended.
+  Task<void> Finish() {
+    stream.CloseInput();
+    co_await stream.Idle();
+    EXPECT_TRUE(stream.ended());
+  }
   ServerLimits limits;
   ScriptStream stream;
   EchoHandler handler;
@@ -105,6 +111,7 @@ Task<void> BodiesInPieces() {
   EXPECT_EQ(out, "");
   out = co_await f.stream.Exchange("2\r\nde\r\n0\r\n\r\n");
   EXPECT_NE(out.find("POST /d 5 abcde"), std::string::npos) << out;
+  co_await f.Finish();
 }
 TEST(HttpServerTest, BodiesInPieces) { RunOnReactor(BodiesInPieces()); }
 
@@ -117,6 +124,7 @@ Task<void> ExpectContinue() {
   out = co_await f.stream.Exchange("xyz");
   EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK\r\n")) << out;
   EXPECT_NE(out.find("PUT /u 3 xyz"), std::string::npos);
+  co_await f.Finish();
 }
 TEST(HttpServerTest, ExpectContinue) { RunOnReactor(ExpectContinue()); }
 
@@ -174,6 +182,7 @@ Task<void> Timeouts() {
   EXPECT_LE(f.stream.read_timeout_ms(), 60000u);
   co_await f.stream.Exchange("Host: x\r\n\r\n");
   EXPECT_EQ(f.stream.read_timeout_ms(), 1234u);
+  co_await f.Finish();
 }
 TEST(HttpServerTest, Timeouts) { RunOnReactor(Timeouts()); }
 
@@ -212,6 +221,7 @@ Task<void> HeadAndCompression() {
   out = co_await f.stream.Exchange("HEAD /big HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(out.find("Content-Length: 4000\r\n"), std::string::npos) << out;
   EXPECT_TRUE(out.ends_with("\r\n\r\n"));
+  co_await f.Finish();
 }
 TEST(HttpServerTest, HeadAndCompression) { RunOnReactor(HeadAndCompression()); }
 
@@ -251,6 +261,9 @@ Task<void> Routing() {
   EXPECT_NE(out.find("HTTP/1.1 404 "), std::string::npos) << out;
   EXPECT_NE(out.find("HTTP/1.1 405 "), std::string::npos);
   EXPECT_NE(out.find("Allow: GET, POST\r\n"), std::string::npos);
+  stream.CloseInput();
+  co_await stream.Idle();
+  EXPECT_TRUE(stream.ended());
 }
 TEST(HttpServerTest, Routing) { RunOnReactor(Routing()); }
 
