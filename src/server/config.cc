@@ -179,9 +179,9 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
   return {};
 }
 
-constexpr std::string_view kTopLevelTables[] = {"server",  "runtime",   "listener",       "tls",
-                                                "storage", "directory", "authentication", "imap",
-                                                "smtp",    "queue",     "http"};
+constexpr std::string_view kTopLevelTables[] = {
+    "server",         "runtime", "listener", "tls",   "storage", "directory",
+    "authentication", "imap",    "smtp",     "queue", "http"};
 
 // Every top-level key must be one of kTopLevelTables and hold a table; the first offender in
 // file order is reported.

@@ -29,10 +29,10 @@ struct MailServices {
   Stores* stores = nullptr;
   DirectoryServices* directory = nullptr;
   WorkerPool* workers = nullptr;
-  MailboxEvents* events = nullptr;  // null: no live updates (no session watches mailboxes)
-  MailboxHub* hub = nullptr;        // `events` as sessions register with it (IMAP IDLE)
-  Outbound* outbound = nullptr;     // null: mail for remote recipients is refused
-  TlsContextHolder* tls = nullptr;  // null: no [tls] configured (no TLS listener either)
+  MailboxEvents* events = nullptr;       // null: no live updates (no session watches mailboxes)
+  MailboxHub* hub = nullptr;             // `events` as sessions register with it (IMAP IDLE)
+  Outbound* outbound = nullptr;          // null: mail for remote recipients is refused
+  TlsContextHolder* tls = nullptr;       // null: no [tls] configured (no TLS listener either)
   const ListenerPorts* ports = nullptr;  // bound ports (autoconfig); null: the configured ones
 };
 
