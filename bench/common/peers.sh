@@ -17,6 +17,16 @@ BENCH_PASSWORD=${BENCH_PASSWORD:-bench-password}
 PEER_PIDS=()         # processes we started and stop with SIGTERM
 PEER_STOPS=()        # commands that stop what we started (postfix -c DIR stop...)
 
+# keep_config NAME FILE...: with BENCH_CONFIG_DIR set (bench/run sets it), copies the
+# configuration files a peer runs with there as NAME--FILE, for the report; else nothing.
+keep_config() {
+  [[ -n "${BENCH_CONFIG_DIR:-}" ]] || return 0
+  local name=$1 file
+  shift
+  mkdir -p "$BENCH_CONFIG_DIR"
+  for file in "$@"; do cp "$file" "$BENCH_CONFIG_DIR/$name--$(basename "$file")"; done
+}
+
 # free_port: a TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -129,6 +139,7 @@ default_client_limit = 12000
 default_process_limit = ${DOVECOT_IMAP_PROCESS_LIMIT:-1024}
 mail_max_userip_connections = 100000
 EOF
+  keep_config "$name" "$dir/dovecot.conf"
   ulimit -n 20000 2>/dev/null || true
   /usr/sbin/dovecot -c "$dir/dovecot.conf" || { cat "$dir/dovecot.log" >&2; return 1; }
   PEER_STOPS+=("/usr/sbin/dovecot -c $dir/dovecot.conf stop")
@@ -202,6 +213,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
+  keep_config "$name" "$dir/conf/main.cf" "$dir/conf/master.cf"
   /usr/sbin/postfix -c "$dir/conf" check >/dev/null 2>&1 || true  # makes the queue dirs
   /usr/sbin/postfix -c "$dir/conf" start >"$dir/start.log" 2>&1 ||
     { cat "$dir/start.log" "$dir/postfix.log" >&2 2>/dev/null; return 1; }
@@ -247,6 +259,7 @@ protocol = "$protocol"
 bind = ["127.0.0.1:0"]
 ${RINGMAIL_CONFIG_EXTRA:-}
 EOF
+  keep_config "$name-$protocol" "$dir/ringmail.toml"
   "$bin" --config "$dir/ringmail.toml" domain add "$BENCH_DOMAIN" >/dev/null || return 1
   for user in "$@"; do
     "$bin" --config "$dir/ringmail.toml" account add "$user" --email "$user@$BENCH_DOMAIN" \

@@ -1,0 +1,99 @@
+"""PNG plots of a bench/run result (bench/report.py draws them with Debian's matplotlib).
+
+- A line plot per group of figures measured at several connection counts (throughput or
+  latency against connections): the system and its peer, error bars from min to max.
+- A bar chart per suite and unit for the figures measured at one point: the system, its
+  peer and the ceiling side by side, error bars from min to max.
+"""
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+COLORS = {"system": "#1f77b4", "peer": "#ff7f0e", "ceiling": "#7f7f7f"}
+
+
+def _errors(stats_list):
+    lows = [s["median"] - s["min"] if s else 0 for s in stats_list]
+    highs = [s["max"] - s["median"] if s else 0 for s in stats_list]
+    return [lows, highs]
+
+
+def _sweep(figures, path):
+    figures = sorted(figures, key=lambda f: f["x"]["connections"])
+    xs = [f["x"]["connections"] for f in figures]
+    first = figures[0]
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for role in ("value", "peer"):
+        series = [f[role] for f in figures]
+        if not any(series):
+            continue
+        name = first["system"] if role == "value" else first["peer"]["name"]
+        ys = [s["median"] if s else float("nan") for s in series]
+        ax.errorbar(xs, ys, yerr=_errors(series), marker="o", capsize=3, label=name,
+                    color=COLORS["system" if role == "value" else "peer"])
+    ax.set_xscale("log")
+    ax.set_xlabel("connections")
+    ax.set_ylabel(first["unit"])
+    ax.set_title(first["title"], fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _bars(figures, path):
+    roles = [("value", "system"), ("peer", "peer"), ("ceiling", "ceiling")]
+    roles = [r for r in roles if any(f[r[0]] for f in figures)]
+    width = 0.8 / len(roles)
+    fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(figures) + 2), 3.8))
+    for i, (role, color) in enumerate(roles):
+        series = [f[role] for f in figures]
+        xs = [j + (i - (len(roles) - 1) / 2) * width for j in range(len(figures))]
+        ys = [s["median"] if s else 0 for s in series]
+        names = sorted({(f["system"] if role == "value" else f[role]["name"])
+                        for f in figures if f[role]})
+        ax.bar(xs, ys, width, yerr=_errors(series), capsize=3, color=COLORS[color],
+               label=" / ".join(names))
+    ax.set_xticks(range(len(figures)))
+    ax.set_xticklabels([f["name"].split(".", 1)[1] for f in figures], rotation=30, ha="right",
+                       fontsize=7)
+    ax.set_ylabel(figures[0]["unit"] + (" (lower is better)" if figures[0]["better"] == "lower"
+                                        else " (higher is better)"))
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def draw(result, directory):
+    """Draws every plot of RESULT into DIRECTORY; returns [(suite, title, file name)]."""
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".png"):
+            os.remove(os.path.join(directory, name))
+    drawn = []
+    groups, single = {}, {}
+    for f in result["figures"]:
+        if not (f["value"] or f["peer"]):
+            continue
+        if "connections" in f["x"]:
+            groups.setdefault(f["group"], []).append(f)
+        else:
+            single.setdefault((f["suite"], f["unit"]), []).append(f)
+    for group, figures in groups.items():
+        if len({f["x"]["connections"] for f in figures}) < 2:
+            single.setdefault((figures[0]["suite"], figures[0]["unit"]), []).extend(figures)
+            continue
+        file = group.replace("+", "p").replace(".", "_") + ".png"
+        _sweep(figures, os.path.join(directory, file))
+        drawn.append((figures[0]["suite"], figures[0]["title"] + " against connections", file))
+    for (suite, unit), figures in single.items():
+        file = f"{suite}_{unit.replace('/', '_per_')}.png"
+        _bars(figures, os.path.join(directory, file))
+        drawn.append((suite, f"{suite}: {unit}", file))
+    return drawn
