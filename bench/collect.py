@@ -115,17 +115,19 @@ def imap(text, connections):
          lambda r: float(r["p99_not_login_us"]) / 1e3 if "p99_not_login_us" in r else None),
         ("cpu_ms_per_1k", "server CPU per 1,000 commands", "ms", "lower", cpu_per_k),
     )
-    x = {"connections": connections} if connections else {}
-    out = [figure("imap", f"imap.{key}", f"IMAP mix: {title}", unit, better, "ringmail",
-                  stats(get(r) for r in totals.get("ringmail", [])),
-                  peer=named("dovecot", stats(get(r) for r in totals.get("dovecot", []))), x=x)
+    x = {"connections": connections}
+    out = [figure("imap", f"imap.{key}.c{connections}", f"IMAP mix: {title}", unit, better,
+                  "ringmail", stats(get(r) for r in totals.get("ringmail", [])),
+                  peer=named("dovecot", stats(get(r) for r in totals.get("dovecot", []))), x=x,
+                  group=f"imap.{key}")
            for key, title, unit, better, get in metrics]
     for cmd, peers in per_cmd.items():
         get = lambda r: float(r["p99_us"]) / 1e3
-        out.append(figure("imap", f"imap.cmd.{cmd}.p99_ms", f"IMAP {cmd}: p99 latency", "ms",
-                          "lower", "ringmail", stats(get(r) for r in peers.get("ringmail", [])),
+        out.append(figure("imap", f"imap.cmd.{cmd}.p99_ms.c{connections}",
+                          f"IMAP {cmd}: p99 latency", "ms", "lower", "ringmail",
+                          stats(get(r) for r in peers.get("ringmail", [])),
                           peer=named("dovecot", stats(get(r) for r in peers.get("dovecot", []))),
-                          x=x))
+                          x=x, group=f"imap.cmd.{cmd}.p99_ms"))
     return out
 
 
@@ -140,10 +142,11 @@ def smtp(text, sessions):
         def rate(peer, key="accepted_per_s"):
             return stats(float(r[key]) for r in rs if r["peer"] == peer and key in r)
         mode = "one connection per message" if conn == "new" else "reused connections"
+        group = f"smtp.{size}.{conn}.msgs_per_s"
         out.append(figure(
-            "smtp", f"smtp.{size}.{conn}.msgs_per_s", f"SMTP {size}B messages, {mode}", "msg/s",
-            "higher", "ringmail", rate("ringmail"), peer=named("postfix", rate("postfix")),
-            ceiling=named("smtp-sink", rate("sink")), x={"sessions": sessions},
+            "smtp", f"{group}.s{sessions}", f"SMTP {size}B messages, {mode}", "msg/s", "higher",
+            "ringmail", rate("ringmail"), peer=named("postfix", rate("postfix")),
+            ceiling=named("smtp-sink", rate("sink")), x={"connections": sessions}, group=group,
             others={"postfix delivered into Dovecot": rate("postfix", "delivered_per_s")}))
     return out
 

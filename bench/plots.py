@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 COLORS = {"system": "#1f77b4", "peer": "#ff7f0e", "ceiling": "#7f7f7f"}
+OTHER_COLORS = ("#ffbb78", "#2ca02c", "#9467bd")
 
 
 def _errors(stats_list):
@@ -46,18 +47,22 @@ def _sweep(figures, path):
 
 
 def _bars(figures, path):
-    roles = [("value", "system"), ("peer", "peer"), ("ceiling", "ceiling")]
-    roles = [r for r in roles if any(f[r[0]] for f in figures)]
-    width = 0.8 / len(roles)
+    # (label, stats per figure, color): the system, its peer, the other peers, the ceiling.
+    label = lambda role: " / ".join(sorted({f["system"] if role == "value" else f[role]["name"]
+                                            for f in figures if f[role]}))
+    bars = [(label(role), [f[role] for f in figures], COLORS[color])
+            for role, color in (("value", "system"), ("peer", "peer"))]
+    others = sorted({name for f in figures for name, s in f["others"].items() if s})
+    bars += [(name, [f["others"].get(name) for f in figures], OTHER_COLORS[i % 3])
+             for i, name in enumerate(others)]
+    bars.append((label("ceiling"), [f["ceiling"] for f in figures], COLORS["ceiling"]))
+    bars = [b for b in bars if any(b[1])]
+    width = 0.8 / len(bars)
     fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(figures) + 2), 3.8))
-    for i, (role, color) in enumerate(roles):
-        series = [f[role] for f in figures]
-        xs = [j + (i - (len(roles) - 1) / 2) * width for j in range(len(figures))]
+    for i, (name, series, color) in enumerate(bars):
+        xs = [j + (i - (len(bars) - 1) / 2) * width for j in range(len(figures))]
         ys = [s["median"] if s else 0 for s in series]
-        names = sorted({(f["system"] if role == "value" else f[role]["name"])
-                        for f in figures if f[role]})
-        ax.bar(xs, ys, width, yerr=_errors(series), capsize=3, color=COLORS[color],
-               label=" / ".join(names))
+        ax.bar(xs, ys, width, yerr=_errors(series), capsize=3, color=color, label=name)
     ax.set_xticks(range(len(figures)))
     ax.set_xticklabels([f["name"].split(".", 1)[1] for f in figures], rotation=30, ha="right",
                        fontsize=7)

@@ -177,6 +177,10 @@ def main():
         figures = [f for f in result["figures"] if f["suite"] == suite]
         lines += [f"## {SUITE_TITLES[suite]}", ""]
         lines += [figures_table(figures) if figures else "No figures (see the exit code).", ""]
+        if figures:
+            lines += ["Cells: median [min..max] (repetitions). ratio = system / peer medians, "
+                      "ceiling ratio = system / ceiling: above 1 is better when higher is "
+                      "better, below 1 when lower is better.", ""]
         lines += [f"![{title}]({plots_rel}/{file})" for s, title, file in drawn if s == suite]
         lines += [""]
     lines += ["## Honesty notes", "", HONESTY] + configurations(result)
