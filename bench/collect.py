@@ -13,6 +13,7 @@ A figure is a dict:
   ceiling       {"name", stats...} of the ceiling (what no server can beat here), or None
   ceiling_ratio value / ceiling medians
   others        more peers' stats by name (e.g. Postfix's delivered rate), may be empty
+  chart         the bar chart a one-point figure is drawn in (default: suite and unit)
 Stats: {"values": [per repetition], "median", "min", "max", "stdev"} ("values" None when the
 sub-benchmark prints only median and range).
 """
@@ -43,13 +44,14 @@ def named(name, s):
 
 
 def figure(suite, name, title, unit, better, system, value, peer=None, ceiling=None,
-           x=None, group=None, others=None):
+           x=None, group=None, others=None, chart=None):
     def ratio(a, b):
         return a["median"] / b["median"] if a and b and b["median"] else None
     return {"suite": suite, "name": name, "title": title, "unit": unit, "better": better,
             "x": x or {}, "group": group or name, "system": system, "value": value,
             "peer": peer, "ratio": ratio(value, peer), "ceiling": ceiling,
-            "ceiling_ratio": ratio(value, ceiling), "others": others or {}}
+            "ceiling_ratio": ratio(value, ceiling), "others": others or {},
+            "chart": chart or f"{suite}_{unit.replace('/', '_per_')}"}
 
 
 def parse_lines(text):
@@ -115,11 +117,12 @@ def imap(text, connections):
          lambda r: float(r["p99_not_login_us"]) / 1e3 if "p99_not_login_us" in r else None),
         ("cpu_ms_per_1k", "server CPU per 1,000 commands", "ms", "lower", cpu_per_k),
     )
+    charts = {"commands_per_s": "imap_throughput", "cpu_ms_per_1k": "imap_cpu"}
     x = {"connections": connections}
     out = [figure("imap", f"imap.{key}.c{connections}", f"IMAP mix: {title}", unit, better,
                   "ringmail", stats(get(r) for r in totals.get("ringmail", [])),
                   peer=named("dovecot", stats(get(r) for r in totals.get("dovecot", []))), x=x,
-                  group=f"imap.{key}")
+                  group=f"imap.{key}", chart=charts.get(key, "imap_latency"))
            for key, title, unit, better, get in metrics]
     for cmd, peers in per_cmd.items():
         get = lambda r: float(r["p99_us"]) / 1e3
@@ -127,7 +130,7 @@ def imap(text, connections):
                           f"IMAP {cmd}: p99 latency", "ms", "lower", "ringmail",
                           stats(get(r) for r in peers.get("ringmail", [])),
                           peer=named("dovecot", stats(get(r) for r in peers.get("dovecot", []))),
-                          x=x, group=f"imap.cmd.{cmd}.p99_ms"))
+                          x=x, group=f"imap.cmd.{cmd}.p99_ms", chart="imap_commands_p99"))
     return out
 
 

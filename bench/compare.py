@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """bench/compare.py NEW.json OLD.json [--min-noise 0.05] — the regression check.
 
-For every figure both runs measured, compares the medians. A figure regressed when it got
-worse (lower for "higher is better", higher for "lower is better") by more than the noise
-the suite measured for it: the spread (max - min over the repetitions) of the new run plus
-that of the old run, and never less than --min-noise of the old median (a figure measured
-once has no spread of its own; 5 % by default). Prints a markdown table of every figure
-and exits 1 when one regressed, 0 otherwise.
+For every figure both runs measured, compares the medians. A figure got worse when it
+moved the wrong way (lower for "higher is better", higher for "lower is better") by more
+than the noise the suite measured for it: the spread (max - min over the repetitions) of
+the new run plus that of the old run, and never less than --min-noise of the old median (a
+figure measured once has no spread of its own; 5 % by default). When the figure has a peer
+measured in the same runs, it regressed only if its ratio to the peer also got worse by
+more than the four relative spreads added (at least --min-noise): a slowdown the peer shows
+as much is the shared machine's, and is reported as `worse, peer too`. Prints a markdown
+table of every figure and exits 1 when one regressed, 0 otherwise.
 """
 import argparse
 import json
@@ -15,6 +18,24 @@ import sys
 
 def spread(s):
     return s["max"] - s["min"] if s else 0.0
+
+
+def relative_spread(s):
+    return spread(s) / abs(s["median"]) if s and s["median"] else 0.0
+
+
+def ratio_worse(f, o, min_noise):
+    """Whether F's ratio to its peer got worse than O's beyond both runs' relative noise."""
+    if not (f["peer"] and o["peer"] and f["peer"]["median"] and o["peer"]["median"]):
+        return True  # no peer to tell the machine's noise apart: the value decides
+    noise = sum(relative_spread(s) for s in (f["value"], f["peer"], o["value"], o["peer"]))
+    new_ratio = f["value"]["median"] / f["peer"]["median"]
+    old_ratio = o["value"]["median"] / o["peer"]["median"]
+    if not old_ratio:
+        return True
+    change = (new_ratio - old_ratio) / old_ratio
+    worse = -change if f["better"] == "higher" else change
+    return worse > max(noise, min_noise)
 
 
 def compare(new, old, min_noise=0.05):
@@ -32,7 +53,9 @@ def compare(new, old, min_noise=0.05):
         n, b = row["new"]["median"], row["old"]["median"]
         worse = (b - n) if f["better"] == "higher" else (n - b)
         allowed = max(spread(row["new"]) + spread(row["old"]), min_noise * abs(b))
-        status = "REGRESSED" if worse > allowed else "better" if -worse > allowed else "same"
+        status = "better" if -worse > allowed else "same"
+        if worse > allowed:
+            status = "REGRESSED" if ratio_worse(f, o, min_noise) else "worse, peer too"
         row.update(status=status, change=(n - b) / b if b else None, allowed=allowed)
         rows.append(row)
     return rows

@@ -84,21 +84,21 @@ def draw(result, directory):
     drawn = []
     groups, single = {}, {}
     for f in result["figures"]:
+        f.setdefault("chart", f"{f['suite']}_{f['unit'].replace('/', '_per_')}")
         if not (f["value"] or f["peer"]):
             continue
         if "connections" in f["x"]:
             groups.setdefault(f["group"], []).append(f)
         else:
-            single.setdefault((f["suite"], f["unit"]), []).append(f)
+            single.setdefault((f["suite"], f["chart"]), []).append(f)
     for group, figures in groups.items():
         if len({f["x"]["connections"] for f in figures}) < 2:
-            single.setdefault((figures[0]["suite"], figures[0]["unit"]), []).extend(figures)
+            single.setdefault((figures[0]["suite"], figures[0]["chart"]), []).extend(figures)
             continue
         file = group.replace("+", "p").replace(".", "_") + ".png"
         _sweep(figures, os.path.join(directory, file))
         drawn.append((figures[0]["suite"], figures[0]["title"] + " against connections", file))
-    for (suite, unit), figures in single.items():
-        file = f"{suite}_{unit.replace('/', '_per_')}.png"
-        _bars(figures, os.path.join(directory, file))
-        drawn.append((suite, f"{suite}: {unit}", file))
+    for (suite, chart), figures in single.items():
+        _bars(figures, os.path.join(directory, chart + ".png"))
+        drawn.append((suite, f"{chart}: {figures[0]['unit']}", chart + ".png"))
     return drawn

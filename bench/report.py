@@ -69,12 +69,7 @@ HONESTY = """\
 """
 
 
-def num(v):
-    if v is None:
-        return "-"
-    if abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:.3g}"
+num = compare.number
 
 
 def cell(s):
@@ -171,8 +166,11 @@ def main():
         bad = sum(r["status"] == "REGRESSED" for r in rows)
         lines += ["## Against the baseline", "",
                   f"Baseline `{os.path.basename(args.baseline)}` (load {old['load_start']} → "
-                  f"{old['load_end']}): {bad} figure(s) regressed by more than both runs' "
-                  "spread (at least 5 %).", "", compare.table(rows), ""]
+                  f"{old['load_end']}): {bad} figure(s) regressed (worse by more than both "
+                  "runs' spread, at least 5 %, and worse against the peer too when there is "
+                  f"one); {sum(r['status'] == 'same' for r in rows)} within the noise and not "
+                  "listed (`bench/compare.py NEW OLD` lists every figure).", "",
+                  compare.table([r for r in rows if r["status"] != "same"]), ""]
     for suite in result["suites"]:
         figures = [f for f in result["figures"] if f["suite"] == suite]
         lines += [f"## {SUITE_TITLES[suite]}", ""]
