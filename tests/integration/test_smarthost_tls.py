@@ -16,16 +16,13 @@ Usage: /usr/bin/python3 test_smarthost_tls.py PATH/TO/ringmail
 """
 import os
 import smtplib
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
 import postfix
 import test_queue
 import test_smtp
+from test_mailflow import wait_until
 from test_smtp import SmtpServer
 from tls_ca import TestCa
 
@@ -39,17 +36,6 @@ retry-schedule = [600]
 """
 
 DEADLINE_S = 30.0
-
-
-def wait_until(condition, what, timeout=DEADLINE_S):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.05)
 
 
 @unittest.skipUnless(postfix.available() and os.path.exists(test_queue.SMTP_SINK),
@@ -86,7 +72,7 @@ class SmarthostTls(unittest.TestCase):
     def test_delivers_through_postfix_over_starttls(self):
         daemon = self.start(self.ca.cert)
         self.submit("tls-hop")
-        texts = wait_until(self.sunk, "the message at the sink")
+        texts = wait_until(self.sunk, "the message at the sink", DEADLINE_S)
         self.assertEqual(len(texts), 1, texts)
         text = texts[0]
         self.assertIn("Subject: tls-hop", text)
