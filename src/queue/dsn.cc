@@ -27,10 +27,36 @@ std::string EnhancedCode(std::string_view reply) {
   return std::string(code);
 }
 
-std::string StatusOf(const FailedRecipient& r) {
+std::string StatusOf(const FailedRecipient& r, DsnAction action) {
+  if (action == DsnAction::kRelayed) return "2.0.0";
   const std::string code = EnhancedCode(r.reply);
+  if (action == DsnAction::kDelayed) return code.starts_with("4") ? code : "4.0.0";
   if (!code.empty()) return code;
   return r.expired ? "4.4.7" : "5.0.0";
+}
+
+struct Wording {
+  const char* subject;
+  const char* summary;
+  const char* action;
+};
+
+Wording WordingOf(DsnAction action) {
+  switch (action) {
+    case DsnAction::kDelayed:
+      return {"Delayed Mail (still being retried)",
+              "Your message could not be delivered yet to one or more recipients; delivery "
+              "will be retried.",
+              "delayed"};
+    case DsnAction::kRelayed:
+      return {"Successful Mail Delivery Report",
+              "Your message was relayed to one or more recipients' mail system, which will "
+              "not send further notices.",
+              "relayed"};
+    default:
+      return {"Undelivered Mail Returned to Sender",
+              "Your message could not be delivered to one or more recipients.", "failed"};
+  }
 }
 
 std::string DiagnosticCode(std::string_view reply) {
@@ -45,13 +71,12 @@ std::string_view HeaderOf(std::string_view message) {
   return end == std::string_view::npos ? message : message.substr(0, end + 2);
 }
 
-std::string HumanPart(const std::vector<FailedRecipient>& failed, std::string_view mta) {
+std::string HumanPart(const std::vector<FailedRecipient>& failed, std::string_view mta,
+                      DsnAction action) {
   std::string out =
       "Content-Type: text/plain; charset=utf-8\r\n\r\n"
       "This is the mail system at host " +
-      std::string(mta) +
-      ".\r\n\r\n"
-      "Your message could not be delivered to one or more recipients.\r\n\r\n";
+      std::string(mta) + ".\r\n\r\n" + WordingOf(action).summary + "\r\n\r\n";
   for (const FailedRecipient& r : failed) {
     out += "<" + r.address + ">: " + (r.expired ? "delivery time expired; last attempt: " : "") +
            r.reply + "\r\n";
@@ -60,7 +85,7 @@ std::string HumanPart(const std::vector<FailedRecipient>& failed, std::string_vi
 }
 
 std::string StatusPart(const QueuedMessageRecord& m, const std::vector<FailedRecipient>& failed,
-                       std::string_view mta, int64_t now) {
+                       std::string_view mta, int64_t now, DsnAction action) {
   std::string out = "Content-Type: message/delivery-status\r\n\r\n";
   out += "Reporting-MTA: dns; " + std::string(mta) + "\r\n";
   if (!m.envid.empty()) out += "Original-Envelope-Id: " + m.envid + "\r\n";
@@ -68,9 +93,13 @@ std::string StatusPart(const QueuedMessageRecord& m, const std::vector<FailedRec
   for (const FailedRecipient& r : failed) {
     out += "\r\nFinal-Recipient: rfc822; " + r.address + "\r\n";
     if (!r.orcpt.empty()) out += "Original-Recipient: " + r.orcpt + "\r\n";
-    out += "Action: failed\r\nStatus: " + StatusOf(r) + "\r\n";
-    out += "Diagnostic-Code: " + DiagnosticCode(r.reply) + "\r\n";
+    out += "Action: " + std::string(WordingOf(action).action) + "\r\n";
+    out += "Status: " + StatusOf(r, action) + "\r\n";
+    if (!r.reply.empty()) out += "Diagnostic-Code: " + DiagnosticCode(r.reply) + "\r\n";
     out += "Last-Attempt-Date: " + Rfc5322Date(now) + "\r\n";
+    if (action == DsnAction::kDelayed) {
+      out += "Will-Retry-Until: " + Rfc5322Date(m.expires_at) + "\r\n";
+    }
   }
   return out;
 }
@@ -81,6 +110,17 @@ bool WantsFailureReport(std::string_view sender, uint8_t notify) {
   if (sender.empty()) return false;
   if (notify & kNotifyNever) return false;
   return notify == 0 || (notify & kNotifyFailure) != 0;
+}
+
+std::string_view DsnSubject(DsnAction action) { return WordingOf(action).subject; }
+
+bool WantsNotice(std::string_view sender, uint8_t notify, DsnAction action) {
+  if (sender.empty() || (notify & kNotifyNever)) return false;
+  switch (action) {
+    case DsnAction::kDelayed: return (notify & kNotifyDelay) != 0;
+    case DsnAction::kRelayed: return (notify & kNotifySuccess) != 0;
+    default: return WantsFailureReport(sender, notify);
+  }
 }
 
 std::string Rfc5322Date(int64_t unix_seconds) {
@@ -99,14 +139,14 @@ std::string Rfc5322Date(int64_t unix_seconds) {
 
 std::string BuildBounce(const QueuedMessageRecord& message,
                         const std::vector<FailedRecipient>& failed, std::string_view original,
-                        std::string_view reporting_mta, int64_t now) {
+                        std::string_view reporting_mta, int64_t now, DsnAction action) {
   const std::string boundary =
       "=_ringmail_dsn_" + std::to_string(message.id) + "_" + std::to_string(now);
   const std::string mta(reporting_mta);
   std::string out;
   out += "From: Mail Delivery System <MAILER-DAEMON@" + mta + ">\r\n";
   out += "To: <" + message.sender + ">\r\n";
-  out += "Subject: Undelivered Mail Returned to Sender\r\n";
+  out += "Subject: " + std::string(WordingOf(action).subject) + "\r\n";
   out += "Date: " + Rfc5322Date(now) + "\r\n";
   out += "Message-ID: <dsn." + std::to_string(message.id) + "." + std::to_string(now) + "@" + mta +
          ">\r\n";
@@ -115,10 +155,10 @@ std::string BuildBounce(const QueuedMessageRecord& message,
   out += "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"" +
          boundary + "\"\r\n\r\n";
   out += "This is a MIME-encapsulated delivery status notification.\r\n";
-  out += "\r\n--" + boundary + "\r\n" + HumanPart(failed, mta);
-  out += "\r\n--" + boundary + "\r\n" + StatusPart(message, failed, mta, now);
+  out += "\r\n--" + boundary + "\r\n" + HumanPart(failed, mta, action);
+  out += "\r\n--" + boundary + "\r\n" + StatusPart(message, failed, mta, now, action);
   out += "\r\n--" + boundary + "\r\n";
-  if (message.return_full) {
+  if (message.return_full && action == DsnAction::kFailed) {
     out += "Content-Type: message/rfc822\r\n\r\n";
     out += original;
     if (!original.ends_with("\r\n")) out += "\r\n";

@@ -41,6 +41,9 @@ QueueMetrics RegisterQueueMetrics();
 struct QueueOptions {
   std::string hostname = "localhost";  // EHLO, and the DSNs' Reporting-MTA and From
   uint32_t lifetime_s = 5 * 86400;     // a recipient still pending after this fails (bounce)
+  // A recipient that asked NOTIFY=DELAY and is still being retried this long after the
+  // message was queued gets one delay notice; 0: none.
+  uint32_t delay_notice_s = 4 * 3600;
   // Waits before the 2nd, 3rd... attempt; the last one repeats.
   std::vector<uint32_t> retry_schedule_s = {60, 300, 900, 1800, 3600, 7200, 14400};
   uint32_t concurrency = 4;       // messages in delivery at once on this node
@@ -116,8 +119,15 @@ class QueueRunner {
   Task<void> Worker(std::vector<QueuedMessageRecord>* batch, size_t* next);
   Task<void> Process(QueuedMessageRecord message);
   Task<Result<void>> Bounce(const QueuedMessageRecord& message, std::vector<FailedRecipient> failed,
-                            std::string original);
-  Task<Result<void>> DeliverLocally(std::string sender, std::string bounce, bool* local);
+                            std::string original, DsnAction action = DsnAction::kFailed);
+  // The delay and relay notices of one attempt (best effort: a failure is logged).
+  Task<void> SendNotices(const QueuedMessageRecord& message, std::vector<FailedRecipient> delayed,
+                         std::vector<FailedRecipient> relayed, std::string original);
+  // Whether this attempt is the first at least delay_notice_s after the message was queued.
+  bool DelayCrossed(const QueuedMessageRecord& message, const QueueRecipientRecord& r,
+                    int64_t now) const;
+  Task<Result<void>> DeliverLocally(std::string sender, std::string bounce, std::string subject,
+                                    bool* local);
   Task<void> SleepFor(uint64_t ms);
   int64_t Now() const;
 

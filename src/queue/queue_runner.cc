@@ -127,6 +127,8 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
   const int64_t now = Now();
   const bool expired = m.expires_at <= now;
   std::vector<QueueOutcome> outcomes(m.recipients.size());
+  std::vector<std::string> tls(m.recipients.size());  // each attempt's hop, for the log
+  std::vector<bool> hop_dsn(m.recipients.size(), false);
   for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i].address = m.recipients[i].address;
   Result<std::string> original = co_await blobs_->Get(m.blob);
   if (expired) {
@@ -147,9 +149,11 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
     for (size_t i = 0; i < outcomes.size(); ++i) {
       outcomes[i].kind = results[i].kind;
       outcomes[i].reply = QueueReply(results[i].reply);  // no control characters in a DSN
+      tls[i] = std::move(results[i].tls);
+      hop_dsn[i] = results[i].hop_dsn;
     }
   }
-  std::vector<FailedRecipient> failed;
+  std::vector<FailedRecipient> failed, delayed, relayed;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     QueueOutcome& o = outcomes[i];
     const QueueRecipientRecord& r = m.recipients[i];
@@ -158,6 +162,14 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
     }
     if (o.kind == QueueOutcomeKind::kFailed && WantsFailureReport(m.sender, r.notify)) {
       failed.push_back({r.address, r.orcpt, o.reply, expired});
+    }
+    if (o.kind == QueueOutcomeKind::kRetry &&
+        WantsNotice(m.sender, r.notify, DsnAction::kDelayed) && DelayCrossed(m, r, now)) {
+      delayed.push_back({r.address, r.orcpt, o.reply, false});
+    }
+    if (o.kind == QueueOutcomeKind::kDelivered && !hop_dsn[i] &&
+        WantsNotice(m.sender, r.notify, DsnAction::kRelayed)) {
+      relayed.push_back({r.address, r.orcpt, o.reply, false});
     }
     if (options_->metrics != nullptr) {
       const QueueMetrics& q = *options_->metrics;
@@ -169,7 +181,10 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
         o.kind == QueueOutcomeKind::kDelivered ? "delivered"
         : o.kind == QueueOutcomeKind::kFailed  ? "failed"
                                                : "retry",
-        "reply", o.reply);
+        "reply", o.reply, "tls", tls[i].empty() ? "none" : tls[i]);
+  }
+  if ((!delayed.empty() || !relayed.empty()) && original) {
+    co_await SendNotices(m, std::move(delayed), std::move(relayed), *original);
   }
   if (!failed.empty()) {
     Result<void> bounced = Result<void>{};
@@ -201,12 +216,40 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
   }
 }
 
+bool QueueRunner::DelayCrossed(const QueuedMessageRecord& m, const QueueRecipientRecord& r,
+                               int64_t now) const {
+  if (options_->delay_notice_s == 0) return false;
+  const int64_t due = m.created_at + options_->delay_notice_s;
+  // The previous attempt's time, from the schedule that made this one due (an estimate when
+  // `queue retry` moved it: a notice may then repeat).
+  const int64_t previous =
+      r.attempts == 0 ? m.created_at
+                      : r.next_attempt_at - RetryDelayS(options_->retry_schedule_s, r.attempts);
+  return now >= due && previous < due;
+}
+
+Task<void> QueueRunner::SendNotices(const QueuedMessageRecord& m,
+                                    std::vector<FailedRecipient> delayed,
+                                    std::vector<FailedRecipient> relayed, std::string original) {
+  static constexpr DsnAction kKinds[] = {DsnAction::kDelayed, DsnAction::kRelayed};
+  for (DsnAction action : kKinds) {
+    std::vector<FailedRecipient>& list = action == DsnAction::kDelayed ? delayed : relayed;
+    if (list.empty()) continue;
+    Result<void> sent = co_await Bounce(m, std::move(list), original, action);
+    Log(sent ? LogLevel::kInfo : LogLevel::kWarn, "queue_notice", "id", m.id, "action",
+        action == DsnAction::kDelayed ? "delayed" : "relayed", "error",
+        sent ? std::string("none") : sent.error().ToString());
+  }
+}
+
 Task<Result<void>> QueueRunner::Bounce(const QueuedMessageRecord& message,
-                                       std::vector<FailedRecipient> failed, std::string original) {
-  std::string bounce = BuildBounce(message, failed, original, options_->hostname, Now());
+                                       std::vector<FailedRecipient> failed, std::string original,
+                                       DsnAction action) {
+  std::string bounce = BuildBounce(message, failed, original, options_->hostname, Now(), action);
   if (options_->metrics != nullptr) Reactor::Current()->metrics().Inc(options_->metrics->bounced);
   bool local = false;
-  Result<void> delivered = co_await DeliverLocally(message.sender, bounce, &local);
+  Result<void> delivered =
+      co_await DeliverLocally(message.sender, bounce, std::string(DsnSubject(action)), &local);
   if (!delivered) co_return delivered;
   if (local) co_return Result<void>{};
   QueuedMessageRecord dsn;  // to a remote sender, from the null sender: never bounced itself
@@ -222,7 +265,7 @@ Task<Result<void>> QueueRunner::Bounce(const QueuedMessageRecord& message,
 // Delivers `bounce` to the INBOX of every principal `sender` resolves to; `*local` false (and
 // nothing done) when the sender is not local.
 Task<Result<void>> QueueRunner::DeliverLocally(std::string sender, std::string bounce,
-                                               bool* local) {
+                                               std::string subject, bool* local) {
   *local = false;
   if (directory_ == nullptr) co_return Result<void>{};
   Result<ResolvedRecipient> resolved = co_await ResolveRecipient(directory_, sender, rules_);
@@ -238,7 +281,7 @@ Task<Result<void>> QueueRunner::DeliverLocally(std::string sender, std::string b
   *local = true;  // unknown or disabled local senders get nothing
   DeliveryRequest request;
   request.received_at = Now();
-  request.summary.subject = "Undelivered Mail Returned to Sender";
+  request.summary.subject = std::move(subject);
   for (const Principal& p : resolved->principals) {
     Result<AccountRecord> account = co_await metadata_->GetAccount(p.name);
     if (!account) co_return std::unexpected(account.error());

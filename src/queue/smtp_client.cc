@@ -3,98 +3,21 @@
 #include <algorithm>
 #include <memory>
 
-#include "base/ascii.h"
-#include "base/encoding.h"
 #include "mail/outbound.h"
+#include "queue/smtp_hello.h"
 #include "runtime/connect.h"
 
 namespace ringmail {
 namespace {
 
-// One reply: its code and lines (without the code), or a failure to get one (`error`).
-struct Reply {
-  int code = 0;
-  std::vector<std::string> lines;
-  std::string error;  // "" when a reply was read
-
-  bool ok() const { return error.empty(); }
-  // "250 2.0.0 Ok" (the last line), or the error.
-  std::string Text() const {
-    if (!ok()) return error;
-    return std::to_string(code) + (lines.empty() ? "" : " " + lines.back());
-  }
-};
+using smtp_internal::Command;
+using smtp_internal::Extensions;
+using smtp_internal::Hello;
+using smtp_internal::ReadReply;
+using smtp_internal::Reply;
+using smtp_internal::SmarthostSession;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// The next complete line in `stream`'s buffer ("" and false when none yet).
-bool TakeLine(Stream* stream, std::string* line) {
-  const std::string_view in = stream->buffered();
-  const size_t end = in.find("\r\n");
-  if (end == std::string_view::npos) return false;
-  line->assign(in.substr(0, end));
-  stream->Consume(end + 2);
-  return true;
-}
-
-Task<Reply> ReadReply(Stream* stream) {
-  Reply reply;
-  for (;;) {
-    std::string line;
-    if (!TakeLine(stream, &line)) {
-      if (stream->buffered().size() > kSmtpReplyLineSizeMax) {
-        reply.error = "reply line too long";
-        co_return reply;
-      }
-      Result<std::string_view> read = co_await stream->Read();
-      if (!read) {
-        reply.error = "connection: " + read.error().ToString();
-        co_return reply;
-      }
-      continue;
-    }
-    const std::optional<SmtpReplyLine> parsed = ParseSmtpReplyLine(line);
-    if (!parsed || (reply.code != 0 && parsed->code != reply.code) ||
-        reply.lines.size() >= kSmtpReplyLinesMax) {
-      reply.error = "malformed reply from the smarthost";
-      co_return reply;
-    }
-    reply.code = parsed->code;
-    reply.lines.emplace_back(parsed->text);
-    if (parsed->last) co_return reply;
-  }
-}
-
-Task<Reply> Command(Stream* stream, std::string line) {
-  stream->Write(line);
-  stream->Write("\r\n");
-  Result<void> flushed = co_await stream->Flush();
-  if (!flushed) {
-    Reply r;
-    r.error = "connection: " + flushed.error().ToString();
-    co_return r;
-  }
-  Reply reply = co_await ReadReply(stream);
-  co_return reply;
-}
-
-struct Extensions {
-  bool size = false, smtputf8 = false, dsn = false, eightbitmime = false, auth_plain = false;
-};
-
-Extensions ParseEhlo(const Reply& r) {
-  Extensions e;
-  for (size_t i = 1; i < r.lines.size(); ++i) {
-    const std::string lower = AsciiLowerString(r.lines[i]);
-    const std::string_view word = std::string_view(lower).substr(0, lower.find(' '));
-    e.size |= word == "size";
-    e.smtputf8 |= word == "smtputf8";
-    e.dsn |= word == "dsn";
-    e.eightbitmime |= word == "8bitmime";
-    if (word == "auth") e.auth_plain |= (" " + lower + " ").find(" plain ") != std::string::npos;
-  }
-  return e;
-}
 
 QueueOutcomeKind KindOf(const Reply& r) {
   if (!r.ok()) return QueueOutcomeKind::kRetry;
@@ -134,6 +57,7 @@ std::string MailCommand(const SmtpEnvelope& env, const Extensions& ext,
   if (ext.size) cmd += " SIZE=" + std::to_string(message.size());
   if (ext.eightbitmime && Has8Bit(message)) cmd += " BODY=8BITMIME";
   if (env.smtputf8) cmd += " SMTPUTF8";
+  if (env.requiretls) cmd += " REQUIRETLS";
   if (ext.dsn) {
     cmd += env.return_full ? " RET=FULL" : " RET=HDRS";
     if (!env.envid.empty()) cmd += " ENVID=" + env.envid;
@@ -148,80 +72,32 @@ std::string RcptCommand(const QueueRecipientRecord& r, const Extensions& ext) {
   return cmd;
 }
 
-// Greeting, EHLO (or HELO), AUTH. Returns the extensions, or the reply that ended it.
-Task<Result<Extensions>> Hello(Stream* stream, const SmtpClientOptions* options, Reply* failed) {
-  Reply greeting = co_await ReadReply(stream);
-  if (!greeting.ok() || greeting.code != 220) {
-    *failed = std::move(greeting);
-    co_return MakeError(ErrorCode::kIo, "greeting");
+// Why the message cannot go over this session (a 5xx reply), or nothing.
+std::optional<std::string> Unsendable(const SmtpEnvelope& envelope, const Extensions& ext,
+                                      const SmarthostSession* session) {
+  if (envelope.smtputf8 && !ext.smtputf8) {
+    return "550 5.6.7 the smarthost does not support SMTPUTF8";
   }
-  Reply ehlo = co_await Command(stream, "EHLO " + options->helo_name);
-  Extensions ext;
-  if (ehlo.ok() && ehlo.code >= 500) {
-    ehlo = co_await Command(stream, "HELO " + options->helo_name);
-  } else if (ehlo.ok()) {
-    ext = ParseEhlo(ehlo);
-  }
-  if (!ehlo.ok() || ehlo.code != 250) {
-    *failed = std::move(ehlo);
-    co_return MakeError(ErrorCode::kIo, "ehlo");
-  }
-  if (!options->user.empty()) {
-    std::string plain;
-    plain.push_back('\0');
-    plain += options->user;
-    plain.push_back('\0');
-    plain += options->password;
-    Reply auth = co_await Command(stream, "AUTH PLAIN " + Base64(plain));
-    if (!auth.ok() || auth.code / 100 != 2) {  // 235; smtp-sink says 250
-      // Refused credentials are the operator's to fix: retry rather than bounce.
-      if (auth.ok()) auth.code = 400 + auth.code % 100;
-      *failed = std::move(auth);
-      co_return MakeError(ErrorCode::kIo, "auth");
+  if (envelope.requiretls) {  // RFC 8689 §4.2.1
+    if (session->tls == nullptr || !session->tls->verified()) {
+      return "550 5.7.10 REQUIRETLS: the smarthost's TLS certificate is not verified";
     }
+    if (!ext.requiretls) return "550 5.7.10 REQUIRETLS: the smarthost does not offer REQUIRETLS";
   }
-  co_return ext;
+  return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<SmtpReplyLine> ParseSmtpReplyLine(std::string_view line) {
-  if (line.size() < 3 || !IsDigit(line[0]) || !IsDigit(line[1]) || !IsDigit(line[2])) {
-    return std::nullopt;
-  }
-  if (line.size() > 3 && line[3] != ' ' && line[3] != '-') return std::nullopt;
-  SmtpReplyLine r;
-  r.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-  if (r.code < 200 || r.code > 599) return std::nullopt;
-  r.last = line.size() == 3 || line[3] == ' ';
-  r.text = line.size() > 4 ? line.substr(4) : std::string_view();
-  return r;
-}
-
-std::string DotStuff(std::string_view message) {
-  std::string out;
-  out.reserve(message.size() + message.size() / 64 + 8);
-  bool line_start = true;
-  for (char c : message) {
-    if (line_start && c == '.') out.push_back('.');
-    out.push_back(c);
-    line_start = c == '\n';
-  }
-  if (!out.ends_with("\r\n")) out += "\r\n";
-  out += ".\r\n";
-  return out;
-}
-
-Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
-                                                          const SmtpClientOptions* options,
-                                                          const SmtpEnvelope* envelope,
-                                                          const std::string* message) {
+// The transaction on the session's stream (RunSmtpTransaction).
+Task<std::vector<SmtpRecipientResult>> Transact(SmarthostSession* session,
+                                                const SmtpClientOptions* options,
+                                                const SmtpEnvelope* envelope,
+                                                const std::string* message) {
   std::vector<SmtpRecipientResult> results(envelope->recipients.size());
   std::vector<bool> decided(results.size(), false);
   for (size_t i = 0; i < results.size(); ++i) results[i].address = envelope->recipients[i].address;
-  stream->set_read_timeout_ms(static_cast<uint32_t>(options->command_timeout_ms));
+  session->stream->set_read_timeout_ms(static_cast<uint32_t>(options->command_timeout_ms));
   Reply failed;
-  Result<Extensions> ext = co_await Hello(stream, options, &failed);
+  Result<Extensions> ext = co_await Hello(session, options, &failed);
   if (!ext) {
     DecideRest(
         &results, decided,
@@ -229,9 +105,10 @@ Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
         "smarthost: " + failed.Text());
     co_return results;
   }
-  if (envelope->smtputf8 && !ext->smtputf8) {
-    DecideRest(&results, decided, QueueOutcomeKind::kFailed,
-               "550 5.6.7 the smarthost does not support SMTPUTF8");
+  Stream* stream = session->stream;
+  for (SmtpRecipientResult& r : results) r.hop_dsn = ext->dsn;
+  if (std::optional<std::string> refused = Unsendable(*envelope, *ext, session)) {
+    DecideRest(&results, decided, QueueOutcomeKind::kFailed, *refused);
     co_return results;
   }
   Reply mail = co_await Command(stream, MailCommand(*envelope, *ext, *message));
@@ -280,15 +157,64 @@ Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
   co_return results;
 }
 
+}  // namespace
+
+Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
+                                                          const SmtpClientOptions* options,
+                                                          const SmtpEnvelope* envelope,
+                                                          const std::string* message) {
+  SmarthostSession session;
+  session.stream = stream;
+  std::vector<SmtpRecipientResult> results =
+      co_await Transact(&session, options, envelope, message);
+  if (session.tls != nullptr) {
+    const std::string summary(session.tls->tls_summary());
+    for (SmtpRecipientResult& r : results) r.tls = summary;
+    co_await session.tls->Close();
+  }
+  co_return results;
+}
+
+std::optional<SmtpReplyLine> ParseSmtpReplyLine(std::string_view line) {
+  if (line.size() < 3 || !IsDigit(line[0]) || !IsDigit(line[1]) || !IsDigit(line[2])) {
+    return std::nullopt;
+  }
+  if (line.size() > 3 && line[3] != ' ' && line[3] != '-') return std::nullopt;
+  SmtpReplyLine r;
+  r.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+  if (r.code < 200 || r.code > 599) return std::nullopt;
+  r.last = line.size() == 3 || line[3] == ' ';
+  r.text = line.size() > 4 ? line.substr(4) : std::string_view();
+  return r;
+}
+
+std::string DotStuff(std::string_view message) {
+  std::string out;
+  out.reserve(message.size() + message.size() / 64 + 8);
+  bool line_start = true;
+  for (char c : message) {
+    if (line_start && c == '.') out.push_back('.');
+    out.push_back(c);
+    line_start = c == '\n';
+  }
+  if (!out.ends_with("\r\n")) out += "\r\n";
+  out += ".\r\n";
+  return out;
+}
+
 Task<std::vector<SmtpRecipientResult>> SendViaSmarthost(const SmtpClientOptions* options,
                                                         SmtpEnvelope envelope, std::string message,
                                                         SmtpAbort* abort) {
   std::vector<SmtpRecipientResult> failed(envelope.recipients.size());
   for (size_t i = 0; i < failed.size(); ++i) failed[i].address = envelope.recipients[i].address;
-  if (envelope.requiretls) {
+  if (envelope.requiretls &&
+      (options->tls == SmarthostTls::kNone || !options->tls_context->verifies())) {
     for (SmtpRecipientResult& r : failed) {
       r.kind = QueueOutcomeKind::kFailed;
-      r.reply = "550 5.7.10 REQUIRETLS: no TLS to the smarthost (smarthost-tls = \"none\")";
+      r.reply = options->tls == SmarthostTls::kNone
+                    ? "550 5.7.10 REQUIRETLS: no TLS to the smarthost (smarthost-tls = none)"
+                    : "550 5.7.10 REQUIRETLS: the smarthost's certificate is not verified "
+                      "(smarthost-tls-verify = false)";
     }
     co_return failed;
   }

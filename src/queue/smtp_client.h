@@ -7,13 +7,18 @@
 // values: 2xx delivered, 4xx retry, 5xx failed (bounce); a connection that fails or breaks
 // before the final reply is a retry for every recipient not yet decided.
 //
-// STARTTLS to the smarthost is the TLS layer's job: `tls` must be kNone for now, and a
-// message that requires TLS (RFC 8689 REQUIRETLS) fails without being sent.
+// TLS (`tls`): STARTTLS after EHLO (and EHLO again over TLS), or TLS from the first byte
+// (implicit, RFC 8314), or none. A handshake that fails, a certificate that is not verified,
+// or STARTTLS not offered is a retry with the reason as the reply. AUTH is sent only over TLS
+// unless `auth_without_tls`. A message that requires TLS (RFC 8689 REQUIRETLS) is sent only
+// over TLS whose certificate was verified to a smarthost that offers REQUIRETLS (MAIL FROM
+// carries it on); otherwise it fails (5.7.10) without being sent.
 //
 // Runs on the calling reactor core; the options must outlive the call.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +31,11 @@
 #include "runtime/task.h"
 #include "runtime/worker_pool.h"
 #include "store/metadata_store.h"
+#include "tls/client_context.h"
 
 namespace ringmail {
 
-enum class SmarthostTls : uint8_t { kNone };  // the TLS issue adds starttls / tls
+enum class SmarthostTls : uint8_t { kNone, kStartTls, kImplicit };
 
 struct SmtpClientOptions {
   std::string host;  // a DNS name or a numeric address (no brackets)
@@ -38,6 +44,10 @@ struct SmtpClientOptions {
   std::string password;
   std::string helo_name = "localhost";  // our host name, in EHLO
   SmarthostTls tls = SmarthostTls::kNone;
+  // The client's TLS policy (CA, verification). REQUIRES: set unless tls is kNone.
+  std::shared_ptr<const TlsClientContext> tls_context;
+  bool auth_without_tls = false;  // send AUTH PLAIN over a plain connection too
+  uint32_t handshake_timeout_ms = 30000;
   WorkerPool* workers = nullptr;  // resolves `host` when it is a name
   uint64_t connect_timeout_ms = 30000;
   uint64_t command_timeout_ms = 300000;  // RFC 5321 §4.5.3.2: at least 5 minutes
@@ -57,6 +67,8 @@ struct SmtpRecipientResult {
   std::string address;
   QueueOutcomeKind kind = QueueOutcomeKind::kRetry;  // kRetry: 4xx or no answer
   std::string reply;                                 // "550 5.1.1 unknown", "connect: ..."
+  std::string tls;       // the hop's "TLS1.3 TLS_AES_128_GCM_SHA256"; "" when plain or not reached
+  bool hop_dsn = false;  // the hop offers DSN (took NOTIFY/ORCPT): success notices are its job
 };
 
 inline constexpr size_t kSmtpReplyLinesMax = 100;      // lines of one (multi-line) reply
@@ -80,8 +92,9 @@ Task<std::vector<SmtpRecipientResult>> SendViaSmarthost(const SmtpClientOptions*
                                                         SmtpEnvelope envelope, std::string message,
                                                         SmtpAbort* abort = nullptr);
 
-// The transaction on a connected stream (greeting first), without closing it. For tests and
-// for SendViaSmarthost.
+// The transaction on a connected stream (the TLS handshake first when implicit, else the
+// greeting), without closing it; a TLS session it started is ended (close_notify) and gone
+// when it returns. For tests and for SendViaSmarthost.
 Task<std::vector<SmtpRecipientResult>> RunSmtpTransaction(Stream* stream,
                                                           const SmtpClientOptions* options,
                                                           const SmtpEnvelope* envelope,

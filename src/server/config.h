@@ -129,6 +129,7 @@ struct SmtpConfig {
   std::vector<std::string> relay_networks;
   bool must_match_sender = true;             // submission: MAIL FROM and From: are the user's own
   uint32_t connections_per_source_max = 50;  // per listener, across cores; 0: no limit
+  uint32_t messages_per_source_per_minute = 0;  // smtp (MX) listeners; 0: no limit
 };
 
 // [queue] (docs/config.md): the outbound queue and its smarthost (config_queue.cc).
@@ -137,8 +138,13 @@ struct QueueConfig {
   uint16_t smarthost_port = 25;
   std::string smarthost_user;  // "" : no AUTH
   std::string smarthost_password;
-  std::string smarthost_password_file;  // read at start when set
+  std::string smarthost_password_file;      // read at start when set
+  std::string smarthost_tls = "none";       // "none" | "starttls" | "implicit"
+  std::string smarthost_ca_file;            // "" : the system's CA bundle
+  bool smarthost_tls_verify = true;         // false: any certificate (a private smarthost's)
+  bool smarthost_auth_without_tls = false;  // AUTH over a plain connection
   uint32_t lifetime_s = 5 * 86400;
+  uint32_t delay_notice_s = 4 * 3600;  // NOTIFY=DELAY notice after this; 0: none
   std::vector<uint32_t> retry_schedule_s = {60, 300, 900, 1800, 3600, 7200, 14400};
   uint32_t concurrency = 4;
   uint32_t poll_interval_s = 30;  // the runner's longest sleep (other nodes and the CLI)

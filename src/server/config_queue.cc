@@ -58,11 +58,31 @@ Result<void> ReadRetrySchedule(const Section& s, QueueConfig* queue) {
   return {};
 }
 
+// smarthost-tls and what goes with it; AUTH over a plain connection only when asked for.
+Result<void> ReadSmarthostTls(const Section& s, QueueConfig* queue) {
+  static constexpr std::string_view kTls[] = {"none", "starttls", "implicit"};
+  size_t tls = 0;
+  TRY(s.OneOf("smarthost-tls", "smarthost-tls", kTls, &tls));
+  queue->smarthost_tls = std::string(kTls[tls]);
+  TRY(s.String("smarthost-ca-file", &queue->smarthost_ca_file));
+  TRY(s.Bool("smarthost-tls-verify", &queue->smarthost_tls_verify));
+  TRY(s.Bool("smarthost-auth-without-tls", &queue->smarthost_auth_without_tls));
+  if (tls == 0 && !queue->smarthost_user.empty() && !queue->smarthost_auth_without_tls) {
+    const toml::node* user = s.Find("smarthost-user");
+    return s.Fail(LineOf(*user),
+                  "smarthost-user with smarthost-tls = \"none\" sends the password in clear: "
+                  "set smarthost-tls, or smarthost-auth-without-tls = true");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> ReadQueue(const Section& s, QueueConfig* queue) {
   TRY(s.AllowOnly({"smarthost", "smarthost-user", "smarthost-password", "smarthost-password-file",
-                   "smarthost-tls", "lifetime", "retry-schedule", "concurrency", "poll-interval"}));
+                   "smarthost-tls", "smarthost-ca-file", "smarthost-tls-verify",
+                   "smarthost-auth-without-tls", "lifetime", "delay-notice", "retry-schedule",
+                   "concurrency", "poll-interval"}));
   if (s.Find("smarthost") != nullptr) TRY(ReadSmarthost(s, queue));
   TRY(s.String("smarthost-user", &queue->smarthost_user));
   TRY(s.String("smarthost-password", &queue->smarthost_password));
@@ -71,11 +91,9 @@ Result<void> ReadQueue(const Section& s, QueueConfig* queue) {
     return s.Fail(LineOf(*s.Find("smarthost-password-file")),
                   "give smarthost-password or smarthost-password-file, not both");
   }
-  // STARTTLS and TLS to the smarthost come with the TLS layer.
-  static constexpr std::string_view kTls[] = {"none"};
-  size_t tls = 0;
-  TRY(s.OneOf("smarthost-tls", "smarthost-tls", kTls, &tls));
+  TRY(ReadSmarthostTls(s, queue));
   TRY(s.Uint32("lifetime", 60, kLifetimeMax, &queue->lifetime_s));
+  TRY(s.Uint32("delay-notice", 0, kLifetimeMax, &queue->delay_notice_s));
   TRY(ReadRetrySchedule(s, queue));
   TRY(s.Uint32("concurrency", 1, kConcurrencyMax, &queue->concurrency));
   TRY(s.Uint32("poll-interval", 1, 3600, &queue->poll_interval_s));

@@ -9,7 +9,8 @@ namespace ringmail::config_internal {
 Result<void> ReadSmtp(const Section& s, SmtpConfig* smtp) {
   TRY(s.AllowOnly({"message-size-max", "recipients-max", "errors-max", "hops-max",
                    "command-timeout-ms", "data-timeout-ms", "greeting-delay-ms", "bare-newlines",
-                   "relay-networks", "must-match-sender", "connections-per-source-max"}));
+                   "relay-networks", "must-match-sender", "connections-per-source-max",
+                   "messages-per-source-per-minute"}));
   TRY(s.Uint64("message-size-max", 1024, 4ull << 30, &smtp->message_size_max));
   TRY(s.Uint32("recipients-max", 1, 100000, &smtp->recipients_max));
   TRY(s.Uint32("errors-max", 1, 1000, &smtp->errors_max));
@@ -19,6 +20,8 @@ Result<void> ReadSmtp(const Section& s, SmtpConfig* smtp) {
   TRY(s.Uint32("greeting-delay-ms", 0, 60000, &smtp->greeting_delay_ms));
   TRY(s.Bool("must-match-sender", &smtp->must_match_sender));
   TRY(s.Uint32("connections-per-source-max", 0, 1000000, &smtp->connections_per_source_max));
+  TRY(s.Uint32("messages-per-source-per-minute", 0, 1000000,
+               &smtp->messages_per_source_per_minute));
   static constexpr std::array<std::string_view, 3> kPolicies = {"reject", "normalise", "normalize"};
   size_t policy = smtp->normalize_bare_newlines ? 1 : 0;
   TRY(s.OneOf("bare-newlines", "bare-newlines policy", kPolicies, &policy));

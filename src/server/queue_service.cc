@@ -34,6 +34,7 @@ Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config,
   o.events = events;
   o.hostname = config.hostname;
   o.lifetime_s = q.lifetime_s;
+  o.delay_notice_s = q.delay_notice_s;
   o.retry_schedule_s = q.retry_schedule_s;
   o.concurrency = q.concurrency;
   o.idle_wake_ms = uint64_t{q.poll_interval_s} * 1000;
@@ -45,6 +46,16 @@ Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config,
     o.smarthost.password = TRY(ReadPasswordFile(q.smarthost_password_file));
   }
   o.smarthost.helo_name = config.hostname;
+  o.smarthost.auth_without_tls = q.smarthost_auth_without_tls;
+  if (q.smarthost_tls != "none") {
+    o.smarthost.tls =
+        q.smarthost_tls == "implicit" ? SmarthostTls::kImplicit : SmarthostTls::kStartTls;
+    TlsClientSpec spec;
+    spec.where = config.path + ": [queue] smarthost-ca-file";
+    if (!q.smarthost_ca_file.empty()) spec.ca_file = q.smarthost_ca_file;
+    spec.verify = q.smarthost_tls_verify;
+    o.smarthost.tls_context = TRY(TlsClientContext::Create(std::move(spec)));
+  }
   o.smarthost.workers = workers;
   service->queue_ = std::make_unique<OutboundQueue>(stores->metadata.get(), stores->blobs.get(),
                                                     &service->options_);

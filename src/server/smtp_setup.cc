@@ -13,13 +13,16 @@ namespace {
 class SmtpHandler final : public SessionHandler {
  public:
   SmtpHandler(smtp::SmtpServices services, smtp::SessionConfig config,
-              std::unique_ptr<NetworkList> relay_networks, uint32_t connections_per_source_max)
+              std::unique_ptr<NetworkList> relay_networks, uint32_t connections_per_source_max,
+              uint32_t messages_per_source_per_minute)
       : services_(services),
         config_(std::move(config)),
         relay_networks_(std::move(relay_networks)),
-        source_limit_(connections_per_source_max) {
+        source_limit_(connections_per_source_max),
+        message_rate_(messages_per_source_per_minute) {
     config_.relay_networks = relay_networks_.get();
     config_.source_limit = &source_limit_;
+    if (messages_per_source_per_minute > 0) config_.message_rate = &message_rate_;
   }
 
   Task<void> Serve(Stream& stream, StreamUpgrader* starttls) override {
@@ -32,6 +35,7 @@ class SmtpHandler final : public SessionHandler {
   smtp::SessionConfig config_;
   std::unique_ptr<NetworkList> relay_networks_;
   smtp::SourceLimit source_limit_;
+  smtp::SourceRate message_rate_;
 };
 
 smtp::ListenerKind KindOf(Protocol protocol) {
@@ -76,9 +80,9 @@ Result<std::unique_ptr<SessionHandler>> MakeSmtpHandler(const ListenerConfig& li
     return MakeError(ErrorCode::kConfig, ListenerWhere(config, listener) +
                                              "relay-networks: " + networks.error().message);
   }
-  return std::make_unique<SmtpHandler>(s, std::move(c),
-                                       std::make_unique<NetworkList>(std::move(*networks)),
-                                       smtp.connections_per_source_max);
+  return std::make_unique<SmtpHandler>(
+      s, std::move(c), std::make_unique<NetworkList>(std::move(*networks)),
+      smtp.connections_per_source_max, smtp.messages_per_source_per_minute);
 }
 
 }  // namespace ringmail

@@ -48,6 +48,7 @@
 #include "smtp/line_reader.h"
 #include "smtp/reply.h"
 #include "smtp/source_limit.h"
+#include "smtp/source_rate.h"
 #include "store/blob_store.h"
 #include "store/metadata_store.h"
 
@@ -94,6 +95,9 @@ struct SessionConfig {
   bool must_match_sender = true;
   // Concurrent connections per source, shared by the listener's sessions; null: no limit.
   SourceLimit* source_limit = nullptr;
+  // kMx: messages (MAIL commands) per source per minute, shared by the listener's sessions;
+  // null: no limit. Authenticated sessions are not counted.
+  SourceRate* message_rate = nullptr;
 };
 
 class SmtpSession {

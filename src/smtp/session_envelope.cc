@@ -55,6 +55,13 @@ Task<void> SmtpSession::Mail(SmtpCommand command) {
     Reply(replies::kNestedMail);
     co_return;
   }
+  if (config_->message_rate != nullptr && config_->kind == ListenerKind::kMx && !principal_ &&
+      !config_->message_rate->Take(stream_->peer())) {
+    Log(LogLevel::kInfo, "smtp_rate_limited", "protocol", LogName(), "peer", peer_host_, "limit",
+        "messages-per-source-per-minute");
+    Reply(replies::kTooManyMessages);
+    co_return;
+  }
   if (command.mail.size && *command.mail.size > config_->limits.message_size_max) {
     Log(LogLevel::kInfo, "smtp_size_refused", "protocol", LogName(), "peer", peer_host_, "size",
         *command.mail.size);

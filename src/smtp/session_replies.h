@@ -13,6 +13,8 @@ inline constexpr SmtpReply kRelayNotAllowed{554, "5.7.1", "Relay access from you
                                             true};
 inline constexpr SmtpReply kTooManyConnections{
     421, "4.7.0", "Too many connections from your address, try again later", true};
+inline constexpr SmtpReply kTooManyMessages{450, "4.7.1",
+                                            "Too many messages from your address, try again later"};
 inline constexpr SmtpReply kTooManyErrors{421, "4.7.0", "Too many errors, closing connection",
                                           true};
 inline constexpr SmtpReply kTimeout{421, "4.4.2", "Timeout, closing connection", true};

@@ -13,7 +13,7 @@ SourceLimit::SourceLimit(uint32_t per_source_max)
   }
 }
 
-size_t SourceLimit::Slot(const SocketAddress& peer) const {
+size_t SourceSlotOf(const SocketAddress& peer) {
   const std::optional<IpAddressBits> bits = AddressBits(peer);
   if (!bits) return 0;
   // IPv4 (mapped): the whole address is in `low`; IPv6: the /64 is `high`.
@@ -28,7 +28,7 @@ size_t SourceLimit::Slot(const SocketAddress& peer) const {
 
 bool SourceLimit::Enter(const SocketAddress& peer) {
   if (!counts_) return true;
-  std::atomic<uint32_t>& count = counts_[Slot(peer)];
+  std::atomic<uint32_t>& count = counts_[SourceSlotOf(peer)];
   if (count.fetch_add(1, std::memory_order_relaxed) < per_source_max_) return true;
   count.fetch_sub(1, std::memory_order_relaxed);
   return false;
@@ -36,7 +36,7 @@ bool SourceLimit::Enter(const SocketAddress& peer) {
 
 void SourceLimit::Leave(const SocketAddress& peer) {
   if (!counts_) return;
-  const uint32_t before = counts_[Slot(peer)].fetch_sub(1, std::memory_order_relaxed);
+  const uint32_t before = counts_[SourceSlotOf(peer)].fetch_sub(1, std::memory_order_relaxed);
   CHECK(before > 0, "SourceLimit::Leave without Enter");
 }
 

@@ -19,6 +19,9 @@ namespace ringmail::smtp {
 
 inline constexpr size_t kSourceSlots = 65536;
 
+// The table slot of `peer`'s source (an IPv4 address, an IPv6 /64), < kSourceSlots.
+size_t SourceSlotOf(const SocketAddress& peer);
+
 class SourceLimit {
  public:
   // `per_source_max` 0: no limit (Enter always succeeds and counts nothing).
@@ -30,8 +33,6 @@ class SourceLimit {
   void Leave(const SocketAddress& peer);
 
  private:
-  size_t Slot(const SocketAddress& peer) const;
-
   uint32_t per_source_max_;
   std::unique_ptr<std::atomic<uint32_t>[]> counts_;
 };

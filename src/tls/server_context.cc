@@ -13,31 +13,19 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 
 #include "base/ascii.h"
 #include "base/check.h"
 #include "tls/session_tickets.h"
+#include "tls/tls_policy.h"
 
 namespace ringmail {
 namespace {
 
 constexpr size_t kPemFileMax = 1024 * 1024;
 
-// TLS 1.3 suites, then TLS 1.2 ECDHE with AEAD only, in the server's order of preference.
-constexpr const char* kCipherList =
-    "TLS13-AES128-GCM-SHA256:TLS13-AES256-GCM-SHA384:TLS13-CHACHA20-POLY1305-SHA256:"
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-
 // The application protocols a client may ask for; others are ignored (no ALPN agreed).
 constexpr std::string_view kAlpnAccepted[] = {"http/1.1", "imap", "smtp"};
-
-void InitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { CHECK(wolfSSL_Init() == WOLFSSL_SUCCESS, "wolfSSL_Init"); });
-}
 
 Result<std::string> ReadPemFile(const std::string& where, const std::string& path, bool secret) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -153,7 +141,7 @@ int OnAlpn(WOLFSSL*, const unsigned char** out, unsigned char* out_size, const u
 Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
     std::vector<TlsCertificateSpec> specs) {
   CHECK(!specs.empty());
-  InitOnce();
+  InitTlsLibrary();
   std::shared_ptr<TlsServerContext> self(new TlsServerContext());
   self->specs_ = std::move(specs);
   bool have_default = false;
@@ -179,7 +167,7 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
       return MakeError(ErrorCode::kConfig, where + spec.private_key + ": bad PEM private key");
     }
     if (wolfSSL_CTX_SetMinVersion(ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
-        wolfSSL_CTX_set_cipher_list(ctx, kCipherList) != WOLFSSL_SUCCESS) {
+        wolfSSL_CTX_set_cipher_list(ctx, kTlsCipherList) != WOLFSSL_SUCCESS) {
       return MakeError(ErrorCode::kInternal, "wolfSSL rejected the TLS policy");
     }
     wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_CIPHER_SERVER_PREFERENCE);

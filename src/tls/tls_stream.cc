@@ -6,6 +6,7 @@
 // clang-format on
 #include <wolfssl/error-ssl.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include <algorithm>
 #include <cstring>
@@ -45,6 +46,14 @@ Error HandshakeError(int err) {
   switch (err) {
     case VERSION_ERROR: return Error{ErrorCode::kIo, "version: " + reason, 0};
     case MATCH_SUITE_ERROR: return Error{ErrorCode::kIo, "cipher: " + reason, 0};
+    case ASN_NO_SIGNER_E:
+    case ASN_SELF_SIGNED_E:
+    case ASN_AFTER_DATE_E:
+    case ASN_BEFORE_DATE_E:
+    case ASN_SIG_CONFIRM_E:
+    case DOMAIN_NAME_MISMATCH:
+    case IPADDR_MISMATCH:
+    case VERIFY_CERT_ERROR: return Error{ErrorCode::kIo, "certificate not verified: " + reason, 0};
     default: return Error{ErrorCode::kIo, "protocol: " + reason, 0};
   }
 }
@@ -52,14 +61,27 @@ Error HandshakeError(int err) {
 }  // namespace
 
 TlsStream::TlsStream(Stream& transport, std::shared_ptr<const TlsServerContext> context)
-    : transport_(transport), context_(std::move(context)) {
-  ssl_ = context_->NewSession();
-  if (ssl_ != nullptr) {
-    wolfSSL_SSLSetIORecv(ssl_, &OnReceive);
-    wolfSSL_SSLSetIOSend(ssl_, &OnSend);
-    wolfSSL_SetIOReadCtx(ssl_, this);
-    wolfSSL_SetIOWriteCtx(ssl_, this);
-  }
+    : transport_(transport) {
+  ssl_ = context->NewSession();
+  context_ = std::move(context);
+  AttachSession();
+}
+
+TlsStream::TlsStream(Stream& transport, std::shared_ptr<const TlsClientContext> context,
+                     std::string_view server_name)
+    : transport_(transport), client_(true), server_name_(server_name) {
+  ssl_ = context->NewSession(server_name);
+  client_verifies_ = context->verifies();
+  context_ = std::move(context);
+  AttachSession();
+}
+
+void TlsStream::AttachSession() {
+  if (ssl_ == nullptr) return;
+  wolfSSL_SSLSetIORecv(ssl_, &OnReceive);
+  wolfSSL_SSLSetIOSend(ssl_, &OnSend);
+  wolfSSL_SetIOReadCtx(ssl_, this);
+  wolfSSL_SetIOWriteCtx(ssl_, this);
 }
 
 TlsStream::~TlsStream() {
@@ -102,7 +124,7 @@ Task<Result<void>> TlsStream::Handshake(uint32_t handshake_timeout_ms, uint32_t 
   transport_.set_read_timeout_ms(handshake_timeout_ms);
   Result<void> result;
   for (;;) {
-    const int rc = wolfSSL_accept(ssl_);
+    const int rc = client_ ? wolfSSL_connect(ssl_) : wolfSSL_accept(ssl_);
     const int err = rc == WOLFSSL_SUCCESS ? 0 : wolfSSL_get_error(ssl_, rc);
     if (transport_.pending_output() > 0) {
       Result<void> flushed = co_await transport_.Flush();
@@ -111,7 +133,7 @@ Task<Result<void>> TlsStream::Handshake(uint32_t handshake_timeout_ms, uint32_t 
         break;
       }
     }
-    NoteHello();
+    if (!client_) NoteHello();
     if (rc == WOLFSSL_SUCCESS) break;
     if (err != WOLFSSL_ERROR_WANT_READ) {
       result = std::unexpected(HandshakeError(err));
@@ -133,6 +155,7 @@ Task<Result<void>> TlsStream::Handshake(uint32_t handshake_timeout_ms, uint32_t 
         static_cast<unsigned char>(suite >> 8), static_cast<unsigned char>(suite));
     cipher_ = iana != nullptr ? iana : wolfSSL_get_cipher_name(ssl_);
     summary_ = version_ + " " + cipher_;
+    verified_ = client_ && client_verifies_;
   }
   co_return result;
 }

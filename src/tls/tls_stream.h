@@ -1,5 +1,6 @@
-// TlsStream: a server-side TLS session in userspace wolfSSL, as a Stream over a transport
-// Stream (the Connection). wolfSSL's I/O callbacks never touch a socket: the receive callback
+// TlsStream: a TLS session in userspace wolfSSL — the server's side (IMAP, SMTP, HTTP
+// listeners) or the client's (the queue's smarthost) — as a Stream over a transport Stream
+// (the Connection). wolfSSL's I/O callbacks never touch a socket: the receive callback
 // takes ciphertext from transport.buffered() (and Consumes it), answering "want read" when
 // there is none; the send callback appends to transport.Write(). So the handshake and every
 // read are coroutines driven by the transport's ring completions.
@@ -23,6 +24,7 @@
 #include "base/result.h"
 #include "runtime/stream.h"
 #include "runtime/task.h"
+#include "tls/client_context.h"
 #include "tls/server_context.h"
 
 struct WOLFSSL;
@@ -34,14 +36,19 @@ class TlsStream final : public Stream {
   static constexpr size_t kPlaintextMax = 64 * 1024;
   static constexpr uint32_t kHandshakeTimeoutMs = 10 * 1000;
 
+  // The server's side.
   TlsStream(Stream& transport, std::shared_ptr<const TlsServerContext> context);
+  // The client's side, to `server_name` (SNI and the name verified: client_context.h).
+  TlsStream(Stream& transport, std::shared_ptr<const TlsClientContext> context,
+            std::string_view server_name);
   ~TlsStream() override;
   TlsStream(const TlsStream&) = delete;
   TlsStream& operator=(const TlsStream&) = delete;
 
-  // The server handshake, each transport read bounded by `handshake_timeout_ms`; afterwards
-  // the transport's read timeout is `idle_timeout_ms`. Errors: kTimeout, kClosed, kIo (with
-  // wolfSSL's reason: no shared cipher, version too low, bad record...). Once.
+  // The handshake (server or client), each transport read bounded by `handshake_timeout_ms`;
+  // afterwards the transport's read timeout is `idle_timeout_ms`. Errors: kTimeout, kClosed,
+  // kIo (with wolfSSL's reason: "version: ...", "cipher: ...", "certificate not verified:
+  // ..." on the client's side, "protocol: ..."). Once.
   Task<Result<void>> Handshake(uint32_t handshake_timeout_ms, uint32_t idle_timeout_ms);
   // Sends close_notify and flushes (best effort: the peer may be gone).
   Task<void> Close();
@@ -52,8 +59,11 @@ class TlsStream final : public Stream {
   std::string_view cipher() const { return cipher_; }
   // The ALPN protocol agreed ("" when none).
   std::string_view alpn() const { return alpn_; }
-  // The SNI name the client sent ("" when none).
+  // The SNI name the client sent ("" when none); on the client's side, the name asked for.
   std::string_view server_name() const { return server_name_; }
+  // Client's side, after a successful handshake: the server's certificate chain and name
+  // were verified (false when the context does not verify). Always false on the server's.
+  bool verified() const { return verified_; }
   // For the switch to kernel TLS (ktls.h): decrypts every complete record the transport
   // holds and reports whether the input ends on a record boundary with nothing left in the
   // transport (only then may the kernel take over receiving).
@@ -94,6 +104,8 @@ class TlsStream final : public Stream {
   Result<void> TakeFlushResult() override;
 
   Pump ReadPump();
+  // Points wolfSSL's I/O callbacks at this stream.
+  void AttachSession();
   // Records the SNI name and ALPN protocol once the ClientHello is in.
   void NoteHello();
   // Decrypts what the transport holds into plain_, up to kPlaintextMax; records an end.
@@ -103,8 +115,11 @@ class TlsStream final : public Stream {
   static int OnSend(WOLFSSL* ssl, char* buf, int size, void* ctx);
 
   Stream& transport_;
-  std::shared_ptr<const TlsServerContext> context_;
+  std::shared_ptr<const void> context_;  // keeps the session's wolfSSL context alive
   WOLFSSL* ssl_ = nullptr;
+  bool client_ = false;
+  bool client_verifies_ = false;
+  bool verified_ = false;
   ByteBuffer plain_;
   size_t returned_ = 0;
   bool has_error_ = false;

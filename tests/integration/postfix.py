@@ -60,10 +60,22 @@ def available():
     return shutil.which("postfix") is not None and os.geteuid() == 0
 
 
-def start_private_postfix(test, hostname, domain, next_hop_port):
+# smtpd offers STARTTLS with a test certificate; the Received field it adds names the TLS
+# version and cipher.
+TLS_MAIN_CF = """
+smtpd_tls_security_level = may
+smtpd_tls_cert_file = @CERT@
+smtpd_tls_key_file = @KEY@
+smtpd_tls_received_header = yes
+smtpd_tls_loglevel = 1
+"""
+TLS_MASTER_CF = "tlsmgr    unix  -  -  n  1000? 1  tlsmgr\n"
+
+
+def start_private_postfix(test, hostname, domain, next_hop_port, tls=None):
     """Starts Postfix as `hostname`, relaying mail for `domain` to 127.0.0.1:next_hop_port;
     returns its smtpd port once it accepts connections. Stopped and removed by `test`'s
-    cleanups."""
+    cleanups. `tls`: (certificate chain file, key file) for STARTTLS (TLS_MAIN_CF)."""
     pf = tempfile.mkdtemp(prefix="ringmail-postfix-")
     test.addCleanup(shutil.rmtree, pf, True)
     os.chmod(pf, 0o755)  # the postfix user walks into data/ and queue/
@@ -76,10 +88,14 @@ def start_private_postfix(test, hostname, domain, next_hop_port):
     etc = os.path.join(pf, "etc")
     main = (MAIN_CF.replace("@DIR@", pf).replace("@HOSTNAME@", hostname)
             .replace("@DOMAIN@", domain).replace("@NEXT_HOP@", str(next_hop_port)))
+    master_cf = MASTER_CF.replace("@PORT@", str(port))
+    if tls is not None:
+        main += TLS_MAIN_CF.replace("@CERT@", tls[0]).replace("@KEY@", tls[1])
+        master_cf += TLS_MASTER_CF
     with open(os.path.join(etc, "main.cf"), "w") as f:
         f.write(main)
     with open(os.path.join(etc, "master.cf"), "w") as f:
-        f.write(MASTER_CF.replace("@PORT@", str(port)))
+        f.write(master_cf)
     checked = subprocess.run(["postfix", "-c", etc, "check"], timeout=60,
                              capture_output=True, text=True)
     test.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)

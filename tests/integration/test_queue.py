@@ -210,7 +210,8 @@ class QueueDaemon(unittest.TestCase):
         queue is empty again (the bounce made and sent)."""
         extra = "\n[queue]\nsmarthost = \"127.0.0.1:%d\"\npoll-interval = 1\n" % port
         if user:
-            extra += "smarthost-user = \"mx\"\nsmarthost-password = \"pw\"\n"
+            extra += ("smarthost-user = \"mx\"\nsmarthost-password = \"pw\"\n"
+                      "smarthost-auth-without-tls = true\n")
         with Daemon(BINARY, METRICS_CONFIG + extra) as d:
             d.wait_ready()
             queue_message(os.path.join(d.dir.name, "meta.db"), "carol@remote.test",
@@ -261,12 +262,16 @@ class QueueDaemon(unittest.TestCase):
         self.assertIn("by relay.example.test (Postfix)", text)  # Postfix's Received line
         self.assertIn("Final-Recipient: rfc822; bob@remote.test", text)
 
-    def test_smarthost_tls_other_than_none_is_refused(self):
-        extra = "\n[queue]\nsmarthost = \"127.0.0.1:25\"\nsmarthost-tls = \"starttls\"\n"
-        with Daemon(BINARY, METRICS_CONFIG + extra) as d:
-            d.proc.wait(timeout=20)
-            self.assertEqual(d.stop(), 2)
-            self.assertTrue(any("smarthost-tls" in line for line in d.log), d.log)
+    def test_smarthost_tls_config_errors_exit_2(self):
+        """A password over plain text not asked for, and a CA file that cannot be read."""
+        for extra, what in (("smarthost-user = \"mx\"\n", "smarthost-auth-without-tls"),
+                            ("smarthost-tls = \"starttls\"\nsmarthost-ca-file = \"/nonexistent\"\n",
+                             "/nonexistent")):
+            config = "\n[queue]\nsmarthost = \"127.0.0.1:25\"\n" + extra
+            with Daemon(BINARY, METRICS_CONFIG + config) as d:
+                d.proc.wait(timeout=20)
+                self.assertEqual(d.stop(), 2)
+                self.assertTrue(any(what in line for line in d.log), d.log)
 
 
 if __name__ == "__main__":

@@ -250,6 +250,23 @@ class DefencesTest(unittest.TestCase):
         s.daemon.wait_for(r"event=smtp_early_talker")
         s.daemon.wait_for(r"event=smtp_timeout")
 
+    def test_message_rate_per_source(self):
+        """messages-per-source-per-minute = 2: of five MAILs from one address, within a few
+        milliseconds (one calendar-minute boundary at most), at least one gets 450 4.7.1."""
+        s = SmtpServer(self, "messages-per-source-per-minute = 2\n")
+        with smtplib.SMTP("127.0.0.1", s.port("smtp"), timeout=10) as c:
+            c.ehlo("sender.remote.test")
+            codes = []
+            for _ in range(5):
+                code, text = c.mail("x@remote.test")
+                codes.append(code)
+                if code == 450:
+                    self.assertTrue(text.startswith(b"4.7.1 Too many messages"), text)
+                c.rset()
+        self.assertEqual(codes[:2], [250, 250])
+        self.assertIn(450, codes)
+        s.daemon.wait_for(r"event=smtp_rate_limited .*limit=messages-per-source-per-minute")
+
 
 def free_port():
     with socket.socket() as probe:

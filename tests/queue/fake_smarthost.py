@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """A scripted SMTP server standing in for the smarthost in the queue's tests.
 
-Usage: fake_smarthost.py OUTDIR [--user U --password P] [--hang]
+Usage: fake_smarthost.py OUTDIR [--user U --password P] [--hang] [--no-dsn]
+
+With --no-dsn its EHLO reply does not offer DSN.
 
 With --hang it accepts connections, creates OUTDIR/connected, and never answers.
 
@@ -21,6 +23,7 @@ import os
 import sys
 
 seen_once = set()
+NO_DSN = "--no-dsn" in sys.argv
 counter = [0]
 
 
@@ -49,7 +52,8 @@ async def handle(reader, writer, outdir, user, password):
                 send("250-SIZE 10000000")
                 send("250-8BITMIME")
                 send("250-SMTPUTF8")
-                send("250-DSN")
+                if not NO_DSN:
+                    send("250-DSN")
                 if user:
                     send("250-AUTH PLAIN")
                 send("250 ENHANCEDSTATUSCODES")

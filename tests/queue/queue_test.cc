@@ -51,6 +51,7 @@ class QueueTest : public StoresFixture {
     options_.smarthost.port = server_.port;
     options_.smarthost.user = "relay";
     options_.smarthost.password = "s3cret";
+    options_.smarthost.auth_without_tls = true;  // a plain loopback smarthost
     options_.smarthost.helo_name = "mx.ringmail.test";
     options_.clock = [this] { return now_; };
     options_.events = &events_;
@@ -226,6 +227,83 @@ Task<void> NullSenderNeverBounced(QueueTest* t, MetadataStore* metadata) {
 TEST_F(QueueTest, ANullSenderMessageIsNeverBounced) {
   RunOnReactor(NullSenderNeverBounced(this, metadata_.get()));
   EXPECT_TRUE(Received().empty());
+}
+
+// ---- Delay and success notices (docs/queue.md) ----
+
+// Alice (local) sends to `to` asking `notify`; returns her INBOX's messages' bytes.
+Task<void> NoticesFor(QueueTest* t, MetadataStore* metadata, BlobStore* blobs, std::string to,
+                      uint8_t notify, int attempts, std::vector<std::string>* inbox) {
+  CO_ASSERT_OK(domain, metadata->CreateDomain("ringmail.test"));
+  AccountRecord a;
+  a.name = "alice";
+  a.emails = {"alice@ringmail.test"};
+  CO_ASSERT_OK(alice, metadata->CreateAccount(a));
+  OutboundMessage m = Message("alice@ringmail.test", List(to, "quiet@remote.test"));
+  m.recipients[0].notify = notify;
+  CO_ASSERT_OK(queued, t->queue_->Enqueue(std::move(m)));
+  for (int i = 0; i < attempts; ++i) {
+    const size_t handled = co_await t->runner_->RunOnce();
+    EXPECT_GT(handled, 0u);
+    CO_ASSERT_OK(list, metadata->ListQueue(0, 10));
+    if (list->empty()) break;
+    for (const QueueRecipientRecord& r : (*list)[0].recipients) {
+      if (r.state == QueueRecipientState::kPending) t->now_ = r.next_attempt_at;
+    }
+  }
+  CO_ASSERT_OK(boxes, metadata->ListMailboxes(alice->id));
+  const MailboxRecord* box = FindMailbox(*boxes, "INBOX");
+  CO_ASSERT_TRUE(box != nullptr);
+  CO_ASSERT_OK(snap, metadata->LoadMailbox(box->id));
+  for (const auto& message : snap->messages) {
+    CO_ASSERT_OK(bytes, blobs->Get(message.blob));
+    inbox->push_back(*bytes);
+  }
+}
+
+TEST_F(QueueTest, ADelayNoticeGoesOnceAfterTheDelay) {
+  options_.delay_notice_s = 600;  // attempts at +0, +60, +360, +1260, +3060: crossed at +1260
+  std::vector<std::string> inbox;
+  RunOnReactor(NoticesFor(this, metadata_.get(), blobs_.get(), "temp@remote.test",
+                          kNotifyDelay | kNotifyFailure, 5, &inbox));
+  ASSERT_EQ(inbox.size(), 1u);
+  const std::string& n = inbox[0];
+  EXPECT_NE(n.find("Subject: Delayed Mail (still being retried)"), std::string::npos) << n;
+  EXPECT_NE(n.find("Final-Recipient: rfc822; temp@remote.test\r\nAction: delayed\r\n"
+                   "Status: 4.2.0\r\n"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("Will-Retry-Until: "), std::string::npos);
+  EXPECT_EQ(n.find("quiet@remote.test"), std::string::npos);  // did not ask
+}
+
+TEST_F(QueueTest, NoRelayNoticeWhenTheSmarthostOffersDsn) {
+  std::vector<std::string> inbox;
+  RunOnReactor(NoticesFor(this, metadata_.get(), blobs_.get(), "bob@remote.test",
+                          kNotifySuccess | kNotifyFailure, 1, &inbox));
+  EXPECT_TRUE(inbox.empty());
+  EXPECT_NE(Received().at(0).find("NOTIFY=SUCCESS,FAILURE"), std::string::npos);
+}
+
+class QueueNoDsnTest : public QueueTest {
+ protected:
+  std::vector<std::string> SmarthostArgs() const override {
+    return {"--user", "relay", "--password", "s3cret", "--no-dsn"};
+  }
+};
+
+TEST_F(QueueNoDsnTest, NotifySuccessThroughANonDsnSmarthostIsARelayedNotice) {
+  std::vector<std::string> inbox;
+  RunOnReactor(NoticesFor(this, metadata_.get(), blobs_.get(), "bob@remote.test",
+                          kNotifySuccess | kNotifyFailure, 1, &inbox));
+  ASSERT_EQ(inbox.size(), 1u);
+  const std::string& n = inbox[0];
+  EXPECT_NE(n.find("Subject: Successful Mail Delivery Report"), std::string::npos) << n;
+  EXPECT_NE(n.find("Final-Recipient: rfc822; bob@remote.test\r\nAction: relayed\r\n"
+                   "Status: 2.0.0\r\n"),
+            std::string::npos)
+      << n;
+  EXPECT_EQ(n.find("quiet@remote.test"), std::string::npos);
 }
 
 Task<void> RunCounting(QueueRunner* runner, size_t* handled, int* done) {

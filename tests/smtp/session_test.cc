@@ -197,6 +197,20 @@ Task<void> Defences(SmtpSessionTest* t) {
     EXPECT_HAS(greeting, "220 ");
     co_await third.ExpectEq("QUIT\r\n", "221 2.0.0 Bye\r\n");
   }
+  {  // Messages per source per minute (MX, unauthenticated): the third MAIL gets 450.
+    SourceRate rate(2, [] { return int64_t{1800000000}; });
+    SessionConfig config = t->Config(ListenerKind::kMx);
+    config.message_rate = &rate;
+    Client c(&t->services_, config);
+    (void)co_await c.Start();
+    (void)co_await c.Say("EHLO c\r\n");
+    co_await c.Expect("MAIL FROM:<x@remote.test>\r\n", "250 ");
+    co_await c.Expect("RSET\r\n", "250 ");
+    co_await c.Expect("MAIL FROM:<x@remote.test>\r\n", "250 ");
+    co_await c.Expect("RSET\r\n", "250 ");
+    co_await c.ExpectEq("MAIL FROM:<x@remote.test>\r\n",
+                        "450 4.7.1 Too many messages from your address, try again later\r\n");
+  }
   {  // Too many errors.
     SessionConfig config = t->Config(ListenerKind::kMx);
     config.limits.errors_max = 2;
