@@ -1,5 +1,6 @@
 // The JMAP endpoints' front (http_jmap.h): authentication, the session resource, the API
-// endpoint with its concurrency limit; push in http_jmap_push.cc.
+// endpoint with its concurrency limit; push in http_jmap_push.cc, downloads in
+// http_jmap_download.cc.
 #include "server/http_jmap.h"
 
 #include "base/log.h"
@@ -9,6 +10,7 @@
 #include "jmap/mailbox_tree.h"
 #include "jmap/session.h"
 #include "server/http_jmap_internal.h"
+#include "server/http_login.h"
 
 namespace ringmail {
 namespace {
@@ -19,12 +21,6 @@ constexpr std::string_view kRealm = "ringmail jmap";
 jmap::ConcurrencyGate& RequestGate() {
   static jmap::ConcurrencyGate gate;
   return gate;
-}
-
-http::Response Unauthorized(std::string_view message) {
-  http::Response r = http::JsonError(401, message);
-  r.With("WWW-Authenticate", http::BasicChallenge(kRealm));
-  return r;
 }
 
 // The Host field when it is a plain host[:port] (no injection into the URLs we build).
@@ -77,19 +73,11 @@ class JmapHandler final : public http::Handler {
 Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
                                                jmap_http::User* user) {
   std::optional<http::BasicCredentials> basic = http::ParseBasic(request.Header("Authorization"));
-  if (!basic) co_return Unauthorized("authentication required");
+  if (!basic) co_return Unauthorized("authentication required", http::BasicChallenge(kRealm));
   AuthContext context{request.peer, request.encrypted, "http"};
   AuthResult result =
       co_await services_.directory->authenticator->Login(basic->user, basic->password, context);
-  if (!result) {
-    switch (result.error()) {
-      case AuthFailure::kBlocked: co_return http::JsonError(429, "too many failed logins");
-      case AuthFailure::kUnavailable: co_return http::JsonError(503, "directory unavailable");
-      case AuthFailure::kEncryptionRequired:
-        co_return http::JsonError(403, "passwords are accepted only over HTTPS here");
-      default: co_return Unauthorized("invalid credentials");
-    }
-  }
+  if (!result) co_return LoginFailure(result.error(), http::BasicChallenge(kRealm));
   Result<AccountRecord> account = co_await services_.stores->metadata->GetAccount(result->name);
   if (!account) {
     if (account.error().code == ErrorCode::kNotFound) {
@@ -115,6 +103,10 @@ Task<http::Response> JmapHandler::Dispatch(http::Request request, jmap_http::Use
   }
   if (path.starts_with(jmap::kEventSourcePath.substr(0, 16))) {
     http::Response r = co_await jmap_http::EventSource(services_, std::move(request), user);
+    co_return r;
+  }
+  if (path.starts_with(jmap::kDownloadPath)) {
+    http::Response r = co_await jmap_http::Download(services_, std::move(request), user);
     co_return r;
   }
   co_return http::JsonError(404, "no such endpoint");
@@ -148,6 +140,7 @@ std::unique_ptr<http::Handler> AddJmapRoutes(http::Router* router, const MailSer
   router->Add("POST", "/jmap/api", handler.get());
   router->Add("POST", std::string(jmap::kApiPath), handler.get());
   router->Add("GET", "/jmap/eventsource", handler.get());
+  router->Add("GET", std::string(jmap::kDownloadPath), handler.get());
   router->Add("GET", std::string(jmap::kEventSourcePath), handler.get());
   return handler;
 }

@@ -18,5 +18,7 @@ struct User {
 
 // GET /jmap/eventsource/?types=...&closeafter=state|no&ping=N (RFC 8620 §7.3).
 Task<http::Response> EventSource(const MailServices& services, http::Request request, User user);
+// GET /jmap/download/{accountId}/{blobId}/{name}?accept=T (RFC 8620 §6.2).
+Task<http::Response> Download(const MailServices& services, http::Request request, User user);
 
 }  // namespace ringmail::jmap_http

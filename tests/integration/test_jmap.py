@@ -8,6 +8,7 @@ after an IMAP APPEND.
 Usage: /usr/bin/python3 test_jmap.py PATH/TO/ringmail
 """
 import base64
+import hashlib
 import http.client
 import imaplib
 import json
@@ -241,6 +242,26 @@ class JmapTest(unittest.TestCase):
               file=sys.stderr)
         imap.logout()
         conn.close()
+
+    def test_download_only_own_blobs(self):
+        message = b"Subject: blob\r\nFrom: a@example.test\r\n\r\nthe blob body\r\n"
+        imap = imaplib.IMAP4(*self.daemon.listeners["imap"], timeout=10)
+        imap.login("alice", "alice-pw")
+        self.assertEqual(imap.append("INBOX", None, None, message)[0], "OK")
+        imap.logout()
+        blob = "B" + hashlib.sha256(message).hexdigest()
+        status, headers, body = self.fetch(f"/jmap/download/{self.account}/{blob}/m.eml"
+                                           "?accept=message/rfc822")
+        self.assertEqual((status, body), (200, message))
+        self.assertEqual(headers["Content-Type"], "message/rfc822")
+        # Bob knows the hash but holds no such message; unknown and malformed ids: 404 too.
+        bob = self.session("bob")["primaryAccounts"]["urn:ietf:params:jmap:mail"]
+        self.assertEqual(self.fetch(f"/jmap/download/{bob}/{blob}/m.eml", user="bob")[0], 404)
+        self.assertEqual(self.fetch(f"/jmap/download/{self.account}/{blob}/m.eml",
+                                    user="bob")[0], 404)
+        other = "B" + hashlib.sha256(b"nothing").hexdigest()
+        self.assertEqual(self.fetch(f"/jmap/download/{self.account}/{other}/x")[0], 404)
+        self.assertEqual(self.fetch(f"/jmap/download/{self.account}/Bzz/x")[0], 404)
 
 
 if __name__ == "__main__":
