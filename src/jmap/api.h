@@ -55,4 +55,23 @@ class ConcurrencyGate {
   std::array<std::atomic<uint32_t>, kSlots> in_flight_{};
 };
 
+// One slot of a ConcurrencyGate held for its scope (Leave when destroyed, also when the
+// holding coroutine is destroyed early).
+class GateSlot {
+ public:
+  // Holds nothing when the gate is full: check held().
+  GateSlot(ConcurrencyGate* gate, int64_t account_id, uint32_t max)
+      : gate_(gate->Enter(account_id, max) ? gate : nullptr), account_id_(account_id) {}
+  ~GateSlot() {
+    if (gate_ != nullptr) gate_->Leave(account_id_);
+  }
+  GateSlot(const GateSlot&) = delete;
+  GateSlot& operator=(const GateSlot&) = delete;
+  bool held() const { return gate_ != nullptr; }
+
+ private:
+  ConcurrencyGate* gate_;
+  int64_t account_id_;
+};
+
 }  // namespace ringmail::jmap

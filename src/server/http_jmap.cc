@@ -113,7 +113,8 @@ Task<http::Response> JmapHandler::Dispatch(http::Request request, jmap_http::Use
 }
 
 Task<http::Response> JmapHandler::Api(http::Request request, jmap_http::User user) {
-  if (!RequestGate().Enter(user.account_id, limits_.max_concurrent_requests)) {
+  const jmap::GateSlot slot(&RequestGate(), user.account_id, limits_.max_concurrent_requests);
+  if (!slot.held()) {
     jmap::ApiAnswer busy =
         jmap::RequestError("limit", "too many concurrent requests", "maxConcurrentRequests");
     co_return http::Response::Typed(busy.status, busy.content_type, std::move(busy.body));
@@ -127,7 +128,6 @@ Task<http::Response> JmapHandler::Api(http::Request request, jmap_http::User use
   const std::string state = jmap::SessionState({user.name, user.account_id}, limits_);
   jmap::ApiAnswer answer =
       co_await jmap::ProcessRequest(&table_, &context, std::move(request.body), state);
-  RequestGate().Leave(user.account_id);
   co_return http::Response::Typed(answer.status, answer.content_type, std::move(answer.body));
 }
 

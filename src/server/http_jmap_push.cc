@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/json_writer.h"
+#include "jmap/api.h"
 #include "jmap/ids.h"
 #include "runtime/awaitables.h"
 #include "server/http_jmap_internal.h"
@@ -20,6 +21,12 @@ namespace {
 constexpr uint64_t kTickMs = 20;
 constexpr uint32_t kPingMaxS = 3600;
 constexpr size_t kWatchedMailboxesMax = 10000;
+constexpr uint32_t kStreamsPerAccountMax = 8;  // open event sources per account on this node
+
+jmap::ConcurrencyGate& StreamGate() {
+  static jmap::ConcurrencyGate gate;
+  return gate;
+}
 
 class Watcher final : public MailboxWatcher {
  public:
@@ -32,9 +39,10 @@ class Watcher final : public MailboxWatcher {
 
 class StateStream final : public http::BodySource {
  public:
-  StateStream(const MailServices& services, User user, std::vector<std::string> types,
-              bool close_after_state, uint32_t ping_s)
-      : services_(services),
+  StateStream(std::unique_ptr<jmap::GateSlot> slot, const MailServices& services, User user,
+              std::vector<std::string> types, bool close_after_state, uint32_t ping_s)
+      : slot_(std::move(slot)),
+        services_(services),
         user_(std::move(user)),
         types_(std::move(types)),
         close_after_state_(close_after_state),
@@ -113,6 +121,7 @@ class StateStream final : public http::BodySource {
     return false;
   }
 
+  std::unique_ptr<jmap::GateSlot> slot_;
   MailServices services_;
   User user_;
   std::vector<std::string> types_;
@@ -151,10 +160,13 @@ Task<http::Response> EventSource(const MailServices& services, http::Request req
   if (!close_after.empty() && close_after != "state" && close_after != "no") {
     co_return http::JsonError(400, "closeafter must be state or no");
   }
+  auto slot =
+      std::make_unique<jmap::GateSlot>(&StreamGate(), user.account_id, kStreamsPerAccountMax);
+  if (!slot->held()) co_return http::JsonError(429, "too many event sources for this account");
   http::Response r;
   r.content_type = "text/event-stream";
   r.With("Cache-Control", "no-cache");
-  r.stream = std::make_unique<StateStream>(services, std::move(user),
+  r.stream = std::make_unique<StateStream>(std::move(slot), services, std::move(user),
                                            SplitTypes(types.empty() ? "*" : types),
                                            close_after == "state", ping_s);
   co_return r;

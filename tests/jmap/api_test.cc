@@ -179,6 +179,18 @@ TEST(ConcurrencyGateTest, PerAccountBudget) {
   EXPECT_TRUE(gate->Enter(7, 2));
 }
 
+TEST(ConcurrencyGateTest, SlotsLeaveWhenDestroyed) {
+  auto gate = std::make_unique<ConcurrencyGate>();
+  {
+    GateSlot a(gate.get(), 3, 1);
+    EXPECT_TRUE(a.held());
+    GateSlot b(gate.get(), 3, 1);
+    EXPECT_FALSE(b.held());
+  }
+  GateSlot c(gate.get(), 3, 1);
+  EXPECT_TRUE(c.held());
+}
+
 TEST(JmapIdsTest, RoundTrips) {
   EXPECT_EQ(MailboxId(12), "F12");
   EXPECT_EQ(ParseMailboxId("F12"), 12);
