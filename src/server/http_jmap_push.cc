@@ -4,8 +4,9 @@
 // The account's mailboxes are watched on the MailboxHub (one watcher per mailbox, the list
 // read again after each change, so new mailboxes are watched too); a wake only sets a flag
 // that the stream checks every kTickMs, so a change made anywhere on this node is pushed
-// within about that. The state is also read at every ping, which catches what no
-// notification announced (another node, until cross-node notifications exist).
+// within about that. The state is also read every kStateCheckMs, which catches what no
+// watcher announced: a mailbox created since the last read, another node (until cross-node
+// notifications exist).
 #include <memory>
 #include <vector>
 
@@ -19,6 +20,8 @@ namespace ringmail::jmap_http {
 namespace {
 
 constexpr uint64_t kTickMs = 20;
+// The state is read this often too: a new mailbox has no watcher until then.
+constexpr uint64_t kStateCheckMs = 1000;
 constexpr uint32_t kPingMaxS = 3600;
 constexpr size_t kWatchedMailboxesMax = 10000;
 constexpr uint32_t kStreamsPerAccountMax = 8;  // open event sources per account on this node
@@ -53,15 +56,23 @@ class StateStream final : public http::BodySource {
     if (done_) co_return false;
     uint64_t waited_ms = 0;
     while (true) {
-      if (woken_ || first_ || (ping_ms_ > 0 && waited_ms >= ping_ms_)) {
-        const bool ping = !woken_ && !first_;
+      const bool ping_due = ping_ms_ > 0 && waited_ms >= ping_ms_;
+      if (woken_ || first_ || ping_due || (waited_ms > 0 && waited_ms % kStateCheckMs == 0)) {
+        const bool ping = ping_due && !woken_ && !first_;
+        const bool initial = first_;
         woken_ = false;
+        first_ = false;
         Result<bool> moved = co_await Refresh();
         if (!moved) co_return std::unexpected(moved.error());
-        if (*moved || first_) {
-          first_ = false;
+        // The current state opens a lasting stream; a long poll (closeafter=state) waits for
+        // the next change instead, or it would end at once.
+        if (initial ? !close_after_state_ : *moved) {
           AppendStateChange(chunk);
           done_ = close_after_state_;
+          co_return true;
+        }
+        if (initial) {  // an event-stream comment: the answer starts, the wait is armed
+          *chunk += ": waiting for a change\n\n";
           co_return true;
         }
         if (ping) {

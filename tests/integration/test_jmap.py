@@ -243,6 +243,29 @@ class JmapTest(unittest.TestCase):
         imap.logout()
         conn.close()
 
+    def test_event_source_close_after_state(self):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        auth = base64.b64encode(b"alice:alice-pw").decode()
+        conn.request("GET", "/jmap/eventsource/?types=Mailbox&closeafter=state&ping=300",
+                     headers={"Authorization": "Basic " + auth})
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertIn(b": waiting", r.fp.readline() + r.fp.readline())  # size, comment
+        [[name, _, _]] = self.call(["Mailbox/set", {"accountId": self.account, "create": {
+            "k": {"name": "LongPoll"}}}, "s"])
+        self.assertEqual(name, "Mailbox/set")
+        body = ""
+        while True:  # the stream ends (last chunk "0") after the change's one event
+            line = r.fp.readline().decode()
+            self.assertNotEqual(line, "")
+            if line.strip() == "0":
+                break
+            body += line
+        self.assertEqual(body.count("event: state"), 1, body)
+        change = json.loads(body.split("data: ", 1)[1].split("\n", 1)[0])
+        self.assertEqual(list(change["changed"][self.account]), ["Mailbox"])
+        conn.close()
+
     def test_download_only_own_blobs(self):
         message = b"Subject: blob\r\nFrom: a@example.test\r\n\r\nthe blob body\r\n"
         imap = imaplib.IMAP4(*self.daemon.listeners["imap"], timeout=10)
