@@ -21,6 +21,7 @@
 #include <memory>
 
 #include "metadata_conformance_blobs.h"
+#include "metadata_conformance_changes.h"
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
@@ -128,6 +129,10 @@ TYPED_TEST_P(MetadataConformance, LoadSummariesReturnsTheCachedForms) {
   this->Run(conformance::LoadSummariesPicksUids);
 }
 
+TYPED_TEST_P(MetadataConformance, LoadChangesFoldsTheHistory) {
+  this->Run(conformance::ChangesOfMailboxesAndEmails);
+}
+
 TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
   this->Run(conformance::QueueLifecycle);
 }
@@ -147,6 +152,6 @@ REGISTER_TYPED_TEST_SUITE_P(
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
-    LoadSummariesReturnsTheCachedForms);
+    LoadSummariesReturnsTheCachedForms, LoadChangesFoldsTheHistory);
 
 }  // namespace ringmail::testing
