@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -89,7 +90,7 @@ Result<void> ReadCores(const Section& s, std::vector<int>* cores) {
 }
 
 Result<void> ReadServer(const Section& s, Config* config) {
-  TRY(s.AllowOnly({"hostname", "cores", "log-level", "data-dir"}));
+  TRY(s.AllowOnly({"hostname", "node-id", "cores", "log-level", "data-dir"}));
   if (const toml::node* node = s.Find("hostname")) {
     TRY(s.String("hostname", &config->hostname));
     if (!config_internal::IsHostName(config->hostname, false)) {
@@ -97,6 +98,8 @@ Result<void> ReadServer(const Section& s, Config* config) {
                     "hostname '" + Printable(config->hostname) + "' is not a valid host name");
     }
   }
+  config->node_id = NodeIdFromHostName(config->hostname);
+  TRY(s.Uint32("node-id", 0, kNodeIdMax, &config->node_id));
   if (const toml::node* node = s.Find("log-level")) {
     std::string level;
     TRY(s.String("log-level", &level));
@@ -257,6 +260,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view path) {
   Config config;
   config.path = path;
   config.hostname = MachineHostName();
+  config.node_id = NodeIdFromHostName(config.hostname);
   config.data_dir = kDefaultDataDir;
   TRY(ReadSections(path, root, &config));
   if (const toml::node* tls = root.get("tls")) TRY(config_internal::ReadTls(path, *tls, &config));
@@ -273,6 +277,18 @@ Result<Config> ParseConfig(std::string_view text, std::string_view path) {
     config.storage.blobs = "file://" + JoinPath(config.data_dir, "blobs");
   }
   return config;
+}
+
+uint32_t NodeIdFromHostName(std::string_view hostname) {
+  std::string_view label = hostname.substr(0, hostname.find('.'));
+  size_t digits = 0;
+  while (digits < 4 && digits < label.size() &&
+         std::isdigit(static_cast<unsigned char>(label[label.size() - 1 - digits]))) {
+    ++digits;
+  }
+  uint32_t id = 0;
+  for (char c : label.substr(label.size() - digits)) id = id * 10 + static_cast<uint32_t>(c - '0');
+  return id;
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {
@@ -305,6 +321,7 @@ Config EmbeddedDefaultConfig(std::string_view data_dir) {
   Config config;
   config.path = "<embedded>";
   config.hostname = MachineHostName();
+  config.node_id = NodeIdFromHostName(config.hostname);
   config.data_dir = data_dir;
   config.storage.metadata = "sqlite://" + JoinPath(data_dir, "meta.db");
   config.storage.blobs = "file://" + JoinPath(data_dir, "blobs");

@@ -165,6 +165,8 @@ struct HttpConfig {
 struct Config {
   std::string path;  // the file it came from; "<embedded>" for the default
   std::string hostname;
+  // [server] node-id, else NodeIdFromHostName(hostname): names this node among its peers.
+  uint32_t node_id = 0;
   LogLevel log_level = LogLevel::kInfo;
   RuntimeConfig runtime;
   std::vector<ListenerConfig> listeners;  // at least one, in file order
@@ -179,6 +181,12 @@ struct Config {
   HttpConfig http;
   std::string data_dir;
 };
+
+// The node id a host name implies: the trailing digits of its first label, at most the last
+// four of them (operators name nodes like "ausyd1nxvm1234" -> 1234); 0 when the first label
+// does not end in a digit.
+uint32_t NodeIdFromHostName(std::string_view hostname);
+inline constexpr uint32_t kNodeIdMax = 9999;  // [server] node-id
 
 // Parses and validates a whole config file's text; PATH only names it in messages.
 // Reads the machine's hostname and online CPU count (for defaults and [server] cores), nothing

@@ -99,7 +99,7 @@ int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, Signal
   }
   storage.StartCollector(engine);
   queue.Start(engine);
-  Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count());
+  Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count(), "node_id", config.node_id);
   SdNotify("READY=1");
   signals.WaitForStop();
   SdNotify("STOPPING=1");

@@ -760,6 +760,31 @@ const ErrorCase kStorageAndAuthCases[] = {
 INSTANTIATE_TEST_SUITE_P(StorageAndAuth, ConfigErrorTest, testing::ValuesIn(kStorageAndAuthCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(ConfigNodeId, FromTheHostNamesLastFourDigits) {
+  EXPECT_EQ(NodeIdFromHostName("ausyd1nxvm1234"), 1234u);
+  EXPECT_EQ(NodeIdFromHostName("ausyd1nxvm1234.example.test"), 1234u);
+  EXPECT_EQ(NodeIdFromHostName("node98765"), 8765u);
+  EXPECT_EQ(NodeIdFromHostName("mx0042"), 42u);
+  EXPECT_EQ(NodeIdFromHostName("mx7"), 7u);
+  EXPECT_EQ(NodeIdFromHostName("ringmail"), 0u);
+  EXPECT_EQ(NodeIdFromHostName("mail1.example9"), 1u);  // only the first label counts
+  EXPECT_EQ(NodeIdFromHostName(""), 0u);
+}
+
+TEST(ConfigNodeId, DerivedFromTheConfiguredHostName) {
+  Config c =
+      ParseOk(std::string("[server]\nhostname = \"ausyd1nxvm1234.example.test\"\n") + kListener);
+  EXPECT_EQ(c.node_id, 1234u);
+}
+
+TEST(ConfigNodeId, SetExplicitlyWins) {
+  Config c =
+      ParseOk(std::string("[server]\nhostname = \"ausyd1nxvm1234\"\nnode-id = 7\n") + kListener);
+  EXPECT_EQ(c.node_id, 7u);
+  EXPECT_EQ(ErrorOf(std::string("[server]\nnode-id = 10000\n") + kListener),
+            std::string(kPath) + ":2: [server]: node-id must be in 0..9999, not 10000");
+}
+
 }  // namespace
 TEST(ConfigTest, MemoryDirectoryPrincipals) {
   Config c = ParseOk(R"(

@@ -1,5 +1,6 @@
 // Test certificates made with the `openssl` command in a temporary directory: a CA, and leaf
-// certificates it signs (ECDSA P-256 or RSA-2048), with their keys mode 0600.
+// certificates it signs (ECDSA P-256 or RSA-2048), with their keys mode 0600; or, where the
+// environment's RINGMAIL_TEST_CERTS names a directory, copies of the ones made there.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,6 +18,11 @@ class TestCa {
   TestCa() {
     char tmpl[] = "/tmp/ringmail-tls-XXXXXX";
     dir_ = mkdtemp(tmpl);
+    if (const char* made = std::getenv("RINGMAIL_TEST_CERTS")) {
+      made_ = made;
+      Run("cp '" + made_ + "/ca.pem' .");
+      return;
+    }
     Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
         "-out ca.pem -days 2 -subj /CN=ringmail-test-ca");
   }
@@ -28,7 +34,15 @@ class TestCa {
 
   // Makes NAME.pem (chain: leaf, CA) and NAME.key for `dns` (subjectAltName DNS names,
   // comma-separated). `days` < 0: already expired. `rsa`: RSA-2048 instead of P-256.
+  // With RINGMAIL_TEST_CERTS set (a machine without the `openssl` command: the appliance, where
+  // image/test-boot makes them on the host), copies that directory's NAME.pem and NAME.key
+  // instead, which must have been made for the same arguments.
   void Issue(const std::string& name, const std::string& dns, int days = 2, bool rsa = false) {
+    if (!made_.empty()) {
+      Run("cp '" + made_ + "/" + name + ".pem' '" + made_ + "/" + name + ".key' .");
+      chmod(Path(name + ".key").c_str(), 0600);
+      return;
+    }
     const std::string key =
         rsa ? "-newkey rsa:2048" : "-newkey ec -pkeyopt ec_paramgen_curve:P-256";
     Run("openssl req -new " + key + " -nodes -keyout " + name + ".key -out " + name +
@@ -62,6 +76,7 @@ class TestCa {
     ASSERT_EQ(std::system(full.c_str()), 0) << full;
   }
   std::string dir_;
+  std::string made_;  // RINGMAIL_TEST_CERTS
 };
 
 }  // namespace ringmail::testing
