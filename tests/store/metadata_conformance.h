@@ -22,6 +22,7 @@
 
 #include "metadata_conformance_blobs.h"
 #include "metadata_conformance_directory.h"
+#include "metadata_conformance_emails.h"
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
 #include "metadata_conformance_queue.h"
@@ -128,6 +129,9 @@ TYPED_TEST_P(MetadataConformance, LoadSummariesReturnsTheCachedForms) {
   this->Run(conformance::LoadSummariesPicksUids);
 }
 
+TYPED_TEST_P(MetadataConformance, EmailsLoadAndList) { this->Run(conformance::EmailsLoadAndList); }
+TYPED_TEST_P(MetadataConformance, EmailPlacements) { this->Run(conformance::EmailPlacements); }
+
 TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
   this->Run(conformance::QueueLifecycle);
 }
@@ -147,6 +151,6 @@ REGISTER_TYPED_TEST_SUITE_P(
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
-    LoadSummariesReturnsTheCachedForms);
+    LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements);
 
 }  // namespace ringmail::testing

@@ -52,6 +52,11 @@ enum class PgStatementId : uint8_t {
   kQueueRemove,
   kFindMailbox,
   kLoadSummaries,
+  kLoadEmails,
+  kLoadEmailPlacements,
+  kListEmails,
+  kListEmailPlacements,
+  kAddEmailPlacements,
 };
 
 struct PgStatement {
