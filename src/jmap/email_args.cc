@@ -88,14 +88,6 @@ MethodResponse InvalidArguments(std::string_view description) {
   return MethodError("invalidArguments", description);
 }
 
-MethodResponse StoreError(const Error& error) {
-  if (error.code == ErrorCode::kUnavailable || error.code == ErrorCode::kBusy ||
-      error.code == ErrorCode::kTimeout) {
-    return MethodError("serverUnavailable", "the store is unavailable; try again");
-  }
-  return MethodError("serverFail", error.message);
-}
-
 Task<Result<std::string>> EmailState(const CallContext& context) {
   Result<AccountRecord> account =
       co_await context.services->stores->metadata->GetAccount(context.account_name);

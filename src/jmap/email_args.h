@@ -48,8 +48,6 @@ std::optional<std::vector<std::string>> StringArray(simdjson::dom::element e);
 
 // The invalidArguments method error.
 MethodResponse InvalidArguments(std::string_view description);
-// serverFail / serverUnavailable for a store error.
-MethodResponse StoreError(const Error& error);
 
 // The account's Email state (its highest modseq, docs/storage.md: JMAP states are account
 // modseqs), as a string.

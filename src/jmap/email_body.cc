@@ -5,7 +5,7 @@
 
 #include "imap/fetch_preview.h"
 #include "jmap/email_headers.h"
-#include "jmap/email_ids.h"
+#include "jmap/ids.h"
 #include "mime/charset.h"
 #include "mime/header.h"
 
@@ -106,7 +106,7 @@ void WritePartProperty(JsonWriter& w, std::string_view data, const mime::ParsedM
     if (p.IsMultipart()) {
       w.Null();
     } else {
-      w.String(PartBlobIdString(blob, index));
+      w.String(PartBlobId(blob, index));
     }
   } else if (property == "size") {
     std::optional<std::string> content = imap::DecodedPartContent(data, m, index);
@@ -160,6 +160,10 @@ void WritePartProperty(JsonWriter& w, std::string_view data, const mime::ParsedM
 }
 
 }  // namespace
+
+std::string PartBlobId(const BlobKey& blob, uint32_t part) {
+  return BlobId(blob) + "_" + std::to_string(part);
+}
 
 BodyLists PickBodyParts(const mime::ParsedMessage& message) {
   BodyLists lists;

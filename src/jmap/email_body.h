@@ -1,7 +1,7 @@
 // An Email's body as JMAP shows it (RFC 8621 §4.1.4): the EmailBodyPart tree (bodyStructure),
 // the textBody / htmlBody / attachments lists the RFC's parseStructure algorithm picks, and
 // bodyValues. partIds are the indexes of mime::ParsedMessage::parts; a part's blobId is the
-// message's with "_<partId>" (email_ids.h). Pure; any core.
+// message's (jmap/ids.h) with "_<partId>" (PartBlobId). Pure; any core.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,9 @@ namespace ringmail::jmap {
 struct BodyLists {
   std::vector<uint32_t> text, html, attachments;  // leaf parts, in order
 };
+
+// The blob id of part `part` of the message stored as `blob`.
+std::string PartBlobId(const BlobKey& blob, uint32_t part);
 
 // RFC 8621 §4.1.4's parseStructure over the message's tree.
 BodyLists PickBodyParts(const mime::ParsedMessage& message);

@@ -6,8 +6,8 @@
 #include "jmap/email_args.h"
 #include "jmap/email_body.h"
 #include "jmap/email_headers.h"
-#include "jmap/email_ids.h"
 #include "jmap/email_keywords.h"
+#include "jmap/ids.h"
 
 namespace ringmail::jmap {
 namespace {

@@ -4,9 +4,9 @@
 
 #include "jmap/email_args.h"
 #include "jmap/email_body.h"
-#include "jmap/email_ids.h"
 #include "jmap/email_methods.h"
 #include "jmap/email_render.h"
+#include "jmap/ids.h"
 #include "server/protocol_setup.h"
 
 namespace ringmail::jmap {
@@ -46,10 +46,10 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   if (!args.ok()) co_return InvalidArguments(args.error());
   MetadataStore& metadata = *context.services->stores->metadata;
   Result<std::string> state = co_await EmailState(context);
-  if (!state) co_return StoreError(state.error());
+  if (!state) co_return StoreFailure(state.error());
   Result<std::vector<EmailRecord>> emails;
   if (ids) {
-    if (ids->size() > kEmailGetMax) co_return MethodError("requestTooLarge");
+    if (ids->size() > context.limits->max_objects_in_get) co_return MethodError("requestTooLarge");
     std::vector<int64_t> store_ids;
     for (const std::string& id : *ids) {
       if (std::optional<int64_t> n = ParseEmailId(id)) store_ids.push_back(*n);
@@ -57,9 +57,10 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
     emails = co_await metadata.LoadEmails(context.account_id, std::move(store_ids));
   } else {
     emails = co_await metadata.ListEmails(context.account_id);
-    if (emails && emails->size() > kEmailGetMax) co_return MethodError("requestTooLarge");
+    if (emails && emails->size() > context.limits->max_objects_in_get)
+      co_return MethodError("requestTooLarge");
   }
-  if (!emails) co_return StoreError(emails.error());
+  if (!emails) co_return StoreFailure(emails.error());
   // \Deleted emails are not visible to JMAP (RFC 8621 §4.1.1).
   std::erase_if(*emails, [](const EmailRecord& e) { return e.flags.deleted; });
   const bool needs_message = std::any_of(fetch.properties.begin(), fetch.properties.end(),
@@ -70,13 +71,13 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   w.Key("list").BeginArray();
   std::vector<std::string> found;
   for (const EmailRecord& e : *emails) {
-    found.push_back(EmailIdString(e.id));
+    found.push_back(EmailId(e.id));
     if (!needs_message) {
       WriteEmail(w, e, nullptr, fetch);
       continue;
     }
     Result<std::string> bytes = co_await context.services->stores->blobs->Get(e.blob);
-    if (!bytes) co_return StoreError(bytes.error());
+    if (!bytes) co_return StoreFailure(bytes.error());
     LoadedMessage message{std::move(*bytes), {}};
     message.tree = mime::ParseMessage(message.bytes);
     WriteEmail(w, e, &message, fetch);

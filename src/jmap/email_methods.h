@@ -7,9 +7,9 @@
 
 namespace ringmail::jmap {
 
-inline constexpr size_t kEmailGetMax = 500;     // ids per Email/get (maxObjectsInGet)
-inline constexpr size_t kEmailSetMax = 500;     // operations per Email/set (maxObjectsInSet)
-inline constexpr size_t kQueryLimitMax = 1000;  // Email/query limit when the client gives none
+// Email/query's largest window (its `limit` when the client gives none or more). Objects per
+// Email/get and Email/set are the API's limits (CallContext::limits).
+inline constexpr size_t kQueryLimitMax = 1000;
 
 void RegisterEmailMethods(MethodTable& table);
 

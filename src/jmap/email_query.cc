@@ -11,9 +11,9 @@
 #include "imap/sort_keys.h"
 #include "jmap/email_args.h"
 #include "jmap/email_filter.h"
-#include "jmap/email_ids.h"
 #include "jmap/email_keywords.h"
 #include "jmap/email_methods.h"
+#include "jmap/ids.h"
 #include "mime/header.h"
 #include "server/protocol_setup.h"
 
@@ -147,10 +147,10 @@ Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object argu
   const bool collapse = args.Bool("collapseThreads", false);
   if (!args.ok()) co_return InvalidArguments(args.error());
   Result<std::string> state = co_await EmailState(context);
-  if (!state) co_return StoreError(state.error());
+  if (!state) co_return StoreFailure(state.error());
   Result<std::vector<EmailRecord>> emails =
       co_await context.services->stores->metadata->ListEmails(context.account_id);
-  if (!emails) co_return StoreError(emails.error());
+  if (!emails) co_return StoreFailure(emails.error());
   std::erase_if(*emails, [](const EmailRecord& e) { return e.flags.deleted; });
   std::map<int64_t, std::vector<const EmailRecord*>> threads;
   for (const EmailRecord& e : *emails) threads[e.thread_id].push_back(&e);
@@ -162,7 +162,7 @@ Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object argu
     const EmailRecord& e = (*emails)[i];
     if (needs_message) {
       Result<std::string> bytes = co_await context.services->stores->blobs->Get(e.blob);
-      if (!bytes) co_return StoreError(bytes.error());
+      if (!bytes) co_return StoreFailure(bytes.error());
       messages[i].bytes = std::move(*bytes);
       messages[i].tree = mime::ParseMessage(messages[i].bytes);
     }
@@ -186,7 +186,7 @@ Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object argu
       }
       seen_threads.push_back(c.view.record->thread_id);
     }
-    ids.push_back(EmailIdString(c.view.record->id));
+    ids.push_back(EmailId(c.view.record->id));
   }
   const int64_t total = static_cast<int64_t>(ids.size());
   int64_t start = position < 0 ? std::max<int64_t>(0, total + position) : std::min(position, total);

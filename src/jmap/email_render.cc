@@ -5,8 +5,8 @@
 #include "imap/fetch_preview.h"
 #include "jmap/email_body.h"
 #include "jmap/email_headers.h"
-#include "jmap/email_ids.h"
 #include "jmap/email_keywords.h"
+#include "jmap/ids.h"
 #include "mime/header.h"
 
 namespace ringmail::jmap {
@@ -62,14 +62,14 @@ void WriteBodyValues(JsonWriter& w, const LoadedMessage& m, const BodyLists& lis
 
 void WriteStoreProperty(JsonWriter& w, const EmailRecord& e, std::string_view property) {
   if (property == "id") {
-    w.String(EmailIdString(e.id));
+    w.String(EmailId(e.id));
   } else if (property == "blobId") {
-    w.String(BlobIdString(e.blob));
+    w.String(BlobId(e.blob));
   } else if (property == "threadId") {
-    w.String(ThreadIdString(e.thread_id));
+    w.String(ThreadId(e.thread_id));
   } else if (property == "mailboxIds") {
     w.BeginObject();
-    for (const EmailPlacement& p : e.placements) w.Key(MailboxIdString(p.mailbox_id)).Bool(true);
+    for (const EmailPlacement& p : e.placements) w.Key(MailboxId(p.mailbox_id)).Bool(true);
     w.EndObject();
   } else if (property == "keywords") {
     w.BeginObject();

@@ -7,9 +7,9 @@
 
 #include "base/json_writer.h"
 #include "jmap/email_args.h"
-#include "jmap/email_ids.h"
 #include "jmap/email_keywords.h"
 #include "jmap/email_methods.h"
+#include "jmap/ids.h"
 #include "server/protocol_setup.h"
 
 namespace ringmail::jmap {
@@ -233,14 +233,14 @@ Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object argume
   if (!args.ok()) co_return InvalidArguments(args.error());
   const size_t operations =
       (c ? create.size() : 0) + (u ? update.size() : 0) + (destroy ? destroy->size() : 0);
-  if (operations > kEmailSetMax) co_return MethodError("requestTooLarge");
+  if (operations > context.limits->max_objects_in_set) co_return MethodError("requestTooLarge");
   Result<std::string> old_state = co_await EmailState(context);
-  if (!old_state) co_return StoreError(old_state.error());
+  if (!old_state) co_return StoreFailure(old_state.error());
   if (if_in_state && *if_in_state != *old_state) co_return MethodError("stateMismatch");
   SetCall call{context, {}, {}, 0};
   Result<std::vector<MailboxRecord>> mailboxes =
       co_await context.services->stores->metadata->ListMailboxes(context.account_id);
-  if (!mailboxes) co_return StoreError(mailboxes.error());
+  if (!mailboxes) co_return StoreFailure(mailboxes.error());
   for (const MailboxRecord& m : *mailboxes) call.account_mailboxes.push_back(m.id);
   std::sort(call.account_mailboxes.begin(), call.account_mailboxes.end());
 
@@ -250,7 +250,7 @@ Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object argume
   nuw.BeginObject();
   if (u) {
     Result<void> done = co_await Updates(call, update, uw, nuw);
-    if (!done) co_return StoreError(done.error());
+    if (!done) co_return StoreFailure(done.error());
   }
   uw.EndObject();
   nuw.EndObject();
@@ -258,20 +258,20 @@ Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object argume
   ndw.BeginObject();
   for (const std::string& id : destroy.value_or(std::vector<std::string>())) {
     Result<std::optional<EmailRecord>> email = co_await FindEmail(context, id);
-    if (!email) co_return StoreError(email.error());
+    if (!email) co_return StoreFailure(email.error());
     if (!*email) {
       ndw.Key(id);
       WriteSetError(ndw, SetError{"notFound", "", {}});
       continue;
     }
     Result<void> gone = co_await Destroy(call, std::move(**email));
-    if (!gone) co_return StoreError(gone.error());
+    if (!gone) co_return StoreFailure(gone.error());
     dw.String(id);
   }
   dw.EndArray();
   ndw.EndObject();
   Result<std::string> new_state = co_await EmailState(context);
-  if (!new_state) co_return StoreError(new_state.error());
+  if (!new_state) co_return StoreFailure(new_state.error());
   std::sort(call.changed_mailboxes.begin(), call.changed_mailboxes.end());
   call.changed_mailboxes.erase(
       std::unique(call.changed_mailboxes.begin(), call.changed_mailboxes.end()),

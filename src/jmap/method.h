@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
+#include "jmap/limits.h"
 #include "runtime/task.h"
 
 namespace ringmail {
@@ -33,12 +35,14 @@ inline constexpr std::string_view kSubmissionCapability = "urn:ietf:params:jmap:
 // Who is calling and with what. One per API request, shared by its method calls.
 struct CallContext {
   const MailServices* services = nullptr;
-  int64_t account_id = 0;      // the store's id of the authenticated account
-  std::string account_name;    // the directory's name of it
-  std::string jmap_account_id; // the opaque id the session resource gives it
+  int64_t account_id = 0;       // the store's id of the authenticated account
+  std::string account_name;     // the directory's name of it
+  std::string jmap_account_id;  // the opaque id the session resource gives it
   // Creation ids ("k1") to the ids they created, across the request's calls (RFC 8620
   // §3.3 createdIds); "#k1" in an id argument means the id created for "k1".
   std::map<std::string, std::string, std::less<>> created_ids;
+  // The server's limits (maxObjectsInGet, maxObjectsInSet); never null inside a method.
+  const Limits* limits = nullptr;
 };
 
 // One response invocation's name and arguments (a JSON object, as text).
@@ -49,6 +53,9 @@ struct MethodResponse {
 
 // A method-level error (RFC 8620 §3.6.2): name "error", {"type": type[, "description"]}.
 MethodResponse MethodError(std::string_view type, std::string_view description = {});
+// The method error for a failed store operation: serverUnavailable for a temporary failure
+// (kUnavailable, kBusy, kTimeout), serverFail otherwise (RFC 8620 §3.6.2).
+MethodResponse StoreFailure(const Error& error);
 
 using MethodFunction = Task<MethodResponse> (*)(CallContext& context,
                                                 simdjson::dom::object arguments);

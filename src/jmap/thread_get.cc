@@ -5,8 +5,8 @@
 
 #include "base/json_writer.h"
 #include "jmap/email_args.h"
-#include "jmap/email_ids.h"
 #include "jmap/email_methods.h"
+#include "jmap/ids.h"
 #include "server/protocol_setup.h"
 
 namespace ringmail::jmap {
@@ -20,12 +20,13 @@ Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object argum
     if (p != "id" && p != "emailIds") args.Fail("unknown property '" + p + "'");
   }
   if (!args.ok()) co_return InvalidArguments(args.error());
-  if (ids && ids->size() > kEmailGetMax) co_return MethodError("requestTooLarge");
+  if (ids && ids->size() > context.limits->max_objects_in_get)
+    co_return MethodError("requestTooLarge");
   Result<std::string> state = co_await EmailState(context);
-  if (!state) co_return StoreError(state.error());
+  if (!state) co_return StoreFailure(state.error());
   Result<std::vector<EmailRecord>> emails =
       co_await context.services->stores->metadata->ListEmails(context.account_id);
-  if (!emails) co_return StoreError(emails.error());
+  if (!emails) co_return StoreFailure(emails.error());
   std::map<int64_t, std::vector<const EmailRecord*>> threads;
   for (const EmailRecord& e : *emails) {
     if (!e.flags.deleted) threads[e.thread_id].push_back(&e);
@@ -34,7 +35,7 @@ Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object argum
   if (ids) {
     wanted = *ids;
   } else {
-    for (const auto& [id, list] : threads) wanted.push_back(ThreadIdString(id));
+    for (const auto& [id, list] : threads) wanted.push_back(ThreadId(id));
   }
   std::string out;
   JsonWriter w(&out);
@@ -53,7 +54,7 @@ Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object argum
       return a->received_at != b->received_at ? a->received_at < b->received_at : a->id < b->id;
     });
     w.BeginObject().Key("id").String(id).Key("emailIds").BeginArray();
-    for (const EmailRecord* e : list) w.String(EmailIdString(e->id));
+    for (const EmailRecord* e : list) w.String(EmailId(e->id));
     w.EndArray().EndObject();
   }
   w.EndArray().Key("notFound").Strings(not_found).EndObject();

@@ -5,27 +5,6 @@
 #include "email_test_util.h"
 #include "jmap/email_render.h"
 
-namespace ringmail::jmap {
-
-// TEMPORARY until h-jmapcore (src/jmap/method.cc) is merged: the seam's two definitions the
-// tests need. Delete this block on merge (the core's method.cc defines them).
-MethodResponse MethodError(std::string_view type, std::string_view description) {
-  std::string out = "{\"type\":\"" + std::string(type) + "\"";
-  if (!description.empty()) out += ",\"description\":\"" + std::string(description) + "\"";
-  return {"error", out + "}"};
-}
-void MethodTable::Add(std::string name, std::string_view capability, MethodFunction function) {
-  entries_.push_back({std::move(name), std::string(capability), function});
-}
-const MethodTable::Entry* MethodTable::Find(std::string_view name) const {
-  for (const Entry& e : entries_) {
-    if (e.name == name) return &e;
-  }
-  return nullptr;
-}
-
-}  // namespace ringmail::jmap
-
 namespace ringmail::testing {
 namespace {
 

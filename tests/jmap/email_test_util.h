@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "jmap/email_ids.h"
 #include "jmap/email_methods.h"
+#include "jmap/ids.h"
 #include "server/protocol_setup.h"
 #include "store/delivery.h"
 #include "store/metadata_test_util.h"
@@ -55,6 +55,7 @@ class EmailMethodsTest : public StoresFixture {
       EXPECT_TRUE(made.has_value());
       if (!made) co_return;
       c->services = &services_;
+      c->limits = &limits_;
       c->account_id = made->id;
       c->account_name = made->name;
       c->jmap_account_id = "A" + std::to_string(made->id);
@@ -65,7 +66,7 @@ class EmailMethodsTest : public StoresFixture {
   }
   // "alice/INBOX" -> its id.
   int64_t Box(const std::string& name) { return mailboxes_.at(name); }
-  std::string BoxId(const std::string& name) { return jmap::MailboxIdString(Box(name)); }
+  std::string BoxId(const std::string& name) { return jmap::MailboxId(Box(name)); }
 
   // Delivers `message` to the mailboxes; returns its JMAP email id.
   Task<std::string> Deliver(std::string message, std::vector<int64_t> mailboxes,
@@ -77,7 +78,7 @@ class EmailMethodsTest : public StoresFixture {
         *stores_.blobs, *stores_.metadata, std::move(message), std::move(request));
     EXPECT_TRUE(placed.has_value());
     if (!placed) co_return "";
-    co_return jmap::EmailIdString(placed->front().email_id);
+    co_return jmap::EmailId(placed->front().email_id);
   }
 
   // Calls `method` with `arguments` (JSON text) as `context`; returns the response's name and
@@ -99,6 +100,7 @@ class EmailMethodsTest : public StoresFixture {
   Stores stores_;
   MailServices services_;
   RecordingEvents events_;
+  jmap::Limits limits_;
   jmap::CallContext alice_, bob_;
   std::map<std::string, int64_t> mailboxes_;
   simdjson::dom::parser args_parser_, parser_;
