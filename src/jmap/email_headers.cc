@@ -109,6 +109,14 @@ std::optional<std::vector<std::string>> Urls(std::string_view raw) {
   return urls;
 }
 
+void WriteStringsOrNull(JsonWriter& w, const std::optional<std::vector<std::string>>& v) {
+  if (v) {
+    w.Strings(*v);
+  } else {
+    w.Null();
+  }
+}
+
 }  // namespace
 
 std::optional<HeaderProperty> ParseHeaderProperty(std::string_view property) {
@@ -150,15 +158,7 @@ void WriteHeaderForm(JsonWriter& w, std::string_view raw, HeaderForm form) {
     case HeaderForm::kText: w.String(mime::DecodeHeaderValue(raw)); return;
     case HeaderForm::kAddresses: WriteAddresses(w, raw); return;
     case HeaderForm::kGroupedAddresses: WriteGroupedAddresses(w, raw); return;
-    case HeaderForm::kMessageIds: {
-      std::optional<std::vector<std::string>> ids = MessageIds(raw);
-      if (ids) {
-        w.Strings(*ids);
-      } else {
-        w.Null();
-      }
-      return;
-    }
+    case HeaderForm::kMessageIds: WriteStringsOrNull(w, MessageIds(raw)); return;
     case HeaderForm::kDate: {
       std::optional<imap::MessageDate> date = imap::ParseMessageDate(mime::Unfold(raw));
       if (date) {
@@ -168,15 +168,7 @@ void WriteHeaderForm(JsonWriter& w, std::string_view raw, HeaderForm form) {
       }
       return;
     }
-    case HeaderForm::kUrls: {
-      std::optional<std::vector<std::string>> urls = Urls(raw);
-      if (urls) {
-        w.Strings(*urls);
-      } else {
-        w.Null();
-      }
-      return;
-    }
+    case HeaderForm::kUrls: WriteStringsOrNull(w, Urls(raw)); return;
   }
 }
 
