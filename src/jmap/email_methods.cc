@@ -17,10 +17,12 @@ Task<MethodResponse> EmailQueryChanges(CallContext& /*context*/,
 
 void RegisterEmailMethods(MethodTable& table) {
   table.Add("Email/get", kMailCapability, EmailGet);
+  table.Add("Email/changes", kMailCapability, EmailChanges);
   table.Add("Email/query", kMailCapability, EmailQuery);
   table.Add("Email/queryChanges", kMailCapability, EmailQueryChanges);
   table.Add("Email/set", kMailCapability, EmailSet);
   table.Add("Thread/get", kMailCapability, ThreadGet);
+  table.Add("Thread/changes", kMailCapability, ThreadChanges);
 }
 
 }  // namespace ringmail::jmap

@@ -14,8 +14,10 @@ inline constexpr size_t kQueryLimitMax = 1000;
 void RegisterEmailMethods(MethodTable& table);
 
 Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object arguments);
+Task<MethodResponse> EmailChanges(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object arguments);
+Task<MethodResponse> ThreadChanges(CallContext& context, simdjson::dom::object arguments);
 
 }  // namespace ringmail::jmap

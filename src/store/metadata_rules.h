@@ -112,4 +112,20 @@ Result<void> CheckQueueClaim(std::string_view holder, size_t max);
 // An outcome's reply as stored: at most kQueueReplyMax bytes, control characters as spaces.
 std::string QueueReply(std::string_view reply);
 
+// One `changes` row, as LoadChanges reads them: ascending modseq, then object id.
+struct ChangeRow {
+  uint64_t modseq = 0;
+  int64_t object_id = 0;
+  char kind = 'u';  // 'c' created, 'u' updated, 'd' destroyed
+};
+// kInvalidArgument unless object_type is one of the `changes` table's and 1 <= max <=
+// kChangesMax.
+Result<void> ValidateChangesRequest(std::string_view object_type, size_t max);
+// LoadChanges' answer from the rows after `since` (at most kChangeRowsMax; `complete`: they
+// are all there are) and the account's highest modseq. Whole modseqs only: a modseq whose
+// objects would pass `max` (or whose rows may go on past the rows read) is left for the next
+// call.
+ChangesResult FoldChanges(std::span<const ChangeRow> rows, bool complete, uint64_t since,
+                          size_t max, uint64_t highest_modseq);
+
 }  // namespace ringmail

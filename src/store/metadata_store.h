@@ -298,6 +298,28 @@ inline constexpr size_t kQueueRecipientsMax = 1000;  // recipients per queued me
 inline constexpr size_t kQueueReplyMax = 512;        // bytes of last_reply kept
 inline constexpr size_t kQueueClaimMax = 1000;       // recipients per ClaimQueueWork
 
+// --- Change history (JMAP Foo/changes; docs/storage.md "Modification sequences") ---
+
+// What changed in one object type of an account after a state (LoadChanges). Ids are the
+// store's object ids (mailboxes.id, emails.id, threads' ids); a state is an account modseq.
+struct ChangesResult {
+  // The state the lists bring the caller to: the account's highest modseq, or, with
+  // has_more_changes, the last modseq whose changes are all in the lists.
+  uint64_t new_state = 0;
+  bool has_more_changes = false;
+  // The state cannot be brought forward: it is from before the retained history, or after
+  // the account's highest modseq (not a state this account had), or one modseq alone changed
+  // more than `max` objects. The lists are empty (JMAP cannotCalculateChanges).
+  bool cannot_calculate = false;
+  // Each object once, ascending id: created after the state (and still there), updated
+  // (existed at the state, still exists), destroyed (existed at the state). An object created
+  // and destroyed after the state is in none.
+  std::vector<int64_t> created, updated, destroyed;
+};
+inline constexpr size_t kChangesMax = 10000;  // `max` of one LoadChanges
+// Change rows one LoadChanges reads; past it, has_more_changes stops at an earlier modseq.
+inline constexpr size_t kChangeRowsMax = 50000;
+
 // This node's CLOCK_MONOTONIC in milliseconds.
 uint64_t MonotonicMs();
 
@@ -358,6 +380,17 @@ class MetadataStore {
   virtual Task<Result<void>> SetSubscribed(int64_t /*account_id*/, int64_t /*mailbox_id*/,
                                            bool /*subscribed*/) {
     co_return MakeError(ErrorCode::kInvalidArgument, "subscriptions are not supported");
+  }
+
+  // --- Change history ---
+  // The objects of `object_type` ("mailbox", "email", "thread") of the account that changed
+  // after modseq `since`, at most `max` (1..kChangesMax) of them in all (ChangesResult).
+  // kInvalidArgument for another type or `max`; kNotFound for an unknown account. Not pure:
+  // stores and fakes written before it answer kInvalidArgument.
+  virtual Task<Result<ChangesResult>> LoadChanges(int64_t /*account_id*/,
+                                                  std::string /*object_type*/, uint64_t /*since*/,
+                                                  size_t /*max*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "change history is not supported");
   }
 
   // --- Messages ---

@@ -155,3 +155,45 @@ TEST_F(EmailMethodsTest, ThreadGetListsEmails) {
 
 }  // namespace
 }  // namespace ringmail::testing
+
+namespace ringmail::testing {
+namespace {
+
+// Email/changes and Thread/changes from the store's history: a delivery creates, Email/set
+// updates and destroys; a state from the future cannot be brought forward.
+TEST_F(EmailMethodsTest, ChangesFollowDeliveryAndSet) {
+  RunOnReactor([](EmailMethodsTest* t) -> Task<void> {
+    co_await t->MakeAccounts();
+    simdjson::dom::element r;
+    co_await t->Call(jmap::EmailGet, t->alice_, "{\"ids\":[]}", &r);
+    const std::string start = Str(r, "state");
+    const std::string id = co_await t->Deliver(kMessage, Ids(t->Box("alice/INBOX")));
+    const std::string kept = co_await t->Deliver(kMessage, Ids(t->Box("alice/INBOX")));
+    std::string name =
+        co_await t->Call(jmap::EmailChanges, t->alice_, "{\"sinceState\":\"" + start + "\"}", &r);
+    EXPECT_EQ(name, "Email/changes") << t->last_;
+    EXPECT_EQ(StrList(r, "created"), Strs(id, kept));
+    EXPECT_FALSE(Flag(r, "hasMoreChanges"));
+    const std::string after_delivery = Str(r, "newState");
+    co_await t->Call(
+        jmap::EmailSet, t->alice_,
+        "{\"update\":{\"" + kept + "\":{\"keywords/$seen\":true}},\"destroy\":[\"" + id + "\"]}",
+        &r);
+    co_await t->Call(jmap::EmailChanges, t->alice_, "{\"sinceState\":\"" + after_delivery + "\"}",
+                     &r);
+    EXPECT_EQ(StrList(r, "updated"), Strs(kept)) << t->last_;
+    EXPECT_EQ(StrList(r, "destroyed"), Strs(id));
+    EXPECT_TRUE(StrList(r, "created").empty());
+    name =
+        co_await t->Call(jmap::ThreadChanges, t->alice_, "{\"sinceState\":\"" + start + "\"}", &r);
+    EXPECT_EQ(name, "Thread/changes") << t->last_;
+    EXPECT_EQ(StrList(r, "created"), Strs("T" + kept.substr(1)));
+    name = co_await t->Call(jmap::EmailChanges, t->alice_, "{\"sinceState\":\"999999\"}", &r);
+    EXPECT_EQ(Str(r, "type"), "cannotCalculateChanges") << t->last_;
+    name = co_await t->Call(jmap::EmailChanges, t->alice_, "{}", &r);
+    EXPECT_EQ(Str(r, "type"), "invalidArguments");
+  }(this));
+}
+
+}  // namespace
+}  // namespace ringmail::testing

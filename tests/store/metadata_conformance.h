@@ -21,6 +21,7 @@
 #include <memory>
 
 #include "metadata_conformance_blobs.h"
+#include "metadata_conformance_changes.h"
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_emails.h"
 #include "metadata_conformance_index.h"
@@ -131,6 +132,9 @@ TYPED_TEST_P(MetadataConformance, LoadSummariesReturnsTheCachedForms) {
 
 TYPED_TEST_P(MetadataConformance, EmailsLoadAndList) { this->Run(conformance::EmailsLoadAndList); }
 TYPED_TEST_P(MetadataConformance, EmailPlacements) { this->Run(conformance::EmailPlacements); }
+TYPED_TEST_P(MetadataConformance, LoadChangesFoldsTheHistory) {
+  this->Run(conformance::ChangesOfMailboxesAndEmails);
+}
 
 TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
   this->Run(conformance::QueueLifecycle);
@@ -151,6 +155,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
-    LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements);
+    LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
+    LoadChangesFoldsTheHistory);
 
 }  // namespace ringmail::testing

@@ -125,6 +125,14 @@ constexpr PgStatement kStatements[] = {
      1},
     {kSetSubscribed, "rm_set_subscribed",
      "UPDATE mailboxes SET subscribed = $3 WHERE account_id = $1 AND id = $2 RETURNING id", 3},
+    // One statement, so the account's modseq and its rows are one snapshot. No row: no
+    // account; a row with NULL changes: nothing changed.
+    {kLoadChanges, "rm_load_changes",
+     "SELECT a.highest_modseq, c.modseq, c.object_id, c.change FROM accounts a "
+     "LEFT JOIN LATERAL (SELECT modseq, object_id, change FROM changes WHERE account_id = a.id "
+     "AND modseq > $2::bigint AND object_type = $3 ORDER BY modseq, object_id "
+     "LIMIT $4::bigint) c ON true WHERE a.id = $1 ORDER BY c.modseq, c.object_id",
+     4},
     // The outbound queue (migrations_queue.cc).
     {kQueueEnqueue, "rm_queue_enqueue",
      "SELECT rm_queue_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",

@@ -44,6 +44,7 @@ enum class PgStatementId : uint8_t {
   kClaimCollectorLease,
   kReleaseCollectorLease,
   kSetSubscribed,
+  kLoadChanges,
   kQueueEnqueue,
   kQueueClaim,
   kQueueRecord,

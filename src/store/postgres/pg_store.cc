@@ -323,6 +323,28 @@ Task<Result<void>> PostgresMetadataStore::SetSubscribed(int64_t account_id, int6
   co_return Result<void>{};
 }
 
+Task<Result<ChangesResult>> PostgresMetadataStore::LoadChanges(int64_t account_id,
+                                                               std::string object_type,
+                                                               uint64_t since, size_t max) {
+  Result<void> valid = ValidateChangesRequest(object_type, max);
+  if (!valid) co_return std::unexpected(valid.error());
+  Result<PgRows> rows =
+      co_await Run(PgStatementId::kLoadChanges, Int(account_id), std::to_string(since), object_type,
+                   std::to_string(kChangeRowsMax));
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->size() == 0) {
+    co_return MakeError(ErrorCode::kNotFound, "no account " + std::to_string(account_id));
+  }
+  std::vector<ChangeRow> changes;
+  for (int i = 0; i < rows->size(); ++i) {
+    if (rows->IsNull(i, 1)) continue;
+    changes.push_back(
+        ChangeRow{static_cast<uint64_t>(rows->Int(i, 1)), rows->Int(i, 2), rows->Text(i, 3)[0]});
+  }
+  const bool complete = changes.size() < kChangeRowsMax;
+  co_return FoldChanges(changes, complete, since, max, static_cast<uint64_t>(rows->Int(0, 0)));
+}
+
 Task<Result<void>> PostgresMetadataStore::DeleteMailbox(int64_t account_id, int64_t mailbox_id) {
   Result<PgRows> rows =
       co_await Run(PgStatementId::kDeleteMailbox, Int(account_id), Int(mailbox_id));

@@ -66,6 +66,8 @@ class PostgresMetadataStore : public MetadataStore {
   Task<Result<void>> RenameMailbox(int64_t account_id, int64_t mailbox_id,
                                    std::string new_name) override;
   Task<Result<void>> DeleteMailbox(int64_t account_id, int64_t mailbox_id) override;
+  Task<Result<ChangesResult>> LoadChanges(int64_t account_id, std::string object_type,
+                                          uint64_t since, size_t max) override;
   Task<Result<void>> SetSubscribed(int64_t account_id, int64_t mailbox_id,
                                    bool subscribed) override;
 

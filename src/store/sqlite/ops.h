@@ -48,6 +48,10 @@ Result<void> RenameMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id,
 Result<void> DeleteMailbox(SqliteDb& db, int64_t account_id, int64_t mailbox_id);
 Result<void> SetSubscribed(SqliteDb& db, int64_t account_id, int64_t mailbox_id, bool subscribed);
 
+// changes_ops.cc
+Result<ChangesResult> LoadChanges(SqliteDb& db, int64_t account_id, std::string_view object_type,
+                                  uint64_t since, size_t max);
+
 // deliver_op.cc
 Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& request);
 

@@ -167,6 +167,15 @@ Task<Result<void>> SqliteMetadataStore::SetSubscribed(int64_t account_id, int64_
   co_return r;
 }
 
+Task<Result<ChangesResult>> SqliteMetadataStore::LoadChanges(int64_t account_id,
+                                                             std::string object_type,
+                                                             uint64_t since, size_t max) {
+  Result<ChangesResult> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::LoadChanges(db, account_id, object_type, since, max);
+  });
+  co_return r;
+}
+
 Task<Result<void>> SqliteMetadataStore::DeleteMailbox(int64_t account_id, int64_t mailbox_id) {
   Result<void> r = co_await executor_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::DeleteMailbox(db, account_id, mailbox_id); });
