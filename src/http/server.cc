@@ -220,6 +220,7 @@ Task<ServerSession::Step> ServerSession::Answer(Framing framing, Response respon
                                                 std::string accept_encoding, bool head_only) {
   const bool keep_alive = framing.keep_alive && !response.close && !stream_->shutdown_requested();
   if (response.stream != nullptr && CanHaveBody(response.status)) {
+    response.stream->stream_ = stream_;
     if (framing.version_minor == 1) {
       Step step = co_await SendStream(std::move(response), keep_alive, head_only);
       co_return step;

@@ -59,6 +59,14 @@ class BodySource {
   // Appends the next piece to *chunk (it may stay empty); false when there is no more.
   // An error ends the connection (the peer sees a truncated body).
   virtual Task<Result<bool>> Next(std::string* chunk) = 0;
+
+ protected:
+  // Whether the server is draining: a live body (an event stream) ends then.
+  bool shutdown_requested() const { return stream_ != nullptr && stream_->shutdown_requested(); }
+
+ private:
+  friend class ServerSession;
+  const Stream* stream_ = nullptr;  // set by the session before the first Next
 };
 
 struct Response {

@@ -6,6 +6,7 @@
 #include "base/version.h"
 #include "http/auth.h"
 #include "server/http_admin_internal.h"
+#include "server/http_login.h"
 
 namespace ringmail {
 namespace {
@@ -39,12 +40,6 @@ std::vector<std::string> Segments(std::string_view path) {
     path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
   }
   return out;
-}
-
-http::Response Unauthorized(std::string_view message, std::string challenge) {
-  http::Response r = http::JsonError(401, message);
-  r.With("WWW-Authenticate", std::move(challenge));
-  return r;
 }
 
 class AdminHandler final : public http::Handler {
@@ -86,15 +81,7 @@ Task<http::Response> AdminHandler::Authenticate(const http::Request& request, st
   AuthContext context{request.peer, request.encrypted, "http"};
   AuthResult result =
       co_await services_.directory->authenticator->Login(basic->user, basic->password, context);
-  if (!result) {
-    switch (result.error()) {
-      case AuthFailure::kBlocked: co_return http::JsonError(429, "too many failed logins");
-      case AuthFailure::kUnavailable: co_return http::JsonError(503, "directory unavailable");
-      case AuthFailure::kEncryptionRequired:
-        co_return http::JsonError(403, "passwords are accepted only over HTTPS here");
-      default: co_return Unauthorized("invalid credentials", http::BasicChallenge(kRealm));
-    }
-  }
+  if (!result) co_return LoginFailure(result.error(), http::BasicChallenge(kRealm));
   *who = result->name;
   if (!result->is_admin) co_return http::JsonError(403, "administrators only");
   http::Response ok;  // status 200: go on

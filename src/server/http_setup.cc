@@ -1,6 +1,6 @@
 // The http protocol family's handler (protocol_setup.h): one http::ServerSession per
 // connection over a router holding the autoconfig files, the MTA-STS policy and the admin
-// API (docs/http.md). JMAP registers its prefixes on the same router next.
+// API (docs/http.md), and JMAP (docs/jmap.md).
 #include <memory>
 #include <vector>
 
@@ -8,6 +8,7 @@
 #include "http/server.h"
 #include "server/http_admin.h"
 #include "server/http_autoconfig.h"
+#include "server/http_jmap.h"
 #include "server/protocol_setup.h"
 
 namespace ringmail {
@@ -27,6 +28,7 @@ class HttpHandler final : public SessionHandler {
     endpoints_.push_back(AddAutoconfigRoutes(&router_, services.config, services.ports,
                                              services.directory->directory.get()));
     if (c.admin_api) endpoints_.push_back(AddAdminRoutes(&router_, services));
+    endpoints_.push_back(AddJmapRoutes(&router_, services));
   }
 
   Task<void> Serve(Stream& stream, StreamUpgrader* /*starttls*/) override {
