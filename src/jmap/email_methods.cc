@@ -15,14 +15,14 @@ Task<MethodResponse> EmailQueryChanges(CallContext& /*context*/,
 
 }  // namespace
 
-void RegisterEmailMethods(MethodTable& table) {
-  table.Add("Email/get", kMailCapability, EmailGet);
-  table.Add("Email/changes", kMailCapability, EmailChanges);
-  table.Add("Email/query", kMailCapability, EmailQuery);
-  table.Add("Email/queryChanges", kMailCapability, EmailQueryChanges);
-  table.Add("Email/set", kMailCapability, EmailSet);
-  table.Add("Thread/get", kMailCapability, ThreadGet);
-  table.Add("Thread/changes", kMailCapability, ThreadChanges);
+void RegisterEmailMethods(MethodTable* table) {
+  table->Add("Email/get", kMailCapability, EmailGet);
+  table->Add("Email/changes", kMailCapability, EmailChanges);
+  table->Add("Email/query", kMailCapability, EmailQuery);
+  table->Add("Email/queryChanges", kMailCapability, EmailQueryChanges);
+  table->Add("Email/set", kMailCapability, EmailSet);
+  table->Add("Thread/get", kMailCapability, ThreadGet);
+  table->Add("Thread/changes", kMailCapability, ThreadChanges);
 }
 
 }  // namespace ringmail::jmap

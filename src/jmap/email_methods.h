@@ -11,7 +11,7 @@ namespace ringmail::jmap {
 // Email/get and Email/set are the API's limits (CallContext::limits).
 inline constexpr size_t kQueryLimitMax = 1000;
 
-void RegisterEmailMethods(MethodTable& table);
+void RegisterEmailMethods(MethodTable* table);
 
 Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> EmailChanges(CallContext& context, simdjson::dom::object arguments);
