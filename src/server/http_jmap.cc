@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "http/auth.h"
 #include "jmap/api.h"
+#include "jmap/email_methods.h"
 #include "jmap/ids.h"
 #include "jmap/mailbox_tree.h"
 #include "jmap/session.h"
@@ -40,6 +41,7 @@ class JmapHandler final : public http::Handler {
   explicit JmapHandler(const MailServices& services) : services_(services) {
     jmap::RegisterCoreMethods(&table_);
     jmap::RegisterMailboxMethods(&table_);
+    jmap::RegisterEmailMethods(&table_);
   }
 
   Task<http::Response> Handle(http::Request request) override {

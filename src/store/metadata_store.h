@@ -98,6 +98,32 @@ struct EmailSummary {
   std::string bodystructure;
 };
 
+// An email's place in a mailbox (a mailbox_messages row).
+struct EmailPlacement {
+  int64_t mailbox_id = 0;
+  uint32_t uid = 0;
+  friend bool operator==(const EmailPlacement&, const EmailPlacement&) = default;
+};
+
+// An email of an account (a JMAP Email) as the store knows it without reading its blob: the
+// emails row, its placements and the summary cached at delivery.
+struct EmailRecord {
+  int64_t id = 0;
+  int64_t thread_id = 0;
+  BlobKey blob;
+  uint64_t size = 0;
+  int64_t received_at = 0;
+  MessageFlags flags;
+  std::vector<EmailPlacement> placements;  // ascending mailbox id; never empty
+  std::string message_id;
+  std::string subject;
+  std::string from_display;
+  std::optional<int64_t> sent_at;
+  std::string preview;
+};
+
+inline constexpr size_t kEmailsPerCallMax = 10000;  // ids per LoadEmails / placements call
+
 // How long a blob Put vouches for its object: Deliver refuses (kTimeout) a request whose
 // blob was stored longer ago than this when its transaction starts, and the collector waits
 // longer than this between deleting objects and forgetting their rows. Together they
@@ -392,6 +418,32 @@ class MetadataStore {
   // UIDs expunged from the mailbox with a modseq greater than `modseq` (QRESYNC).
   virtual Task<Result<std::vector<uint32_t>>> ExpungedSince(int64_t mailbox_id,
                                                             uint64_t modseq) = 0;
+
+  // --- Emails across mailboxes (JMAP Email, RFC 8621; docs/storage.md "Emails") ---
+  // Flags change through UpdateFlags on any placement (flags live on the email) and
+  // placements go through Expunge; these read emails whole and add placements.
+  // Not pure: stores and fakes written before them answer kInvalidArgument.
+  //
+  // The account's emails with these ids, ascending id, in one snapshot; ids that are not the
+  // account's emails are skipped. kInvalidArgument over kEmailsPerCallMax ids.
+  virtual Task<Result<std::vector<EmailRecord>>> LoadEmails(int64_t /*account_id*/,
+                                                            std::vector<int64_t> /*ids*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "emails are not supported");
+  }
+  // Every email of the account, ascending id, in one snapshot (JMAP Email/query).
+  virtual Task<Result<std::vector<EmailRecord>>> ListEmails(int64_t /*account_id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "emails are not supported");
+  }
+  // Places the account's email `email_id` in each of `mailbox_ids` that does not hold it yet:
+  // a new UID there, the same email (flags, thread, blob: no new reference, no usage), one new
+  // modseq for the operation; records 'mailbox' and 'email' updated changes. Returns the new
+  // placements (mailboxes that held it already are skipped). kNotFound when the email or a
+  // mailbox is not the account's (then nothing changes); kInvalidArgument over
+  // kEmailsPerCallMax mailboxes.
+  virtual Task<Result<std::vector<PlacedMessage>>> AddEmailPlacements(
+      int64_t /*account_id*/, int64_t /*email_id*/, std::vector<int64_t> /*mailbox_ids*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "emails are not supported");
+  }
 
   // --- Blob collection (docs/storage.md, "Collection") ---
   // Marks up to `max` unreferenced blobs older than `unreferenced_before` as deleting and

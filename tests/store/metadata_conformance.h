@@ -23,6 +23,7 @@
 #include "metadata_conformance_blobs.h"
 #include "metadata_conformance_changes.h"
 #include "metadata_conformance_directory.h"
+#include "metadata_conformance_emails.h"
 #include "metadata_conformance_index.h"
 #include "metadata_conformance_lifecycle.h"
 #include "metadata_conformance_queue.h"
@@ -129,6 +130,8 @@ TYPED_TEST_P(MetadataConformance, LoadSummariesReturnsTheCachedForms) {
   this->Run(conformance::LoadSummariesPicksUids);
 }
 
+TYPED_TEST_P(MetadataConformance, EmailsLoadAndList) { this->Run(conformance::EmailsLoadAndList); }
+TYPED_TEST_P(MetadataConformance, EmailPlacements) { this->Run(conformance::EmailPlacements); }
 TYPED_TEST_P(MetadataConformance, LoadChangesFoldsTheHistory) {
   this->Run(conformance::ChangesOfMailboxesAndEmails);
 }
@@ -152,6 +155,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
-    LoadSummariesReturnsTheCachedForms, LoadChangesFoldsTheHistory);
+    LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
+    LoadChangesFoldsTheHistory);
 
 }  // namespace ringmail::testing

@@ -15,6 +15,7 @@ std::span<const SchemaMigration> Migrations() {
       {3, "blob collection: the collector lease", kCollectorLeaseV3},
       {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
       {5, "outbound queue: messages, recipients, leases", kQueueV5},
+      {6, "jmap email placements", kEmailPlacementsV6},
   };
   return migrations;
 }

@@ -36,5 +36,7 @@ extern const char kCollectorLeaseV3[];
 extern const char kMailboxIndexV4[];
 // Migration 5 (migrations_queue.cc).
 extern const char kQueueV5[];
+// Migration 6 (migrations_email.cc).
+extern const char kEmailPlacementsV6[];
 
 }  // namespace ringmail::postgres

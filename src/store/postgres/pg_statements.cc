@@ -34,6 +34,13 @@ namespace {
   "m.size, rm_unix(m.created_at), rm_unix(m.expires_at), r.address, r.notify, r.orcpt, "     \
   "r.state, r.attempts, rm_unix(r.next_attempt_at), r.last_reply"
 
+// An email's columns (pg_store.cc EmailFromRow); a WHERE on e (emails) follows.
+#define RINGMAIL_PG_EMAIL_SELECT                                                              \
+  "SELECT e.id, e.thread_id, b.sha256, e.size, rm_unix(e.received_at), "                      \
+  "rm_flag_bits(e.seen, e.answered, e.flagged, e.deleted, e.draft), "                         \
+  "array_to_string(e.keywords, ' '), e.message_id, e.subject, e.from_display, "               \
+  "rm_unix(e.sent_at), e.preview FROM emails e JOIN blobs b ON b.id = e.blob_id "
+
 using enum PgStatementId;
 
 // Names sort by byte ("C" collation) whatever the database's locale, as in SQLite.
@@ -163,6 +170,22 @@ constexpr PgStatement kStatements[] = {
      "SELECT m.uid, e.envelope, e.bodystructure, e.preview FROM mailbox_messages m JOIN emails e "
      "ON e.id = m.email_id WHERE m.mailbox_id = $1 AND m.uid = ANY ($2::bigint[]) ORDER BY m.uid",
      2},
+    {kLoadEmails, "rm_load_emails",
+     RINGMAIL_PG_EMAIL_SELECT "WHERE e.account_id = $1 AND e.id = ANY ($2::bigint[]) ORDER BY e.id",
+     2},
+    {kLoadEmailPlacements, "rm_load_email_placements",
+     "SELECT mm.email_id, mm.mailbox_id, mm.uid FROM mailbox_messages mm JOIN emails e ON "
+     "e.id = mm.email_id WHERE e.account_id = $1 AND mm.email_id = ANY ($2::bigint[]) "
+     "ORDER BY mm.email_id, mm.mailbox_id",
+     2},
+    {kListEmails, "rm_list_emails", RINGMAIL_PG_EMAIL_SELECT "WHERE e.account_id = $1 ORDER BY e.id",
+     1},
+    {kListEmailPlacements, "rm_list_email_placements",
+     "SELECT mm.email_id, mm.mailbox_id, mm.uid FROM mailbox_messages mm JOIN emails e ON "
+     "e.id = mm.email_id WHERE e.account_id = $1 ORDER BY mm.email_id, mm.mailbox_id",
+     1},
+    {kAddEmailPlacements, "rm_add_email_placements",
+     "SELECT * FROM rm_add_email_placements($1, $2, $3)", 3},
 };
 
 }  // namespace

@@ -53,6 +53,11 @@ enum class PgStatementId : uint8_t {
   kQueueRemove,
   kFindMailbox,
   kLoadSummaries,
+  kLoadEmails,
+  kLoadEmailPlacements,
+  kListEmails,
+  kListEmailPlacements,
+  kAddEmailPlacements,
 };
 
 struct PgStatement {

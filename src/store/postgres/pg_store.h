@@ -82,6 +82,12 @@ class PostgresMetadataStore : public MetadataStore {
   Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
                                               std::vector<uint32_t> uids) override;
   Task<Result<std::vector<uint32_t>>> ExpungedSince(int64_t mailbox_id, uint64_t modseq) override;
+  // pg_email.cc
+  Task<Result<std::vector<EmailRecord>>> LoadEmails(int64_t account_id,
+                                                    std::vector<int64_t> ids) override;
+  Task<Result<std::vector<EmailRecord>>> ListEmails(int64_t account_id) override;
+  Task<Result<std::vector<PlacedMessage>>> AddEmailPlacements(
+      int64_t account_id, int64_t email_id, std::vector<int64_t> mailbox_ids) override;
 
   Task<Result<std::vector<BlobKey>>> MarkBlobsForDeletion(int64_t unreferenced_before,
                                                           size_t max) override;

@@ -251,6 +251,10 @@ CREATE TABLE queue_recipients (
 CREATE INDEX queue_recipients_due ON queue_recipients (next_attempt_at) WHERE state = 'pending';
 )sql";
 
+// Migration 6 is PostgreSQL's rm_add_email_placements; SQLite writes placements in
+// store/sqlite/email_ops.cc, so its version 6 changes nothing (the numbers stay in step).
+constexpr char kEmailPlacementsV6[] = "SELECT 1;";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -259,6 +263,7 @@ constexpr SchemaMigration kMigrations[] = {
     {3, "blob collection: the collector lease", kCollectorLeaseV3},
     {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
     {5, "outbound queue: messages, recipients, leases", kQueueV5},
+    {6, "jmap email placements", kEmailPlacementsV6},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

@@ -67,6 +67,14 @@ Result<std::vector<uint32_t>> Expunge(SqliteDb& db, int64_t mailbox_id,
                                       std::span<const uint32_t> uids);
 Result<std::vector<uint32_t>> ExpungedSince(SqliteDb& db, int64_t mailbox_id, uint64_t modseq);
 
+// email_ops.cc
+Result<std::vector<EmailRecord>> LoadEmails(SqliteDb& db, int64_t account_id,
+                                            std::span<const int64_t> ids);
+Result<std::vector<EmailRecord>> ListEmails(SqliteDb& db, int64_t account_id);
+Result<std::vector<PlacedMessage>> AddEmailPlacements(SqliteDb& db, int64_t account_id,
+                                                      int64_t email_id,
+                                                      std::span<const int64_t> mailbox_ids);
+
 // blob_ops.cc
 Result<std::vector<BlobKey>> MarkBlobsForDeletion(SqliteDb& db, int64_t unreferenced_before,
                                                   size_t max);

@@ -234,6 +234,27 @@ Task<Result<std::vector<uint32_t>>> SqliteMetadataStore::ExpungedSince(int64_t m
   co_return r;
 }
 
+Task<Result<std::vector<EmailRecord>>> SqliteMetadataStore::LoadEmails(int64_t account_id,
+                                                                       std::vector<int64_t> ids) {
+  Result<std::vector<EmailRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::LoadEmails(db, account_id, ids); });
+  co_return r;
+}
+
+Task<Result<std::vector<EmailRecord>>> SqliteMetadataStore::ListEmails(int64_t account_id) {
+  Result<std::vector<EmailRecord>> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::ListEmails(db, account_id); });
+  co_return r;
+}
+
+Task<Result<std::vector<PlacedMessage>>> SqliteMetadataStore::AddEmailPlacements(
+    int64_t account_id, int64_t email_id, std::vector<int64_t> mailbox_ids) {
+  Result<std::vector<PlacedMessage>> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::AddEmailPlacements(db, account_id, email_id, mailbox_ids);
+  });
+  co_return r;
+}
+
 Task<Result<std::vector<BlobKey>>> SqliteMetadataStore::MarkBlobsForDeletion(
     int64_t unreferenced_before, size_t max) {
   Result<std::vector<BlobKey>> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
