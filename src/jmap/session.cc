@@ -34,8 +34,11 @@ void WriteMailCapability(JsonWriter& w) {
   w.BeginObject().Key("maxMailboxesPerEmail").Null().Key("maxMailboxDepth").Null();
   w.Key("maxSizeMailboxName").Uint(kMailboxNameMax);
   w.Key("maxSizeAttachmentsPerEmail").Uint(50u << 20);
-  w.Key("emailQuerySortOptions").BeginArray().String("receivedAt").String("size");
-  w.EndArray().Key("mayCreateTopLevelMailbox").Bool(true).EndObject();
+  // What Email/query sorts by (email_query.cc); anything else is unsupportedSort.
+  w.Key("emailQuerySortOptions")
+      .Strings({"receivedAt", "size", "from", "to", "subject", "sentAt", "hasKeyword",
+                "allInThreadHaveKeyword", "someInThreadHaveKeyword"});
+  w.Key("mayCreateTopLevelMailbox").Bool(true).EndObject();
 }
 
 }  // namespace
