@@ -35,10 +35,10 @@ namespace {
   "r.state, r.attempts, rm_unix(r.next_attempt_at), r.last_reply"
 
 // An email's columns (pg_store.cc EmailFromRow); a WHERE on e (emails) follows.
-#define RINGMAIL_PG_EMAIL_SELECT                                                              \
-  "SELECT e.id, e.thread_id, b.sha256, e.size, rm_unix(e.received_at), "                      \
-  "rm_flag_bits(e.seen, e.answered, e.flagged, e.deleted, e.draft), "                         \
-  "array_to_string(e.keywords, ' '), e.message_id, e.subject, e.from_display, "               \
+#define RINGMAIL_PG_EMAIL_SELECT                                                \
+  "SELECT e.id, e.thread_id, b.sha256, e.size, rm_unix(e.received_at), "        \
+  "rm_flag_bits(e.seen, e.answered, e.flagged, e.deleted, e.draft), "           \
+  "array_to_string(e.keywords, ' '), e.message_id, e.subject, e.from_display, " \
   "rm_unix(e.sent_at), e.preview FROM emails e JOIN blobs b ON b.id = e.blob_id "
 
 using enum PgStatementId;
@@ -178,8 +178,8 @@ constexpr PgStatement kStatements[] = {
      "e.id = mm.email_id WHERE e.account_id = $1 AND mm.email_id = ANY ($2::bigint[]) "
      "ORDER BY mm.email_id, mm.mailbox_id",
      2},
-    {kListEmails, "rm_list_emails", RINGMAIL_PG_EMAIL_SELECT "WHERE e.account_id = $1 ORDER BY e.id",
-     1},
+    {kListEmails, "rm_list_emails",
+     RINGMAIL_PG_EMAIL_SELECT "WHERE e.account_id = $1 ORDER BY e.id", 1},
     {kListEmailPlacements, "rm_list_email_placements",
      "SELECT mm.email_id, mm.mailbox_id, mm.uid FROM mailbox_messages mm JOIN emails e ON "
      "e.id = mm.email_id WHERE e.account_id = $1 ORDER BY mm.email_id, mm.mailbox_id",
