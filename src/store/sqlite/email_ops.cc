@@ -23,12 +23,7 @@ EmailRecord EmailFromRow(const Statement& st) {
   e.blob = st.Key(2);
   e.size = static_cast<uint64_t>(st.Int(3));
   e.received_at = st.Int(4);
-  e.flags.seen = st.Int(5) != 0;
-  e.flags.answered = st.Int(6) != 0;
-  e.flags.flagged = st.Int(7) != 0;
-  e.flags.deleted = st.Int(8) != 0;
-  e.flags.draft = st.Int(9) != 0;
-  e.flags.keywords = SplitKeywords(st.Text(10));
+  e.flags = FlagsFromRow(st, 5);
   e.message_id = st.Text(11);
   e.subject = st.Text(12);
   e.from_display = st.Text(13);

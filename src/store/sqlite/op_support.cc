@@ -37,14 +37,20 @@ MessageRecord MessageFromRow(const Statement& st) {
   m.size = static_cast<uint64_t>(st.Int(4));
   m.received_at = st.Int(5);
   m.saved_at = st.Int(6);
-  m.flags.seen = st.Int(7) != 0;
-  m.flags.answered = st.Int(8) != 0;
-  m.flags.flagged = st.Int(9) != 0;
-  m.flags.deleted = st.Int(10) != 0;
-  m.flags.draft = st.Int(11) != 0;
-  m.flags.keywords = SplitKeywords(st.Text(12));
+  m.flags = FlagsFromRow(st, 7);
   m.blob = st.Key(13);
   return m;
+}
+
+MessageFlags FlagsFromRow(const Statement& st, int first) {
+  MessageFlags f;
+  f.seen = st.Int(first) != 0;
+  f.answered = st.Int(first + 1) != 0;
+  f.flagged = st.Int(first + 2) != 0;
+  f.deleted = st.Int(first + 3) != 0;
+  f.draft = st.Int(first + 4) != 0;
+  f.keywords = SplitKeywords(st.Text(first + 5));
+  return f;
 }
 
 Result<uint64_t> ModseqAllocator::Take(SqliteDb& db, int64_t account_id) {

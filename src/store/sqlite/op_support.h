@@ -39,6 +39,9 @@ Result<MailboxRecord> ReadMailbox(SqliteDb& db, int64_t mailbox_id);
   "mm.seen, mm.answered, mm.flagged, mm.deleted, mm.draft, mm.keywords, mm.sha256 " \
   "FROM mailbox_messages mm "
 MessageRecord MessageFromRow(const Statement& st);
+// The flags stored in six columns from `first`: seen, answered, flagged, deleted, draft,
+// keywords (the order of mailbox_messages and emails).
+MessageFlags FlagsFromRow(const Statement& st, int first);
 
 // The modseqs of one operation: every change an operation makes in an account shares one
 // modseq, the account's next (docs/storage.md, "Modification sequences"), taken at the first
