@@ -1,10 +1,9 @@
 // JMAP blob download (RFC 8620 §6.2): GET /jmap/download/{accountId}/{blobId}/{name}?accept=T
-// answers a message's bytes from the BlobStore. A blob is served only to an account that
-// has a message with it (blob ids are content hashes: anyone may compute one), checked by
-// reading the account's mailboxes — linear in the account's messages until the store has an
-// index for it. Any failure to find it is 404, the same for every other account's blobs.
+// answers a blob's bytes to the account it belongs to (jmap/blob_access.h decides which);
+// any failure to find it is 404, the same for every other account's blobs.
 #include <string>
 
+#include "jmap/blob_access.h"
 #include "jmap/ids.h"
 #include "server/http_jmap_internal.h"
 
@@ -12,20 +11,6 @@ namespace ringmail::jmap_http {
 namespace {
 
 constexpr size_t kPathPartsMax = 4;
-
-// Whether the account holds a message whose bytes are `key`.
-Task<Result<bool>> AccountHasBlob(MetadataStore* store, int64_t account_id, BlobKey key) {
-  Result<std::vector<MailboxRecord>> list = co_await store->ListMailboxes(account_id);
-  if (!list) co_return std::unexpected(list.error());
-  for (const MailboxRecord& m : *list) {
-    Result<MailboxSnapshot> snap = co_await store->LoadMailbox(m.id);
-    if (!snap) co_return std::unexpected(snap.error());
-    for (const MessageRecord& r : snap->messages) {
-      if (r.blob == key) co_return true;
-    }
-  }
-  co_return false;
-}
 
 // A media type the client asked for: token/token, nothing else (it becomes a header).
 bool SafeType(std::string_view t) {
@@ -53,13 +38,8 @@ Task<http::Response> Download(const MailServices& services, http::Request reques
   if (parts.size() < 2 || parts[0] != jmap::AccountId(user.account_id)) {
     co_return http::JsonError(404, "no such blob");
   }
-  std::optional<BlobKey> key = jmap::ParseBlobId(parts[1]);
-  if (!key) co_return http::JsonError(404, "no such blob");
-  Result<bool> owned =
-      co_await AccountHasBlob(services.stores->metadata.get(), user.account_id, *key);
-  if (!owned) co_return http::JsonError(503, owned.error().message);
-  if (!*owned) co_return http::JsonError(404, "no such blob");
-  Result<std::string> bytes = co_await services.stores->blobs->Get(*key);
+  Result<std::string> bytes =
+      co_await jmap::ReadAccountBlob(services, user.account_id, std::string(parts[1]));
   if (!bytes) {
     co_return http::JsonError(bytes.error().code == ErrorCode::kNotFound ? 404 : 503,
                               bytes.error().message);
