@@ -1,74 +1,94 @@
 #include "jmap/args.h"
 
+#include <algorithm>
+
 namespace ringmail::jmap {
 namespace {
 
-std::unexpected<Error> Bad(std::string_view key, std::string_view what) {
-  return MakeError(ErrorCode::kInvalidArgument,
-                   "'" + std::string(key) + "' must be " + std::string(what));
-}
-
-// The member, or nullopt when absent or null.
-std::optional<simdjson::dom::element> Member(simdjson::dom::object args, std::string_view key) {
-  simdjson::dom::element e;
-  if (args.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
-  return e;
-}
-
-constexpr uint64_t kMaxSafe = (uint64_t{1} << 53) - 1;
+constexpr int64_t kSafeMax = (int64_t{1} << 53) - 1;  // RFC 8620 §1.3
 
 }  // namespace
 
-Result<std::optional<std::string>> StringArg(simdjson::dom::object args, std::string_view key) {
-  std::optional<simdjson::dom::element> e = Member(args, key);
-  if (!e) return std::nullopt;
-  std::string_view s;
-  if (e->get_string().get(s) != simdjson::SUCCESS) return Bad(key, "a string");
-  return std::string(s);
+void Args::Only(std::initializer_list<std::string_view> known) {
+  for (auto field : object_) {
+    if (std::find(known.begin(), known.end(), field.key) == known.end()) {
+      Fail("unknown argument '" + std::string(field.key) + "'");
+    }
+  }
 }
 
-Result<std::optional<std::vector<std::string>>> StringsArg(simdjson::dom::object args,
-                                                           std::string_view key) {
-  std::optional<simdjson::dom::element> e = Member(args, key);
+std::optional<simdjson::dom::element> Args::Get(std::string_view key) const {
+  simdjson::dom::element e;
+  if (object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  return e;
+}
+
+std::optional<std::string_view> Args::String(std::string_view key) {
+  std::optional<simdjson::dom::element> e = Get(key);
   if (!e) return std::nullopt;
+  std::string_view s;
+  if (e->get_string().get(s) != simdjson::SUCCESS) {
+    Fail("'" + std::string(key) + "' must be a string");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::vector<std::string>> StringArray(simdjson::dom::element e) {
   simdjson::dom::array array;
-  if (e->get_array().get(array) != simdjson::SUCCESS) return Bad(key, "an array of strings");
+  if (e.get_array().get(array) != simdjson::SUCCESS) return std::nullopt;
   std::vector<std::string> out;
   for (simdjson::dom::element item : array) {
     std::string_view s;
-    if (item.get_string().get(s) != simdjson::SUCCESS) return Bad(key, "an array of strings");
+    if (item.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
     out.emplace_back(s);
   }
   return out;
 }
 
-Result<std::optional<bool>> BoolArg(simdjson::dom::object args, std::string_view key) {
-  std::optional<simdjson::dom::element> e = Member(args, key);
+std::optional<std::vector<std::string>> Args::Strings(std::string_view key) {
+  std::optional<simdjson::dom::element> e = Get(key);
   if (!e) return std::nullopt;
+  std::optional<std::vector<std::string>> out = StringArray(*e);
+  if (!out) Fail("'" + std::string(key) + "' must be an array of strings");
+  return out;
+}
+
+bool Args::Bool(std::string_view key, bool default_value) {
+  std::optional<simdjson::dom::element> e = Get(key);
+  if (!e) return default_value;
   bool b = false;
-  if (e->get_bool().get(b) != simdjson::SUCCESS) return Bad(key, "true or false");
+  if (e->get_bool().get(b) != simdjson::SUCCESS) {
+    Fail("'" + std::string(key) + "' must be true or false");
+    return default_value;
+  }
   return b;
 }
 
-Result<std::optional<uint64_t>> UintArg(simdjson::dom::object args, std::string_view key) {
-  std::optional<simdjson::dom::element> e = Member(args, key);
-  if (!e) return std::nullopt;
-  uint64_t n = 0;
-  if (e->get_uint64().get(n) != simdjson::SUCCESS || n > kMaxSafe) {
-    return Bad(key, "an unsigned integer");
+int64_t Args::Int(std::string_view key, int64_t default_value) {
+  std::optional<simdjson::dom::element> e = Get(key);
+  if (!e) return default_value;
+  int64_t n = 0;
+  if (e->get_int64().get(n) != simdjson::SUCCESS || n > kSafeMax || n < -kSafeMax) {
+    Fail("'" + std::string(key) + "' must be an integer");
+    return default_value;
   }
   return n;
 }
 
-Result<std::optional<int64_t>> IntArg(simdjson::dom::object args, std::string_view key) {
-  std::optional<simdjson::dom::element> e = Member(args, key);
+std::optional<uint64_t> Args::Uint(std::string_view key) {
+  std::optional<simdjson::dom::element> e = Get(key);
   if (!e) return std::nullopt;
-  int64_t n = 0;
-  if (e->get_int64().get(n) != simdjson::SUCCESS || n > static_cast<int64_t>(kMaxSafe) ||
-      n < -static_cast<int64_t>(kMaxSafe)) {
-    return Bad(key, "an integer");
+  uint64_t n = 0;
+  if (e->get_uint64().get(n) != simdjson::SUCCESS || n > uint64_t{kSafeMax}) {
+    Fail("'" + std::string(key) + "' must be an unsigned integer");
+    return std::nullopt;
   }
   return n;
+}
+
+MethodResponse InvalidArguments(std::string_view description) {
+  return MethodError("invalidArguments", description);
 }
 
 }  // namespace ringmail::jmap

@@ -1,29 +1,53 @@
-// Reading a method's arguments (simdjson objects) into values, with the RFC 8620 errors a
-// method answers for bad ones: each reader returns the value, nullopt when the member is
-// absent (or null, where the RFC allows null), or fails with the invalidArguments message.
-// Pure code; any core.
+// Reading a method's arguments (a simdjson object) into values, with the RFC 8620 errors a
+// method answers for bad ones: typed getters that remember the first problem as an
+// invalidArguments description, so a method reads all it needs and checks ok() once. Absent
+// and null read the same (RFC 8620: null is the default). Pure code; any core.
 #pragma once
 
 #include <simdjson.h>
 
+#include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
+#include "jmap/method.h"
 
 namespace ringmail::jmap {
 
-// A member that is a string (absent or null: nullopt).
-Result<std::optional<std::string>> StringArg(simdjson::dom::object args, std::string_view key);
-// A member that is an array of strings (absent or null: nullopt).
-Result<std::optional<std::vector<std::string>>> StringsArg(simdjson::dom::object args,
-                                                           std::string_view key);
-Result<std::optional<bool>> BoolArg(simdjson::dom::object args, std::string_view key);
-// An UnsignedInt (RFC 8620 §1.3: 0..2^53-1).
-Result<std::optional<uint64_t>> UintArg(simdjson::dom::object args, std::string_view key);
-// A signed Int (position).
-Result<std::optional<int64_t>> IntArg(simdjson::dom::object args, std::string_view key);
+class Args {
+ public:
+  explicit Args(simdjson::dom::object object) : object_(object) {}
+
+  // Fails on a member not in `known` (RFC 8620 §3.6.2 invalidArguments).
+  void Only(std::initializer_list<std::string_view> known);
+  // The member, nullopt when absent or null.
+  std::optional<simdjson::dom::element> Get(std::string_view key) const;
+  std::optional<std::string_view> String(std::string_view key);
+  std::optional<std::vector<std::string>> Strings(std::string_view key);
+  bool Bool(std::string_view key, bool default_value);
+  // An Int (RFC 8620 §1.3: -2^53+1..2^53-1).
+  int64_t Int(std::string_view key, int64_t default_value);
+  // An UnsignedInt (0..2^53-1).
+  std::optional<uint64_t> Uint(std::string_view key);
+
+  void Fail(std::string description) {
+    if (error_.empty()) error_ = std::move(description);
+  }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  simdjson::dom::object object_;
+  std::string error_;
+};
+
+// An array of strings from an element; nullopt when it is something else.
+std::optional<std::vector<std::string>> StringArray(simdjson::dom::element e);
+
+// The invalidArguments method error.
+MethodResponse InvalidArguments(std::string_view description);
 
 }  // namespace ringmail::jmap

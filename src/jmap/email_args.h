@@ -1,53 +1,17 @@
-// Reading a method's arguments (a simdjson object) for the Email family: typed getters that
-// remember the first problem as an invalidArguments description, so a method reads all it
-// needs and checks ok() once. Absent and null read the same (RFC 8620: null is the default).
+// What the Email family's methods share besides argument reading (jmap/args.h, included
+// here): the account's Email state and waking the sessions that watch changed mailboxes.
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstdint>
-#include <initializer_list>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "jmap/args.h"
 #include "jmap/method.h"
 #include "runtime/task.h"
 #include "store/metadata_store.h"
 
 namespace ringmail::jmap {
-
-class Args {
- public:
-  explicit Args(simdjson::dom::object object) : object_(object) {}
-
-  // Fails on a member not in `known` (RFC 8620 §3.6.2 invalidArguments).
-  void Only(std::initializer_list<std::string_view> known);
-  // The member, nullopt when absent or null.
-  std::optional<simdjson::dom::element> Get(std::string_view key) const;
-  std::optional<std::string_view> String(std::string_view key);
-  std::optional<std::vector<std::string>> Strings(std::string_view key);
-  bool Bool(std::string_view key, bool default_value);
-  int64_t Int(std::string_view key, int64_t default_value);
-  std::optional<uint64_t> Uint(std::string_view key);
-
-  void Fail(std::string description) {
-    if (error_.empty()) error_ = std::move(description);
-  }
-  bool ok() const { return error_.empty(); }
-  const std::string& error() const { return error_; }
-
- private:
-  simdjson::dom::object object_;
-  std::string error_;
-};
-
-// An array of strings from an element; nullopt when it is something else.
-std::optional<std::vector<std::string>> StringArray(simdjson::dom::element e);
-
-// The invalidArguments method error.
-MethodResponse InvalidArguments(std::string_view description);
 
 // The account's Email state (its highest modseq, docs/storage.md: JMAP states are account
 // modseqs), as a string.

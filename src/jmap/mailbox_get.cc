@@ -13,8 +13,6 @@ constexpr std::string_view kProperties[] = {
     "id",           "name",         "parentId",      "role",     "sortOrder",   "totalEmails",
     "unreadEmails", "totalThreads", "unreadThreads", "myRights", "isSubscribed"};
 
-MethodResponse Invalid(const Error& e) { return MethodError("invalidArguments", e.message); }
-
 void WriteIds(JsonWriter& w, const std::vector<int64_t>& ids) {
   w.BeginArray();
   for (int64_t id : ids) w.String(MailboxId(id));
@@ -24,18 +22,18 @@ void WriteIds(JsonWriter& w, const std::vector<int64_t>& ids) {
 }  // namespace
 
 Task<MethodResponse> MailboxGet(CallContext& context, simdjson::dom::object arguments) {
-  Result<std::optional<std::vector<std::string>>> ids = StringsArg(arguments, "ids");
-  if (!ids) co_return Invalid(ids.error());
-  Result<std::optional<std::vector<std::string>>> props = StringsArg(arguments, "properties");
-  if (!props) co_return Invalid(props.error());
-  std::vector<std::string> properties = props->value_or(std::vector<std::string>());
+  Args args(arguments);
+  const std::optional<std::vector<std::string>> ids = args.Strings("ids");
+  const std::optional<std::vector<std::string>> props = args.Strings("properties");
+  if (!args.ok()) co_return InvalidArguments(args.error());
+  std::vector<std::string> properties = props.value_or(std::vector<std::string>());
   for (const std::string& p : properties) {
     if (std::find(std::begin(kProperties), std::end(kProperties), p) == std::end(kProperties)) {
       co_return MethodError("invalidArguments", "unknown property '" + p + "'");
     }
   }
-  if (*props && properties.empty()) properties.push_back("id");
-  if (*ids && (*ids)->size() > context.limits->max_objects_in_get) {
+  if (props && properties.empty()) properties.push_back("id");
+  if (ids && ids->size() > context.limits->max_objects_in_get) {
     co_return MethodError("requestTooLarge", "more ids than maxObjectsInGet");
   }
   Result<MailboxTree> tree = co_await LoadMailboxTree(&context);
@@ -45,10 +43,10 @@ Task<MethodResponse> MailboxGet(CallContext& context, simdjson::dom::object argu
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
   w.Key("state").String(StateString(tree->state)).Key("list").BeginArray();
   std::vector<std::string> not_found;
-  if (!*ids) {
+  if (!ids) {
     for (const MailboxNode& n : tree->nodes) WriteMailbox(w, n, properties);
   } else {
-    for (std::string id : **ids) {
+    for (std::string id : *ids) {
       if (id.starts_with("#")) {
         auto it = context.created_ids.find(id.substr(1));
         if (it != context.created_ids.end()) id = it->second;
@@ -67,15 +65,15 @@ Task<MethodResponse> MailboxGet(CallContext& context, simdjson::dom::object argu
 }
 
 Task<MethodResponse> MailboxChanges(CallContext& context, simdjson::dom::object arguments) {
-  Result<std::optional<std::string>> since = StringArg(arguments, "sinceState");
-  if (!since) co_return Invalid(since.error());
-  if (!*since) co_return MethodError("invalidArguments", "'sinceState' is required");
-  Result<std::optional<uint64_t>> max = UintArg(arguments, "maxChanges");
-  if (!max) co_return Invalid(max.error());
-  if (*max && **max == 0) co_return MethodError("invalidArguments", "maxChanges must be > 0");
-  const std::optional<uint64_t> state = ParseState(**since);
+  Args args(arguments);
+  const std::optional<std::string_view> since = args.String("sinceState");
+  const std::optional<uint64_t> max = args.Uint("maxChanges");
+  if (!args.ok()) co_return InvalidArguments(args.error());
+  if (!since) co_return InvalidArguments("'sinceState' is required");
+  if (max && *max == 0) co_return InvalidArguments("maxChanges must be > 0");
+  const std::optional<uint64_t> state = ParseState(*since);
   if (!state) co_return MethodError("cannotCalculateChanges", "not a state of this server");
-  const size_t limit = std::min<uint64_t>(max->value_or(kChangesMax), kChangesMax);
+  const size_t limit = std::min<uint64_t>(max.value_or(kChangesMax), kChangesMax);
   Result<ChangesResult> changes = co_await context.services->stores->metadata->LoadChanges(
       context.account_id, "mailbox", *state, limit);
   if (!changes) co_return StoreFailure(changes.error());
@@ -83,7 +81,7 @@ Task<MethodResponse> MailboxChanges(CallContext& context, simdjson::dom::object 
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
-  w.Key("oldState").String(**since).Key("newState").String(StateString(changes->new_state));
+  w.Key("oldState").String(*since).Key("newState").String(StateString(changes->new_state));
   w.Key("hasMoreChanges").Bool(changes->has_more_changes);
   w.Key("created");
   WriteIds(w, changes->created);

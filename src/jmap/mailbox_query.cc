@@ -128,10 +128,6 @@ std::vector<const MailboxNode*> AsTree(const std::vector<const MailboxNode*>& so
   return out;
 }
 
-Result<std::optional<bool>> Flag(simdjson::dom::object args, std::string_view key) {
-  return BoolArg(args, key);
-}
-
 }  // namespace
 
 Task<MethodResponse> MailboxQuery(CallContext& context, simdjson::dom::object arguments) {
@@ -143,20 +139,15 @@ Task<MethodResponse> MailboxQuery(CallContext& context, simdjson::dom::object ar
   }
   std::expected<std::vector<Comparator>, QueryError> sort = ParseSort(arguments);
   if (!sort) co_return MethodError(sort.error().type, sort.error().description);
-  Result<std::optional<int64_t>> position = IntArg(arguments, "position");
-  Result<std::optional<uint64_t>> limit = UintArg(arguments, "limit");
-  Result<std::optional<bool>> as_tree = Flag(arguments, "sortAsTree");
-  Result<std::optional<bool>> filter_tree = Flag(arguments, "filterAsTree");
-  Result<std::optional<bool>> total = Flag(arguments, "calculateTotal");
-  Result<std::optional<std::string>> anchor = StringArg(arguments, "anchor");
-  Result<std::optional<int64_t>> anchor_offset = IntArg(arguments, "anchorOffset");
-  for (const Error* e :
-       {position ? nullptr : &position.error(), limit ? nullptr : &limit.error(),
-        as_tree ? nullptr : &as_tree.error(), filter_tree ? nullptr : &filter_tree.error(),
-        total ? nullptr : &total.error(), anchor ? nullptr : &anchor.error(),
-        anchor_offset ? nullptr : &anchor_offset.error()}) {
-    if (e != nullptr) co_return MethodError("invalidArguments", e->message);
-  }
+  Args args(arguments);
+  int64_t start = args.Int("position", 0);
+  const std::optional<uint64_t> limit = args.Uint("limit");
+  const bool as_tree = args.Bool("sortAsTree", false);
+  const bool filter_tree = args.Bool("filterAsTree", false);
+  const bool total = args.Bool("calculateTotal", false);
+  const std::optional<std::string_view> anchor = args.String("anchor");
+  const int64_t anchor_offset = args.Int("anchorOffset", 0);
+  if (!args.ok()) co_return InvalidArguments(args.error());
   Result<MailboxTree> tree = co_await LoadMailboxTree(&context);
   if (!tree) co_return StoreFailure(tree.error());
   std::set<int64_t> matching;
@@ -169,7 +160,7 @@ Task<MethodResponse> MailboxQuery(CallContext& context, simdjson::dom::object ar
   for (const MailboxNode& n : tree->nodes) {
     bool keep = matching.contains(n.record.id);
     // filterAsTree: every ancestor must match too.
-    for (const MailboxNode* p = &n; keep && filter_tree->value_or(false) && p->parent_id != 0;) {
+    for (const MailboxNode* p = &n; keep && filter_tree && p->parent_id != 0;) {
       p = tree->Find(p->parent_id);
       keep = p != nullptr && matching.contains(p->record.id);
     }
@@ -182,21 +173,20 @@ Task<MethodResponse> MailboxQuery(CallContext& context, simdjson::dom::object ar
     }
     return false;
   });
-  if (as_tree->value_or(false)) result = AsTree(result);
+  if (as_tree) result = AsTree(result);
   const int64_t count = static_cast<int64_t>(result.size());
-  int64_t start = position->value_or(0);
-  if (*anchor) {
-    const std::optional<int64_t> id = ParseMailboxId(**anchor);
+  if (anchor) {
+    const std::optional<int64_t> id = ParseMailboxId(*anchor);
     auto it = std::find_if(result.begin(), result.end(),
                            [&](const MailboxNode* n) { return id == n->record.id; });
     if (it == result.end()) co_return MethodError("anchorNotFound");
-    start = (it - result.begin()) + anchor_offset->value_or(0);
+    start = (it - result.begin()) + anchor_offset;
   } else if (start < 0) {
     start += count;
   }
   start = std::clamp<int64_t>(start, 0, count);
   const int64_t end =
-      *limit ? std::min<int64_t>(count, start + static_cast<int64_t>(**limit)) : count;
+      limit ? std::min<int64_t>(count, start + static_cast<int64_t>(*limit)) : count;
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
@@ -204,8 +194,8 @@ Task<MethodResponse> MailboxQuery(CallContext& context, simdjson::dom::object ar
   w.Key("position").Int(start).Key("ids").BeginArray();
   for (int64_t i = start; i < end; ++i) w.String(MailboxId(result[i]->record.id));
   w.EndArray();
-  if (total->value_or(false)) w.Key("total").Uint(static_cast<uint64_t>(count));
-  if (*limit) w.Key("limit").Uint(**limit);
+  if (total) w.Key("total").Uint(static_cast<uint64_t>(count));
+  if (limit) w.Key("limit").Uint(*limit);
   w.EndObject();
   co_return MethodResponse{"Mailbox/query", std::move(out)};
 }

@@ -220,14 +220,11 @@ std::string Answer(const SetRun& run, uint64_t old_state, uint64_t new_state) {
 }  // namespace
 
 Task<MethodResponse> MailboxSet(CallContext& context, simdjson::dom::object arguments) {
-  Result<std::optional<std::string>> if_in_state = StringArg(arguments, "ifInState");
-  Result<std::optional<std::vector<std::string>>> destroy = StringsArg(arguments, "destroy");
-  Result<std::optional<bool>> remove_emails = BoolArg(arguments, "onDestroyRemoveEmails");
-  for (const Error* e :
-       {if_in_state ? nullptr : &if_in_state.error(), destroy ? nullptr : &destroy.error(),
-        remove_emails ? nullptr : &remove_emails.error()}) {
-    if (e != nullptr) co_return MethodError("invalidArguments", e->message);
-  }
+  Args args(arguments);
+  const std::optional<std::string_view> if_in_state = args.String("ifInState");
+  const std::optional<std::vector<std::string>> destroy = args.Strings("destroy");
+  const bool remove_emails = args.Bool("onDestroyRemoveEmails", false);
+  if (!args.ok()) co_return InvalidArguments(args.error());
   simdjson::dom::object create, update;
   simdjson::dom::element e;
   const bool creating = arguments["create"].get(e) == simdjson::SUCCESS && !e.is_null();
@@ -239,7 +236,7 @@ Task<MethodResponse> MailboxSet(CallContext& context, simdjson::dom::object argu
     co_return MethodError("invalidArguments", "'update' must be an object");
   }
   const size_t count = (creating ? create.size() : 0) + (updating ? update.size() : 0) +
-                       (*destroy ? (*destroy)->size() : 0);
+                       (destroy ? destroy->size() : 0);
   if (count > context.limits->max_objects_in_set) {
     co_return MethodError("requestTooLarge", "more objects than maxObjectsInSet");
   }
@@ -247,7 +244,7 @@ Task<MethodResponse> MailboxSet(CallContext& context, simdjson::dom::object argu
   Result<void> loaded = co_await Reload(&run);
   if (!loaded) co_return StoreFailure(loaded.error());
   const uint64_t old_state = run.tree.state;
-  if (*if_in_state && **if_in_state != StateString(old_state)) {
+  if (if_in_state && *if_in_state != StateString(old_state)) {
     co_return MethodError("stateMismatch");
   }
   if (creating) {
@@ -276,11 +273,11 @@ Task<MethodResponse> MailboxSet(CallContext& context, simdjson::dom::object argu
       if (error) NotDone(&run.not_updated, id, *error);
     }
   }
-  for (const std::string& raw : destroy->value_or(std::vector<std::string>())) {
+  for (const std::string& raw : destroy.value_or(std::vector<std::string>())) {
     Result<void> again = co_await Reload(&run);
     if (!again) co_return StoreFailure(again.error());
     const std::string id = ResolveId(context, raw);
-    std::optional<SetError> error = co_await Destroy(&run, id, remove_emails->value_or(false));
+    std::optional<SetError> error = co_await Destroy(&run, id, remove_emails);
     if (error) NotDone(&run.not_destroyed, id, *error);
   }
   Result<uint64_t> new_state = co_await AccountState(&context);
