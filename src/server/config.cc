@@ -182,9 +182,9 @@ Result<void> ReadStorage(const Section& s, StorageConfig* storage) {
   return {};
 }
 
-constexpr std::string_view kTopLevelTables[] = {
-    "server",         "runtime", "listener", "tls",   "storage", "directory",
-    "authentication", "imap",    "smtp",     "queue", "http"};
+constexpr std::string_view kTopLevelTables[] = {"server",  "runtime",   "listener",       "tls",
+                                                "storage", "directory", "authentication", "imap",
+                                                "smtp",    "queue",     "http",           "jmap"};
 
 // Every top-level key must be one of kTopLevelTables and hold a table; the first offender in
 // file order is reported.
@@ -219,6 +219,7 @@ Result<void> ReadSections(std::string_view path, const toml::table& root, Config
   if (auto s = section("smtp")) TRY(ReadSmtp(*s, &config->smtp));
   if (auto s = section("queue")) TRY(ReadQueue(*s, &config->queue));
   if (auto s = section("http")) TRY(ReadHttp(*s, &config->http));
+  if (auto s = section("jmap")) TRY(ReadJmap(*s, &config->jmap));
   return {};
 }
 

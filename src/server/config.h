@@ -18,6 +18,7 @@
 #include "directory/auth_rate_limiter.h"
 #include "directory/memory_directory.h"
 #include "directory/sql_directory_config.h"
+#include "jmap/limits.h"
 
 namespace ringmail {
 
@@ -101,6 +102,7 @@ struct AuthenticationConfig {
   std::string password_scheme = "yescrypt";  // of secrets the CLI creates
   std::vector<std::string> plain_text_networks = {"127.0.0.0/8", "::1/128"};
   AuthRateLimiterConfig rate_limits;
+  uint32_t login_cache_ttl_s = 60;  // HTTP Basic logins remembered (server/login_cache.h); 0: off
 };
 
 // [imap] (docs/config.md): the IMAP sessions' limits and timeouts (config_imap.cc).
@@ -179,6 +181,7 @@ struct Config {
   SmtpConfig smtp;
   QueueConfig queue;
   HttpConfig http;
+  jmap::Limits jmap;  // [jmap]: the limits JMAP advertises and enforces
   std::string data_dir;
 };
 

@@ -145,8 +145,10 @@ Result<void> ReadDirectory(const Section& s, DirectoryConfig* directory) {
 }
 
 Result<void> ReadAuthentication(const Section& s, Config* config) {
-  TRY(s.AllowOnly({"password-scheme", "plain-text-networks", "rate-limit", "fallback-admin"}));
+  TRY(s.AllowOnly({"password-scheme", "plain-text-networks", "rate-limit", "fallback-admin",
+                   "login-cache-ttl"}));
   AuthenticationConfig& auth = config->authentication;
+  TRY(s.Uint32("login-cache-ttl", 0, 3600, &auth.login_cache_ttl_s));
   TRY(s.String("password-scheme", &auth.password_scheme));
   const std::optional<SecretScheme> scheme = ParseSecretSchemeName(auth.password_scheme);
   if (!scheme) {

@@ -1,4 +1,4 @@
-// [http] (docs/config.md).
+// [http] and [jmap] (docs/config.md).
 #include "server/config_reader.h"
 
 namespace ringmail::config_internal {
@@ -15,6 +15,20 @@ Result<void> ReadHttp(const Section& s, HttpConfig* http) {
   http->mta_sts_mode = kModes[mode];
   TRY(s.Uint32("mta-sts-max-age", 86400, 31557600, &http->mta_sts_max_age_s));
   TRY(s.Bool("admin-api", &http->admin_api));
+  return {};
+}
+
+Result<void> ReadJmap(const Section& s, jmap::Limits* l) {
+  TRY(s.AllowOnly({"max-size-upload", "max-concurrent-upload", "max-size-request",
+                   "max-concurrent-requests", "max-calls-in-request", "max-objects-in-get",
+                   "max-objects-in-set"}));
+  TRY(s.Uint64("max-size-upload", 1024, 1ull << 32, &l->max_size_upload));
+  TRY(s.Uint32("max-concurrent-upload", 1, 10000, &l->max_concurrent_upload));
+  TRY(s.Uint64("max-size-request", 1024, 1ull << 30, &l->max_size_request));
+  TRY(s.Uint32("max-concurrent-requests", 1, 10000, &l->max_concurrent_requests));
+  TRY(s.Uint32("max-calls-in-request", 1, 1000, &l->max_calls_in_request));
+  TRY(s.Uint32("max-objects-in-get", 1, 100000, &l->max_objects_in_get));
+  TRY(s.Uint32("max-objects-in-set", 1, 100000, &l->max_objects_in_set));
   return {};
 }
 

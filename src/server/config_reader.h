@@ -122,5 +122,6 @@ Result<void> ReadSmtp(const Section& s, SmtpConfig* smtp);
 Result<void> ReadQueue(const Section& s, QueueConfig* queue);
 // [http] (config_http.cc).
 Result<void> ReadHttp(const Section& s, HttpConfig* http);
+Result<void> ReadJmap(const Section& s, jmap::Limits* limits);
 
 }  // namespace ringmail::config_internal

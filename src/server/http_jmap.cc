@@ -12,6 +12,7 @@
 #include "jmap/session.h"
 #include "server/http_jmap_internal.h"
 #include "server/http_login.h"
+#include "server/login_cache.h"
 
 namespace ringmail {
 namespace {
@@ -36,9 +37,19 @@ bool SafeHost(std::string_view host) {
   return true;
 }
 
+// [jmap]'s limits, with the request and upload sizes no larger than the HTTP listener takes
+// ([http] body-size-max): what is advertised is what a client can really send.
+jmap::Limits EffectiveLimits(const Config& config) {
+  jmap::Limits limits = config.jmap;
+  limits.max_size_request = std::min(limits.max_size_request, config.http.body_size_max);
+  limits.max_size_upload = std::min(limits.max_size_upload, config.http.body_size_max);
+  return limits;
+}
+
 class JmapHandler final : public http::Handler {
  public:
-  explicit JmapHandler(const MailServices& services) : services_(services) {
+  explicit JmapHandler(const MailServices& services)
+      : services_(services), limits_(EffectiveLimits(*services.config)) {
     jmap::RegisterCoreMethods(&table_);
     jmap::RegisterMailboxMethods(&table_);
     jmap::RegisterEmailMethods(&table_);
@@ -76,6 +87,14 @@ Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
                                                jmap_http::User* user) {
   std::optional<http::BasicCredentials> basic = http::ParseBasic(request.Header("Authorization"));
   if (!basic) co_return Unauthorized("authentication required", http::BasicChallenge(kRealm));
+  LoginCache& cache = LoginCache::ForThisCore(
+      std::chrono::seconds(services_.config->authentication.login_cache_ttl_s));
+  if (std::optional<CachedLogin> hit =
+          cache.Find(basic->user, basic->password, request.encrypted, LoginCache::Clock::now())) {
+    user->name = std::move(hit->name);
+    user->account_id = hit->account_id;
+    co_return http::Response{};
+  }
   AuthContext context{request.peer, request.encrypted, "http"};
   AuthResult result =
       co_await services_.directory->authenticator->Login(basic->user, basic->password, context);
@@ -89,6 +108,8 @@ Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
   }
   user->name = result->name;
   user->account_id = account->id;
+  cache.Remember(basic->user, basic->password, request.encrypted, {user->name, user->account_id},
+                 LoginCache::Clock::now());
   http::Response ok;
   co_return ok;
 }

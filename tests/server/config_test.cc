@@ -228,6 +228,32 @@ TEST(ConfigTest, StorageDefaultsFollowDataDir) {
   EXPECT_EQ(c.storage.blobs, "file:///srv/mail/blobs");
 }
 
+TEST(ConfigTest, JmapLimits) {
+  Config c = ParseOk(kListener);
+  EXPECT_EQ(c.jmap.max_concurrent_requests, 4u);
+  EXPECT_EQ(c.jmap.max_size_request, 10u << 20);
+  c = ParseOk(std::string(R"([jmap]
+max-size-upload = 2048
+max-concurrent-upload = 2
+max-size-request = 4096
+max-concurrent-requests = 1000
+max-calls-in-request = 16
+max-objects-in-get = 500
+max-objects-in-set = 50
+)") + kListener);
+  EXPECT_EQ(c.jmap.max_size_upload, 2048u);
+  EXPECT_EQ(c.jmap.max_concurrent_upload, 2u);
+  EXPECT_EQ(c.jmap.max_size_request, 4096u);
+  EXPECT_EQ(c.jmap.max_concurrent_requests, 1000u);
+  EXPECT_EQ(c.jmap.max_calls_in_request, 16u);
+  EXPECT_EQ(c.jmap.max_objects_in_get, 500u);
+  EXPECT_EQ(c.jmap.max_objects_in_set, 50u);
+  EXPECT_EQ(ErrorOf(std::string("[jmap]\nmax-calls-in-request = 0\n") + kListener),
+            "/etc/ringmail.toml:2: [jmap]: max-calls-in-request must be in 1..1000, not 0");
+  EXPECT_EQ(ErrorOf(std::string("[jmap]\nmax-size = 1\n") + kListener),
+            "/etc/ringmail.toml:2: [jmap]: unknown key 'max-size'");
+}
+
 TEST(ConfigTest, ListenersKeepFileOrder) {
   Config c = ParseOk(R"([listener.zeta]
 protocol = "smtp"
