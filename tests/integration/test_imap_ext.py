@@ -5,20 +5,21 @@ the CLI (one with a quota set by `account update --quota`), then with Python's i
 GETQUOTAROOT and an APPEND over the quota (NO [OVERQUOTA], nothing stored); REPLACE and UID
 REPLACE as raw commands; COMPRESS DEFLATE and a whole session over the compressed stream (a
 subclass of imaplib.IMAP4 wrapping its I/O in zlib raw deflate), with a large APPEND and
-FETCH; SEARCH YOUNGER/OLDER.
+FETCH; SEARCH YOUNGER/OLDER. Then COMPRESS above TLS: STARTTLS, login, COMPRESS, a large
+APPEND and FETCH over both layers, on a second daemon with a test CA's certificate.
 
 Usage: /usr/bin/python3 test_imap_ext.py PATH/TO/ringmail
 """
 import imaplib
 import os
 import random
-import re
 import subprocess
 import sys
 import unittest
 import zlib
 
 from daemon import METRICS_CONFIG, Daemon
+from tls_ca import TestCa
 
 BINARY = None
 
@@ -198,6 +199,46 @@ class ImapExtTest(unittest.TestCase):
         self.assertEqual(imap.uid("SEARCH", "YOUNGER", "3600"), ("OK", [b"2"]))
         typ, data = imap.uid("SORT", "(ARRIVAL)", "UTF-8", "OR", "OLDER", "3600", "YOUNGER", "60")
         self.assertEqual((typ, data), ("OK", [b"1 2"]))
+
+
+TLS_CONFIG = METRICS_CONFIG + """
+[tls]
+certificate = "@CERT@"
+private-key = "@KEY@"
+
+[listener.imap]
+protocol = "imap"
+bind = ["127.0.0.1:0"]
+tls = "starttls"
+"""
+
+
+class CompressOverTlsTest(unittest.TestCase):
+    def test_starttls_then_compress(self):
+        ca = TestCa()
+        self.addCleanup(ca.cleanup)
+        cert, key = ca.issue("mail", ["localhost", "mail.example.test"])
+        daemon = Daemon(BINARY, TLS_CONFIG.replace("@CERT@", cert).replace("@KEY@", key))
+        self.addCleanup(daemon.__exit__, None, None, None)
+        daemon.wait_ready()
+        for args, stdin in [(("domain", "add", "example.test"), ""),
+                            (("account", "add", "tls", "--email", "tls@example.test",
+                              "--password-stdin"), "tls-secret\n")]:
+            done = subprocess.run([BINARY, "--config", daemon.config_path, *args], input=stdin,
+                                  capture_output=True, text=True, timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+        imap = DeflateIMAP("localhost", daemon.listeners["imap"][1], timeout=20)
+        self.addCleanup(ImapExtTest.close, imap)
+        self.assertEqual(imap.starttls(ssl_context=ca.client_context())[0], "OK")
+        self.assertEqual(imap.login("tls", "tls-secret")[0], "OK")
+        self.assertEqual(imap.compress()[0], "OK")
+        big = message("over tls", 1024 * 1024)
+        self.assertEqual(imap.append("INBOX", "", None, big)[0], "OK")
+        self.assertEqual(imap.select("INBOX"), ("OK", [b"1"]))
+        typ, data = imap.fetch("1", "(BODY.PEEK[])")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(data[0][1], big)
+        self.assertEqual(imap.logout()[0], "BYE")
 
 
 if __name__ == "__main__":
