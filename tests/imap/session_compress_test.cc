@@ -101,6 +101,29 @@ TEST_F(ImapSessionTest, CompressDeflateBothWays) {
   }(this));
 }
 
+// IDLE's live updates interrupt the read through the DeflateStream (InterruptRead).
+TEST_F(ImapSessionTest, CompressIdleGetsLiveUpdates) {
+  RunOnReactor([](ImapSessionTest* t) -> Task<void> {
+    co_await t->MakeAccounts();
+    std::unique_ptr<ImapClient> a = co_await t->LoggedIn("alice");
+    std::unique_ptr<ImapClient> b = co_await t->LoggedIn("alice");
+    EXPECT_EQ(co_await a->Run("a1 COMPRESS DEFLATE"), "a1 OK DEFLATE active\r\n");
+    ZClient z;
+    EXPECT_TRUE(Has(co_await ZRun(a.get(), &z, "a2 SELECT INBOX"), "* 0 EXISTS"));
+    EXPECT_EQ(co_await ZRun(a.get(), &z, "a3 IDLE"), "+ idling\r\n");
+    co_await b->Run("b1 APPEND INBOX {7+}\r\nX: y\r\n\r\n");
+    std::string seen;
+    for (int i = 0; i < 1000 && !Has(seen, "EXISTS"); ++i) {
+      seen += z.Decompress(a->stream().TakeOutput());
+      co_await Sleep(5);
+    }
+    EXPECT_EQ(seen, "* 1 EXISTS\r\n");
+    EXPECT_EQ(co_await ZRun(a.get(), &z, "DONE"), "a3 OK IDLE terminated\r\n");
+    co_await a->Close();
+    co_await b->Close();
+  }(this));
+}
+
 TEST_F(ImapSessionTest, CompressCorruptInputEndsTheSession) {
   RunOnReactor([](ImapSessionTest* t) -> Task<void> {
     co_await t->MakeAccounts();
