@@ -5,7 +5,8 @@ the CLI (one with a quota set by `account update --quota`), then with Python's i
 GETQUOTAROOT and an APPEND over the quota (NO [OVERQUOTA], nothing stored); REPLACE and UID
 REPLACE as raw commands; COMPRESS DEFLATE and a whole session over the compressed stream (a
 subclass of imaplib.IMAP4 wrapping its I/O in zlib raw deflate), with a large APPEND and
-FETCH; SEARCH YOUNGER/OLDER. Then COMPRESS above TLS: STARTTLS, login, COMPRESS, a large
+FETCH; SEARCH YOUNGER/OLDER; mbsync (isync 1.4 compresses whenever the server offers it)
+syncing a mailbox into a Maildir over COMPRESS. Then COMPRESS above TLS: STARTTLS, login, COMPRESS, a large
 APPEND and FETCH over both layers, on a second daemon with a test CA's certificate.
 
 Usage: /usr/bin/python3 test_imap_ext.py PATH/TO/ringmail
@@ -13,7 +14,9 @@ Usage: /usr/bin/python3 test_imap_ext.py PATH/TO/ringmail
 import imaplib
 import os
 import random
+import shutil
 import subprocess
+import tempfile
 import sys
 import unittest
 import zlib
@@ -88,7 +91,7 @@ class ImapExtTest(unittest.TestCase):
         cls.daemon = Daemon(BINARY, CONFIG).wait_ready()
         cls.host, cls.port = cls.daemon.listeners["imap"]
         cls.cli("domain", "add", "example.test")
-        for name in ["quota", "replace", "compress", "within"]:
+        for name in ["quota", "replace", "compress", "within", "mbsync"]:
             cls.cli("account", "add", name, "--email", name + "@example.test",
                     "--password-stdin", stdin=name + "-secret\n")
         cls.cli("account", "update", "quota", "--quota", "3000")
@@ -200,6 +203,60 @@ class ImapExtTest(unittest.TestCase):
         typ, data = imap.uid("SORT", "(ARRIVAL)", "UTF-8", "OR", "OLDER", "3600", "YOUNGER", "60")
         self.assertEqual((typ, data), ("OK", [b"1 2"]))
 
+    @unittest.skipIf(shutil.which("mbsync") is None, "mbsync missing: scripts/deps installs isync")
+    def test_mbsync_over_compress(self):
+        imap = self.connect("mbsync")
+        sent = [message(f"sync {i}", 5000 * (i + 1)) for i in range(5)]
+        for data in sent:
+            self.assertEqual(imap.append("INBOX", "", None, data)[0], "OK")
+        root = tempfile.mkdtemp(prefix="ringmail-mbsync-")
+        self.addCleanup(shutil.rmtree, root)
+        rc = os.path.join(root, "mbsyncrc")
+        with open(rc, "w") as f:
+            f.write(MBSYNCRC.format(host=self.host, port=self.port, root=root))
+        os.makedirs(os.path.join(root, "mail"))
+        done = subprocess.run(["mbsync", "-c", rc, "-Dn", "-a"], capture_output=True, text=True,
+                              timeout=60)
+        log = done.stdout + done.stderr
+        self.assertEqual(done.returncode, 0, log)
+        self.assertIn("COMPRESS DEFLATE", log)
+        self.assertIn("OK DEFLATE active", log)
+        inbox = os.path.join(root, "mail", "INBOX")
+        got = []
+        for path in [os.path.join(inbox, sub, name) for sub in ("new", "cur")
+                     for name in os.listdir(os.path.join(inbox, sub))]:
+            with open(path, "rb") as f:
+                data = f.read()
+            # mbsync writes LF line ends and an X-TUID header of its own.
+            got.append(b"".join(line for line in data.splitlines(keepends=True)
+                                if not line.startswith(b"X-TUID: ")))
+        self.assertEqual(sorted(got), sorted(data.replace(b"\r\n", b"\n") for data in sent))
+
+
+MBSYNCRC = """
+IMAPAccount ringmail
+Host {host}
+Port {port}
+User mbsync
+Pass mbsync-secret
+SSLType None
+AuthMechs PLAIN
+
+IMAPStore far
+Account ringmail
+
+MaildirStore near
+Path {root}/mail/
+Inbox {root}/mail/INBOX
+
+Channel sync
+Far :far:
+Near :near:
+Patterns INBOX
+Create Both
+SyncState *
+Sync All
+"""
 
 TLS_CONFIG = METRICS_CONFIG + """
 [tls]
