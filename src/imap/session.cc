@@ -6,6 +6,7 @@
 
 #include "base/ascii.h"
 #include "base/log.h"
+#include "imap/deflate_stream.h"
 #include "imap/mailbox_name.h"
 #include "imap/wire.h"
 
@@ -23,6 +24,7 @@ bool IsSelectedOnly(CommandName name) {
     case CommandName::kStore:
     case CommandName::kCopy:
     case CommandName::kMove:
+    case CommandName::kReplace:
     case CommandName::kSort:
     case CommandName::kThread: return true;
     default: return false;
@@ -189,6 +191,11 @@ Task<void> Session::Dispatch(Command c) {
     case CommandName::kCopy:
     case CommandName::kMove: co_await Copy(std::move(c)); break;
     case CommandName::kAppend: co_await Append(std::move(c)); break;
+    case CommandName::kReplace: co_await Replace(std::move(c)); break;
+    case CommandName::kGetQuotaRoot: co_await GetQuotaRoot(std::move(c)); break;
+    case CommandName::kGetQuota: co_await GetQuota(std::move(c)); break;
+    case CommandName::kSetQuota: co_await SetQuota(std::move(c)); break;
+    case CommandName::kCompress: co_await Compress(std::move(c)); break;
     case CommandName::kIdle: co_await Idle(std::move(c)); break;
     default: Tagged(tag, "BAD", "Command not supported"); break;
   }
@@ -271,7 +278,7 @@ std::string Session::CapabilityList() const {
       " NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE "
       "CREATE-SPECIAL-USE STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC UTF8=ACCEPT "
       "MULTIAPPEND OBJECTID SAVEDATE SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES "
-      "BINARY PREVIEW APPENDLIMIT=";
+      "BINARY PREVIEW QUOTA RES-STORAGE REPLACE COMPRESS=DEFLATE WITHIN APPENDLIMIT=";
   caps += std::to_string(services_->limits.reader.append_size_max);
   return caps;
 }

@@ -17,8 +17,12 @@
 // NO [PRIVACYREQUIRED]. After its tagged OK the session flushes, discards whatever the client
 // pipelined behind the command (CVE-2011-0411), and continues over the upgraded stream.
 //
-// Commands live one family per file in commands/ (auth, starttls, mailbox, list, select,
-// fetch, store, search, expunge, copy, append, idle); this file holds the loop and shared
+// COMPRESS=DEFLATE (RFC 4978, commands/compress.cc): after its OK the session continues over
+// a DeflateStream (deflate_stream.h) wrapping the current stream, which it owns.
+//
+// Commands live one family per file in commands/ (auth, starttls, compress, mailbox, list,
+// select, fetch, store, search, expunge, copy, append, replace, quota, idle); this file holds
+// the loop and shared
 // helpers. Lives on the connection's core; everything in SessionServices outlives it, and the
 // upgrader (and the streams it returns) outlive the session.
 #pragma once
@@ -87,8 +91,17 @@ struct SelectedMailbox {
   size_t ghosts = 0;         // how many ghosts
 };
 
+class DeflateStream;
+
 class Session final : private MailboxWatcher {
  public:
+  // The account's quota root "" (commands/quota.cc).
+  struct QuotaUsage {
+    uint64_t limit_bytes = 0;  // 0: unlimited
+    uint64_t used_bytes = 0;
+    uint64_t used_messages = 0;
+  };
+
   // `starttls`: the listener offers STARTTLS through it (null: not offered).
   Session(const SessionServices* services, Stream* stream, StreamUpgrader* starttls = nullptr);
   ~Session() override;
@@ -208,18 +221,37 @@ class Session final : private MailboxWatcher {
   Task<void> Copy(Command command);
   // commands/append.cc
   Task<void> Append(Command command);
+  // Fills `request` (flags, date, target, cached forms) for one APPEND or REPLACE message;
+  // on a client error sets the tagged answer and returns false.
+  bool AppendRequest(const std::string& tag, const AppendMessage& m, int64_t mailbox_id,
+                     DeliveryRequest* request);
+  // commands/replace.cc
+  Task<void> Replace(Command command);
+  // commands/quota.cc
+  Task<void> GetQuotaRoot(Command command);
+  Task<void> GetQuota(Command command);
+  Task<void> SetQuota(Command command);
+  Task<Result<QuotaUsage>> LoadQuota();
+  // Whether the account stays within its quota after adding `adding` bytes and removing
+  // `removing`; if not (or the store failed) the tagged answer is set (NO [OVERQUOTA]).
+  Task<bool> QuotaAllows(std::string tag, uint64_t adding, uint64_t removing);
+  // commands/compress.cc
+  Task<void> Compress(Command command);
   // commands/idle.cc
   Task<void> Idle(Command command);
 
   const SessionServices* services_;
-  Stream* stream_;  // the upgraded stream after STARTTLS
+  Stream* stream_;  // the upgraded stream after STARTTLS, deflate_ after COMPRESS
   StreamUpgrader* starttls_;
   CommandReader reader_;
   State state_ = State::kNotAuthenticated;
   uint32_t bad_in_a_row_ = 0;
 
+  std::unique_ptr<DeflateStream> deflate_;  // COMPRESS DEFLATE is active
+
   std::string user_;
   int64_t account_id_ = 0;
+  uint64_t principal_quota_bytes_ = 0;  // the directory's quota at login: when the account has none
   bool rev2_ = false;
   bool utf8_accept_ = false;
   bool condstore_ = false;  // CONDSTORE enabled (ENABLE, SELECT (CONDSTORE), or a use of it)

@@ -58,6 +58,7 @@ Task<void> Session::LoggedIn(const std::string& tag, AuthenticatedPrincipal prin
   }
   user_ = principal.name;
   account_id_ = account->id;
+  principal_quota_bytes_ = principal.principal.quota_bytes;
   state_ = State::kAuthenticated;
   stream_->set_read_timeout_ms(services_->limits.idle_timeout_ms);
   Tagged(tag, "OK", "[CAPABILITY " + CapabilityList() + "] Logged in");

@@ -3,7 +3,10 @@
 // Each message is delivered again to the target (the blob store deduplicates the bytes and
 // the metadata store adds a reference), one transaction per message: a failure midway leaves
 // the messages copied so far. MOVE then expunges the sources. A store operation copying in
-// one transaction would make both atomic (docs/imap.md, "COPY and MOVE").
+// one transaction would make both atomic (docs/imap.md, "COPY, MOVE and REPLACE").
+//
+// Quota (commands/quota.cc): COPY checks the total size first and stores nothing over it
+// (NO [OVERQUOTA]); MOVE does not change the account's usage and is not refused.
 #include "imap/session.h"
 #include "mime/imap_forms.h"
 #include "store/delivery.h"
@@ -30,6 +33,12 @@ Task<void> Session::Copy(Command c) {
     StoreFailure(c.tag, records.error());
     co_return;
   }
+  if (!move && !uids.empty()) {
+    uint64_t total = 0;
+    for (const MessageRecord& rec : *records) total += rec.size;
+    const bool fits = co_await QuotaAllows(c.tag, total, 0);
+    if (!fits) co_return;
+  }
   std::vector<uint32_t> from, to;
   for (const MessageRecord& rec : uids.empty() ? std::vector<MessageRecord>() : *records) {
     Result<std::string> bytes = co_await services_->blobs->Get(rec.blob);
@@ -40,6 +49,7 @@ Task<void> Session::Copy(Command c) {
     DeliveryRequest request;
     request.received_at = rec.received_at;
     request.targets.push_back({target.id, rec.flags});
+    request.enforce_quota = !move;  // the sources go: usage does not grow
     mime::ImapForms forms = mime::MakeImapForms(*bytes);
     request.summary.envelope = std::move(forms.envelope);
     request.summary.bodystructure = std::move(forms.bodystructure);
