@@ -177,18 +177,28 @@ def tls(text):
 
 
 def http(text):
-    """bench/http/run: ringmail's http listener under wrk, per connection count."""
+    """bench/http/run: ringmail's http listener under wrk, per scenario and connection count
+    (runs from before scenarios existed are autoconfig's)."""
     rs = parse_lines(text)
+    for r in rs:
+        r.setdefault("scenario", "autoconfig")
+    titles = {"autoconfig": "HTTP GET autoconfig", "jmap-echo": "JMAP Core/echo",
+              "jmap-email-query": "JMAP Email/query (50 of 10k)",
+              "jmap-email-get": "JMAP Email/get (50 emails)"}
     out = []
     metrics = (("requests_per_s", "requests/s", "req/s", "higher"),
                ("p50_us", "p50 latency", "us", "lower"), ("p99_us", "p99 latency", "us", "lower"))
-    for c in sorted({int(r["connections"]) for r in rs}):
-        for key, title, unit, better in metrics:
-            group = f"http.autoconfig.{key}"
-            out.append(figure("http", f"{group}.c{c}", f"HTTP GET autoconfig: {title}", unit,
-                              better, "ringmail",
-                              stats(float(r[key]) for r in rs if int(r["connections"]) == c),
-                              x={"connections": c}, group=group))
+    for scenario in sorted({r["scenario"] for r in rs}):
+        runs = [r for r in rs if r["scenario"] == scenario]
+        name = scenario.replace("-", "_")
+        for c in sorted({int(r["connections"]) for r in runs}):
+            for key, title, unit, better in metrics:
+                group = f"http.{name}.{key}"
+                out.append(figure("http", f"{group}.c{c}",
+                                  f"{titles.get(scenario, scenario)}: {title}", unit, better,
+                                  "ringmail",
+                                  stats(float(r[key]) for r in runs if int(r["connections"]) == c),
+                                  x={"connections": c}, group=group))
     return out
 
 

@@ -6,9 +6,10 @@ server, and their upload by APPEND.
       mail of 2-20 KB (a third of them multipart/alternative with an HTML part), 12 % of
       100-500 KB with a base64 attachment, 3 % of 1-5 MB with one. --small: only the first
       kind (the memory probe's mailbox, where bodies do not matter).
-  corpus.py append HOST:PORT PASSWORD DIR USER...
-      APPENDs every message of DIR to each USER's INBOX (imaplib, one connection per user,
-      users in parallel), two thirds of them with \\Seen; prints messages and MB per second.
+  corpus.py append HOST:PORT PASSWORD DIR USER... [--connections K]
+      APPENDs every message of DIR to each USER's INBOX (imaplib, K connections per user
+      (default 1), each with its share of the messages, all in parallel), two thirds of them
+      with \\Seen; prints messages and MB per second.
 
 Run under /usr/bin/python3 (Debian's); stdlib only."""
 import base64
@@ -87,7 +88,7 @@ def generate(directory, count, seed, small):
     print(f"generated {count} messages, {total / 1e6:.1f} MB, in {directory}")
 
 
-def append_all(address, password, directory, users):
+def append_all(address, password, directory, users, connections=1):
     host, port = address.rsplit(":", 1)
     files = sorted(os.listdir(directory))
     messages = []
@@ -96,11 +97,13 @@ def append_all(address, password, directory, users):
             messages.append(f.read())
     errors = []
 
-    def one_user(user):
+    def one_user(user, share):
         try:
             imap = imaplib.IMAP4(host, int(port))
             imap.login(user, password)
             for i, data in enumerate(messages):
+                if i % connections != share:
+                    continue
                 flags = "(\\Seen)" if i % 3 else None
                 typ, resp = imap.append("INBOX", flags, None, data)
                 if typ != "OK":
@@ -110,7 +113,8 @@ def append_all(address, password, directory, users):
             errors.append(f"{user}: {e}")
 
     start = time.monotonic()
-    threads = [threading.Thread(target=one_user, args=(u,)) for u in users]
+    threads = [threading.Thread(target=one_user, args=(u, k))
+               for u in users for k in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
@@ -130,7 +134,12 @@ def main(argv):
         seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 1
         generate(argv[2], int(argv[3]), seed, "--small" in argv)
     elif len(argv) >= 6 and argv[1] == "append":
-        append_all(argv[2], argv[3], argv[4], argv[5:])
+        connections = 1
+        if "--connections" in argv:
+            k = argv.index("--connections")
+            connections = int(argv[k + 1])
+            argv = argv[:k] + argv[k + 2:]
+        append_all(argv[2], argv[3], argv[4], argv[5:], connections)
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

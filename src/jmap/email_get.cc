@@ -1,7 +1,9 @@
-// Email/get (RFC 8621 §4.2): the store's record for every id, and the message's bytes only
-// when a property asked for needs them.
+// Email/get (RFC 8621 §4.2): the store's record for every id (from the account's cached
+// list, jmap/account_emails.h), and the message's bytes only when a property asked for
+// needs them.
 #include <algorithm>
 
+#include "jmap/account_emails.h"
 #include "jmap/email_args.h"
 #include "jmap/email_body.h"
 #include "jmap/email_methods.h"
@@ -44,33 +46,40 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   ReadFetch(args, fetch);
   std::optional<std::vector<std::string>> ids = args.Strings("ids");
   if (!args.ok()) co_return InvalidArguments(args.error());
-  MetadataStore& metadata = *context.services->stores->metadata;
-  Result<std::string> state = co_await EmailState(context);
-  if (!state) co_return StoreFailure(state.error());
-  Result<std::vector<EmailRecord>> emails;
+  if (ids && ids->size() > context.limits->max_objects_in_get) {
+    co_return MethodError("requestTooLarge");
+  }
+  Result<std::shared_ptr<AccountEmails>> account = co_await LoadAccountEmails(context);
+  if (!account) co_return StoreFailure(account.error());
+  // \Deleted emails are not visible to JMAP (RFC 8621 §4.1.1).
+  std::vector<const EmailRecord*> emails;
   if (ids) {
-    if (ids->size() > context.limits->max_objects_in_get) co_return MethodError("requestTooLarge");
-    std::vector<int64_t> store_ids;
     for (const std::string& id : *ids) {
-      if (std::optional<int64_t> n = ParseEmailId(id)) store_ids.push_back(*n);
+      const std::optional<int64_t> n = ParseEmailId(id);
+      const EmailRecord* e = n ? (*account)->Find(*n) : nullptr;
+      // An id asked twice is answered once (RFC 8620 §5.1).
+      if (e != nullptr && !e->flags.deleted &&
+          std::find(emails.begin(), emails.end(), e) == emails.end()) {
+        emails.push_back(e);
+      }
     }
-    emails = co_await metadata.LoadEmails(context.account_id, std::move(store_ids));
   } else {
-    emails = co_await metadata.ListEmails(context.account_id);
-    if (emails && emails->size() > context.limits->max_objects_in_get)
+    for (const EmailRecord& e : (*account)->emails) {
+      if (!e.flags.deleted) emails.push_back(&e);
+    }
+    if (emails.size() > context.limits->max_objects_in_get)
       co_return MethodError("requestTooLarge");
   }
-  if (!emails) co_return StoreFailure(emails.error());
-  // \Deleted emails are not visible to JMAP (RFC 8621 §4.1.1).
-  std::erase_if(*emails, [](const EmailRecord& e) { return e.flags.deleted; });
   const bool needs_message = std::any_of(fetch.properties.begin(), fetch.properties.end(),
                                          [](const std::string& p) { return NeedsMessage(p); });
   std::string out;
   JsonWriter w(&out);
-  w.BeginObject().Key("accountId").String(context.jmap_account_id).Key("state").String(*state);
+  w.BeginObject().Key("accountId").String(context.jmap_account_id);
+  w.Key("state").String(std::to_string((*account)->state));
   w.Key("list").BeginArray();
   std::vector<std::string> found;
-  for (const EmailRecord& e : *emails) {
+  for (const EmailRecord* email : emails) {
+    const EmailRecord& e = *email;
     found.push_back(EmailId(e.id));
     if (!needs_message) {
       WriteEmail(w, e, nullptr, fetch);
@@ -83,9 +92,14 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
     WriteEmail(w, e, &message, fetch);
   }
   w.EndArray().Key("notFound").BeginArray();
+  std::vector<std::string> not_found;
   if (ids) {
     for (const std::string& id : *ids) {
-      if (std::find(found.begin(), found.end(), id) == found.end()) w.String(id);
+      if (std::find(found.begin(), found.end(), id) == found.end() &&
+          std::find(not_found.begin(), not_found.end(), id) == not_found.end()) {
+        not_found.push_back(id);
+        w.String(id);
+      }
     }
   }
   w.EndArray().EndObject();

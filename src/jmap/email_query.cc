@@ -1,14 +1,17 @@
 // Email/query (RFC 8621 §4.4): the account's emails filtered, sorted, collapsed to threads
-// and windowed in memory, from one ListEmails snapshot; message bytes are read only when a
+// and windowed in memory, over the account's cached email list (jmap/account_emails.h, which
+// also keeps each query's result until the state moves); message bytes are read only when a
 // filter or sort needs them. Every filter and sort the RFC defines is implemented; anything
 // else is unsupportedFilter / unsupportedSort, never ignored. queryState is the Email state;
 // canCalculateChanges is false (Email/queryChanges answers cannotCalculateChanges).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "imap/message_date.h"
 #include "imap/search_text.h"
 #include "imap/sort_keys.h"
+#include "jmap/account_emails.h"
 #include "jmap/email_args.h"
 #include "jmap/email_filter.h"
 #include "jmap/email_keywords.h"
@@ -122,6 +125,60 @@ bool Before(const Candidate& a, const Candidate& b, const std::vector<Comparator
   return a.view.record->id < b.view.record->id;  // a stable, total order
 }
 
+// The query's canonical form, the key of its cached results: what decides which ids match
+// and in which order (not position, anchor or limit).
+std::string QueryKey(const Args& args, bool collapse) {
+  std::string key = collapse ? "c" : "-";
+  for (std::string_view name : {"filter", "sort"}) {
+    key += '\n';
+    if (std::optional<simdjson::dom::element> e = args.Get(name)) key += simdjson::minify(*e);
+  }
+  return key;
+}
+
+// The ids of the account's emails that match `filter`, in `sort` order, one per thread with
+// `collapse`; message bytes are read only when the filter or the sort needs them.
+Task<Result<std::vector<int64_t>>> RunQuery(const CallContext& context,
+                                            const AccountEmails& account,
+                                            const std::optional<EmailFilter>& filter,
+                                            const std::vector<Comparator>& sort, bool collapse) {
+  std::vector<const EmailRecord*> emails;
+  for (const EmailRecord& e : account.emails) {
+    if (!e.flags.deleted) emails.push_back(&e);  // not visible to JMAP (RFC 8621 §4.1.1)
+  }
+  std::map<int64_t, std::vector<const EmailRecord*>> threads;
+  for (const EmailRecord* e : emails) threads[e->thread_id].push_back(e);
+  const bool needs_message = (filter && FilterNeedsMessage(*filter)) ||
+                             std::any_of(sort.begin(), sort.end(), SortNeedsMessage);
+  std::vector<LoadedMessage> messages(needs_message ? emails.size() : 0);
+  std::vector<Candidate> matched;
+  for (size_t i = 0; i < emails.size(); ++i) {
+    const EmailRecord& e = *emails[i];
+    if (needs_message) {
+      Result<std::string> bytes = co_await context.services->stores->blobs->Get(e.blob);
+      if (!bytes) co_return std::unexpected(bytes.error());
+      messages[i].bytes = std::move(*bytes);
+      messages[i].tree = mime::ParseMessage(messages[i].bytes);
+    }
+    Candidate c;
+    c.view.record = &e;
+    c.view.message = needs_message ? &messages[i] : nullptr;
+    c.view.thread = &threads[e.thread_id];
+    if (filter && !Matches(*filter, c.view)) continue;
+    MakeKeys(c, sort);
+    matched.push_back(std::move(c));
+  }
+  std::sort(matched.begin(), matched.end(),
+            [&](const Candidate& a, const Candidate& b) { return Before(a, b, sort); });
+  std::vector<int64_t> ids;
+  std::set<int64_t> seen_threads;
+  for (const Candidate& c : matched) {
+    if (collapse && !seen_threads.insert(c.view.record->thread_id).second) continue;
+    ids.push_back(c.view.record->id);
+  }
+  co_return ids;
+}
+
 }  // namespace
 
 Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object arguments) {
@@ -146,63 +203,40 @@ Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object argu
   const bool calculate_total = args.Bool("calculateTotal", false);
   const bool collapse = args.Bool("collapseThreads", false);
   if (!args.ok()) co_return InvalidArguments(args.error());
-  Result<std::string> state = co_await EmailState(context);
-  if (!state) co_return StoreFailure(state.error());
-  Result<std::vector<EmailRecord>> emails =
-      co_await context.services->stores->metadata->ListEmails(context.account_id);
-  if (!emails) co_return StoreFailure(emails.error());
-  std::erase_if(*emails, [](const EmailRecord& e) { return e.flags.deleted; });
-  std::map<int64_t, std::vector<const EmailRecord*>> threads;
-  for (const EmailRecord& e : *emails) threads[e.thread_id].push_back(&e);
-  const bool needs_message = (filter && FilterNeedsMessage(*filter)) ||
-                             std::any_of(sort.begin(), sort.end(), SortNeedsMessage);
-  std::vector<LoadedMessage> messages(needs_message ? emails->size() : 0);
-  std::vector<Candidate> matched;
-  for (size_t i = 0; i < emails->size(); ++i) {
-    const EmailRecord& e = (*emails)[i];
-    if (needs_message) {
-      Result<std::string> bytes = co_await context.services->stores->blobs->Get(e.blob);
-      if (!bytes) co_return StoreFailure(bytes.error());
-      messages[i].bytes = std::move(*bytes);
-      messages[i].tree = mime::ParseMessage(messages[i].bytes);
+  Result<std::shared_ptr<AccountEmails>> account = co_await LoadAccountEmails(context);
+  if (!account) co_return StoreFailure(account.error());
+  AccountEmails& emails = **account;
+  std::string key = QueryKey(args, collapse);
+  std::vector<int64_t> uncached;  // the result when the cache is full
+  const std::vector<int64_t>* ids = nullptr;
+  auto hit = emails.queries.find(key);
+  if (hit != emails.queries.end()) {
+    ids = &hit->second;
+  } else {
+    Result<std::vector<int64_t>> found = co_await RunQuery(context, emails, filter, sort, collapse);
+    if (!found) co_return StoreFailure(found.error());
+    if (emails.queries.size() < kCachedQueriesMax) {
+      ids = &emails.queries.emplace(std::move(key), std::move(*found)).first->second;
+    } else {
+      uncached = std::move(*found);
+      ids = &uncached;
     }
-    Candidate c;
-    c.view.record = &e;
-    c.view.message = needs_message ? &messages[i] : nullptr;
-    c.view.thread = &threads[e.thread_id];
-    if (filter && !Matches(*filter, c.view)) continue;
-    MakeKeys(c, sort);
-    matched.push_back(std::move(c));
   }
-  std::sort(matched.begin(), matched.end(),
-            [&](const Candidate& a, const Candidate& b) { return Before(a, b, sort); });
-  std::vector<std::string> ids;
-  std::vector<int64_t> seen_threads;
-  for (const Candidate& c : matched) {
-    if (collapse) {
-      if (std::find(seen_threads.begin(), seen_threads.end(), c.view.record->thread_id) !=
-          seen_threads.end()) {
-        continue;
-      }
-      seen_threads.push_back(c.view.record->thread_id);
-    }
-    ids.push_back(EmailId(c.view.record->id));
-  }
-  const int64_t total = static_cast<int64_t>(ids.size());
+  const int64_t total = static_cast<int64_t>(ids->size());
   int64_t start = position < 0 ? std::max<int64_t>(0, total + position) : std::min(position, total);
   if (anchor) {
-    auto it = std::find(ids.begin(), ids.end(), *anchor);
-    if (it == ids.end()) co_return MethodError("anchorNotFound");
-    start = std::clamp<int64_t>((it - ids.begin()) + anchor_offset, 0, total);
+    auto it = std::find(ids->begin(), ids->end(), ParseEmailId(*anchor).value_or(-1));
+    if (it == ids->end()) co_return MethodError("anchorNotFound");
+    start = std::clamp<int64_t>((it - ids->begin()) + anchor_offset, 0, total);
   }
   const uint64_t count = std::min<uint64_t>(limit.value_or(kQueryLimitMax), kQueryLimitMax);
   const int64_t end = std::min<int64_t>(total, start + static_cast<int64_t>(count));
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
-  w.Key("queryState").String(*state).Key("canCalculateChanges").Bool(false);
+  w.Key("queryState").String(std::to_string(emails.state)).Key("canCalculateChanges").Bool(false);
   w.Key("position").Int(start).Key("ids").BeginArray();
-  for (int64_t i = start; i < end; ++i) w.String(ids[static_cast<size_t>(i)]);
+  for (int64_t i = start; i < end; ++i) w.String(EmailId((*ids)[static_cast<size_t>(i)]));
   w.EndArray();
   if (calculate_total) w.Key("total").Int(total);
   if (!limit || *limit > kQueryLimitMax) w.Key("limit").Uint(count);

@@ -1,9 +1,11 @@
 // Thread/get (RFC 8621 §3.1): a thread's emails, oldest first (receivedAt, then id), from one
-// ListEmails snapshot. Threads are the store's thread_id (docs/storage.md, "Threads").
+// cached email list (jmap/account_emails.h). Threads are the store's thread_id (docs/storage.md,
+// "Threads").
 #include <algorithm>
 #include <map>
 
 #include "base/json_writer.h"
+#include "jmap/account_emails.h"
 #include "jmap/email_args.h"
 #include "jmap/email_methods.h"
 #include "jmap/ids.h"
@@ -22,13 +24,11 @@ Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object argum
   if (!args.ok()) co_return InvalidArguments(args.error());
   if (ids && ids->size() > context.limits->max_objects_in_get)
     co_return MethodError("requestTooLarge");
-  Result<std::string> state = co_await EmailState(context);
-  if (!state) co_return StoreFailure(state.error());
-  Result<std::vector<EmailRecord>> emails =
-      co_await context.services->stores->metadata->ListEmails(context.account_id);
-  if (!emails) co_return StoreFailure(emails.error());
+  Result<std::shared_ptr<AccountEmails>> account = co_await LoadAccountEmails(context);
+  if (!account) co_return StoreFailure(account.error());
+  const std::string state = std::to_string((*account)->state);
   std::map<int64_t, std::vector<const EmailRecord*>> threads;
-  for (const EmailRecord& e : *emails) {
+  for (const EmailRecord& e : (*account)->emails) {
     if (!e.flags.deleted) threads[e.thread_id].push_back(&e);
   }
   std::vector<std::string> wanted;
@@ -39,7 +39,7 @@ Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object argum
   }
   std::string out;
   JsonWriter w(&out);
-  w.BeginObject().Key("accountId").String(context.jmap_account_id).Key("state").String(*state);
+  w.BeginObject().Key("accountId").String(context.jmap_account_id).Key("state").String(state);
   w.Key("list").BeginArray();
   std::vector<std::string> not_found;
   for (const std::string& id : wanted) {

@@ -2,7 +2,15 @@
 
 #include <time.h>
 
+#include <atomic>
+
 namespace ringmail {
+
+MetadataStore::MetadataStore()
+    : instance_([] {
+        static std::atomic<uint64_t> next{0};
+        return ++next;
+      }()) {}
 
 uint64_t MonotonicMs() {
   timespec ts;

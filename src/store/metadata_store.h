@@ -325,8 +325,17 @@ uint64_t MonotonicMs();
 
 class MetadataStore {
  public:
+  MetadataStore();
   virtual ~MetadataStore() = default;
 
+  // Distinct for every store object the process makes, never reused: what caches of store
+  // contents (jmap/account_emails.h) key on, where a freed object's address could repeat.
+  uint64_t instance() const { return instance_; }
+
+ private:
+  const uint64_t instance_;
+
+ public:
   // --- Domains and accounts (the internal directory, directory/internal_directory.h) ---
   // Domain names are stored lower-case; kAlreadyExists for a duplicate.
   virtual Task<Result<int64_t>> CreateDomain(std::string name) = 0;

@@ -125,6 +125,27 @@ TEST_F(EmailMethodsTest, QueryWindowsAndAnchors) {
   }(this));
 }
 
+// The same query again is answered from the cache (jmap/account_emails.h) until the account's
+// state moves; then it sees the change.
+TEST_F(EmailMethodsTest, QueryAgainAfterAChangeSeesIt) {
+  RunOnReactor([](EmailMethodsTest* t) -> Task<void> {
+    const Mail m = co_await Fill(t);
+    simdjson::dom::element r;
+    const std::string unseen = "{\"filter\":{\"notKeyword\":\"$seen\"}}";
+    co_await t->Call(EmailQuery, t->alice_, unseen, &r);
+    EXPECT_EQ(StrList(r, "ids"), Strs(m.mid, m.young));
+    const std::string state = Str(r, "queryState");
+    co_await t->Call(EmailQuery, t->alice_, unseen, &r);
+    EXPECT_EQ(StrList(r, "ids"), Strs(m.mid, m.young));
+    EXPECT_EQ(Str(r, "queryState"), state);
+    co_await t->Call(jmap::EmailSet, t->alice_,
+                     "{\"update\":{\"" + m.mid + "\":{\"keywords/$seen\":true}}}", &r);
+    co_await t->Call(EmailQuery, t->alice_, unseen, &r);
+    EXPECT_EQ(StrList(r, "ids"), Strs(m.young)) << t->last_;
+    EXPECT_NE(Str(r, "queryState"), state);
+  }(this));
+}
+
 TEST_F(EmailMethodsTest, QueryUnsupportedAndInvalid) {
   RunOnReactor([](EmailMethodsTest* t) -> Task<void> {
     co_await Fill(t);
