@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "http/auth.h"
 #include "jmap/api.h"
+#include "jmap/blob_methods.h"
 #include "jmap/email_methods.h"
 #include "jmap/ids.h"
 #include "jmap/mailbox_tree.h"
@@ -42,6 +43,10 @@ class JmapHandler final : public http::Handler {
     jmap::RegisterCoreMethods(&table_);
     jmap::RegisterMailboxMethods(&table_);
     jmap::RegisterEmailMethods(&table_);
+    jmap::RegisterBlobMethods(&table_);
+    // Request bodies arrive whole, within [http] body-size-max: no upload can be larger.
+    limits_.max_size_upload =
+        std::min<uint64_t>(limits_.max_size_upload, services.config->http.body_size_max);
   }
 
   Task<http::Response> Handle(http::Request request) override {
@@ -107,6 +112,10 @@ Task<http::Response> JmapHandler::Dispatch(http::Request request, jmap_http::Use
     http::Response r = co_await jmap_http::EventSource(services_, std::move(request), user);
     co_return r;
   }
+  if (path.starts_with(jmap::kUploadPath) && request.method == "POST") {
+    http::Response r = co_await jmap_http::Upload(services_, limits_, std::move(request), user);
+    co_return r;
+  }
   if (path.starts_with(jmap::kDownloadPath)) {
     http::Response r = co_await jmap_http::Download(services_, std::move(request), user);
     co_return r;
@@ -143,6 +152,7 @@ std::unique_ptr<http::Handler> AddJmapRoutes(http::Router* router, const MailSer
   router->Add("POST", std::string(jmap::kApiPath), handler.get());
   router->Add("GET", "/jmap/eventsource", handler.get());
   router->Add("GET", std::string(jmap::kDownloadPath), handler.get());
+  router->Add("POST", std::string(jmap::kUploadPath), handler.get());
   router->Add("GET", std::string(jmap::kEventSourcePath), handler.get());
   return handler;
 }
