@@ -231,11 +231,12 @@ Task<MethodResponse> Echo(CallContext& /*context*/, simdjson::dom::object argume
 
 }  // namespace
 
-ApiAnswer RequestError(std::string_view type, std::string_view detail, std::string_view limit) {
-  ApiAnswer a{400, "application/problem+json", {}};
+ApiAnswer RequestError(std::string_view type, std::string_view detail, std::string_view limit,
+                       int status) {
+  ApiAnswer a{status, "application/problem+json", {}};
   JsonWriter w(&a.body);
   w.BeginObject().Key("type").String(std::string(kErrorPrefix) + std::string(type));
-  w.Key("status").Int(400).Key("detail").String(detail);
+  w.Key("status").Int(status).Key("detail").String(detail);
   if (!limit.empty()) w.Key("limit").String(limit);
   w.EndObject();
   return a;

@@ -29,7 +29,9 @@ struct ApiAnswer {
 
 // A request-level error: `type` is the part after "urn:ietf:params:jmap:error:" (notJSON,
 // notRequest, unknownCapability, limit); `limit` names the limit for "limit".
-ApiAnswer RequestError(std::string_view type, std::string_view detail, std::string_view limit = {});
+// `status` is the HTTP status (400; the upload endpoint answers 413 and 403 too).
+ApiAnswer RequestError(std::string_view type, std::string_view detail, std::string_view limit = {},
+                       int status = 400);
 
 // Processes one API request. `session_state` is the session resource's state
 // (Response.sessionState). REQUIRES: context->limits set, context authenticated; table and

@@ -1,7 +1,8 @@
 // Which blobs an account may read (RFC 8620 §6: a blob id is a content hash anyone can
 // compute, so holding the id proves nothing): the one check behind download, Email/import,
 // Email/parse, Email/set's attachments and Blob/copy. A blob is the account's when one of its
-// messages is stored under it. Any core; suspends on the store.
+// emails is stored under it or it uploaded the blob and the upload has not expired
+// (MetadataStore::AccountHasBlob, one indexed lookup). Any core; suspends on the store.
 #pragma once
 
 #include <cstdint>

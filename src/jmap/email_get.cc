@@ -12,10 +12,8 @@
 #include "server/protocol_setup.h"
 
 namespace ringmail::jmap {
-namespace {
 
-// Parses the fetch arguments; false (with args failed) when one is invalid.
-bool ReadFetch(Args& args, EmailFetch& fetch) {
+bool ReadEmailFetch(Args& args, EmailFetch& fetch) {
   std::optional<std::vector<std::string>> properties = args.Strings("properties");
   fetch.properties = properties ? std::move(*properties) : DefaultEmailProperties();
   for (const std::string& p : fetch.properties) {
@@ -36,14 +34,12 @@ bool ReadFetch(Args& args, EmailFetch& fetch) {
   return args.ok();
 }
 
-}  // namespace
-
 Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object arguments) {
   Args args(arguments);
   args.Only({"accountId", "ids", "properties", "bodyProperties", "fetchTextBodyValues",
              "fetchHTMLBodyValues", "fetchAllBodyValues", "maxBodyValueBytes"});
   EmailFetch fetch;
-  ReadFetch(args, fetch);
+  ReadEmailFetch(args, fetch);
   std::optional<std::vector<std::string>> ids = args.Strings("ids");
   if (!args.ok()) co_return InvalidArguments(args.error());
   if (ids && ids->size() > context.limits->max_objects_in_get) {

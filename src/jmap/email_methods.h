@@ -3,6 +3,8 @@
 // them to the server's table. The API layer has checked `using` and accountId already.
 #pragma once
 
+#include "jmap/email_args.h"
+#include "jmap/email_render.h"
 #include "jmap/method.h"
 
 namespace ringmail::jmap {
@@ -12,6 +14,10 @@ namespace ringmail::jmap {
 inline constexpr size_t kQueryLimitMax = 1000;
 
 void RegisterEmailMethods(MethodTable* table);
+
+// Reads Email/get's properties, bodyProperties, fetch*BodyValues and maxBodyValueBytes (also
+// Email/parse's); false (with args failed) when one is invalid.
+bool ReadEmailFetch(Args& args, EmailFetch& fetch);
 
 Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> EmailChanges(CallContext& context, simdjson::dom::object arguments);

@@ -167,7 +167,10 @@ void WriteEmail(JsonWriter& w, const EmailRecord& email, const LoadedMessage* me
   if (message != nullptr) lists = PickBodyParts(message->tree);
   w.BeginObject();
   for (const std::string& property : fetch.properties) {
-    if (!NeedsMessage(property)) {
+    if (fetch.parsed && (property == "id" || property == "threadId" || property == "mailboxIds" ||
+                         property == "keywords" || property == "receivedAt")) {
+      w.Key(property).Null();
+    } else if (!NeedsMessage(property)) {
       w.Key(property);
       WriteStoreProperty(w, email, property);
     } else if (message != nullptr) {

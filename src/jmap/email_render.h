@@ -21,6 +21,9 @@ struct EmailFetch {
   bool fetch_html_values = false;
   bool fetch_all_values = false;
   size_t max_body_value_bytes = 0;  // 0: whole values
+  // Email/parse (RFC 8621 §4.9): the message is no email of the account, so id, threadId,
+  // mailboxIds, keywords and receivedAt are null.
+  bool parsed = false;
 };
 
 // The default Email/get properties and bodyProperties (RFC 8621 §4.2).

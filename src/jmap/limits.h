@@ -17,4 +17,8 @@ struct Limits {
   uint32_t max_objects_in_set = 1000;     // create + update + destroy per /set
 };
 
+// How long an upload stays the account's (and keeps its blob from the collector) unless an
+// email references it (RFC 8620 §6: at least an hour).
+inline constexpr int64_t kUploadLifetimeS = 24 * 3600;
+
 }  // namespace ringmail::jmap

@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "http/auth.h"
 #include "jmap/api.h"
+#include "jmap/blob_methods.h"
 #include "jmap/email_methods.h"
 #include "jmap/ids.h"
 #include "jmap/mailbox_tree.h"
@@ -38,7 +39,7 @@ bool SafeHost(std::string_view host) {
 }
 
 // [jmap]'s limits, with the request and upload sizes no larger than the HTTP listener takes
-// ([http] body-size-max): what is advertised is what a client can really send.
+// ([http] body-size-max; bodies arrive whole): what is advertised is what a client can send.
 jmap::Limits EffectiveLimits(const Config& config) {
   jmap::Limits limits = config.jmap;
   limits.max_size_request = std::min(limits.max_size_request, config.http.body_size_max);
@@ -53,6 +54,7 @@ class JmapHandler final : public http::Handler {
     jmap::RegisterCoreMethods(&table_);
     jmap::RegisterMailboxMethods(&table_);
     jmap::RegisterEmailMethods(&table_);
+    jmap::RegisterBlobMethods(&table_);
   }
 
   Task<http::Response> Handle(http::Request request) override {
@@ -128,6 +130,10 @@ Task<http::Response> JmapHandler::Dispatch(http::Request request, jmap_http::Use
     http::Response r = co_await jmap_http::EventSource(services_, std::move(request), user);
     co_return r;
   }
+  if (path.starts_with(jmap::kUploadPath) && request.method == "POST") {
+    http::Response r = co_await jmap_http::Upload(services_, limits_, std::move(request), user);
+    co_return r;
+  }
   if (path.starts_with(jmap::kDownloadPath)) {
     http::Response r = co_await jmap_http::Download(services_, std::move(request), user);
     co_return r;
@@ -164,6 +170,7 @@ std::unique_ptr<http::Handler> AddJmapRoutes(http::Router* router, const MailSer
   router->Add("POST", std::string(jmap::kApiPath), handler.get());
   router->Add("GET", "/jmap/eventsource", handler.get());
   router->Add("GET", std::string(jmap::kDownloadPath), handler.get());
+  router->Add("POST", std::string(jmap::kUploadPath), handler.get());
   router->Add("GET", std::string(jmap::kEventSourcePath), handler.get());
   return handler;
 }

@@ -7,6 +7,7 @@
 
 #include "http/router.h"
 #include "http/server.h"
+#include "jmap/limits.h"
 #include "server/protocol_setup.h"
 
 namespace ringmail::jmap_http {
@@ -20,5 +21,8 @@ struct User {
 Task<http::Response> EventSource(const MailServices& services, http::Request request, User user);
 // GET /jmap/download/{accountId}/{blobId}/{name}?accept=T (RFC 8620 §6.2).
 Task<http::Response> Download(const MailServices& services, http::Request request, User user);
+// POST /jmap/upload/{accountId}/ (RFC 8620 §6.1; http_jmap_upload.cc).
+Task<http::Response> Upload(const MailServices& services, jmap::Limits limits,
+                            http::Request request, User user);
 
 }  // namespace ringmail::jmap_http

@@ -10,9 +10,9 @@
 #include <utility>
 
 #include "base/log.h"
+#include "mail/message_summary.h"
 #include "mime/address_list.h"
 #include "mime/header.h"
-#include "mime/imap_forms.h"
 #include "smtp/session.h"
 #include "smtp/session_replies.h"
 #include "store/delivery.h"
@@ -199,17 +199,8 @@ Task<Result<void>> SmtpSession::DeliverLocal(std::string message) {
       request.targets.push_back({mailbox, {}});
     }
   }
-  const std::string_view block(message.data(), mime::HeaderBlockSize(message));
-  if (std::optional<std::string_view> id = mime::FindHeader(block, "Message-ID")) {
-    request.summary.message_id = mime::Unfold(*id);
-  }
-  if (std::optional<std::string_view> subject = mime::FindHeader(block, "Subject")) {
-    request.summary.subject = mime::DecodeHeaderValue(*subject);
-  }
   // IMAP FETCH ENVELOPE/BODYSTRUCTURE read these instead of the bytes (docs/imap.md).
-  mime::ImapForms forms = mime::MakeImapForms(message);
-  request.summary.envelope = std::move(forms.envelope);
-  request.summary.bodystructure = std::move(forms.bodystructure);
+  request.summary = SummarizeMessage(message);
   Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
       *services_->blobs, *services_->metadata, std::move(message), std::move(request));
   if (!placed) co_return std::unexpected(placed.error());

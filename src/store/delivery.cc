@@ -6,6 +6,18 @@
 
 namespace ringmail {
 
+Task<Result<void>> WaitUntilBlobForgotten(MetadataStore& metadata, BlobKey key, DeliveryRetry retry,
+                                          Error refusal, int* waits, uint64_t* backoff_ms) {
+  for (;;) {
+    if ((*waits)++ >= retry.waits_max) co_return std::unexpected(refusal);
+    co_await Sleep(*backoff_ms);
+    *backoff_ms = std::min(*backoff_ms * 2, retry.backoff_max_ms);
+    Result<bool> has = co_await metadata.HasBlob(key);
+    if (!has && has.error().code != ErrorCode::kBusy) co_return std::unexpected(has.error());
+    if (has && !*has) co_return Result<void>{};
+  }
+}
+
 // Why a retry stores the object again only after seeing the blobs row gone: the collector
 // deletes the object (its step b) after marking the row and before forgetting it (step c).
 // An object written — or found present — before step b is deleted under us; one written
@@ -38,14 +50,9 @@ Task<Result<std::vector<PlacedMessage>>> DeliverMessage(BlobStore& blobs, Metada
     if (placed || placed.error().code != ErrorCode::kBusy) co_return placed;
     // Refused: the blob is being collected (or the store's queue is full). Wait until its
     // row is gone, then store the object again.
-    for (;;) {
-      if (waits++ >= retry.waits_max) co_return placed;
-      co_await Sleep(backoff_ms);
-      backoff_ms = std::min(backoff_ms * 2, retry.backoff_max_ms);
-      Result<bool> has = co_await metadata.HasBlob(request.blob);
-      if (!has && has.error().code != ErrorCode::kBusy) co_return std::unexpected(has.error());
-      if (has && !*has) break;
-    }
+    Result<void> gone = co_await WaitUntilBlobForgotten(metadata, request.blob, retry,
+                                                        placed.error(), &waits, &backoff_ms);
+    if (!gone) co_return std::unexpected(gone.error());
     stored = co_await blobs.Put(request.blob, message);
     if (!stored) co_return std::unexpected(stored.error());
   }

@@ -32,4 +32,11 @@ Task<Result<std::vector<PlacedMessage>>> DeliverMessage(BlobStore& blobs, Metada
                                                         DeliveryRequest request,
                                                         DeliveryRetry retry = {});
 
+// Waits, with `retry`'s backoff, until blob `key` has no blobs row any more (the collector
+// deleted its object and forgot the row), so that the caller may store the object again.
+// `*waits` and `*backoff_ms` carry the count and the next wait across calls; past
+// `retry.waits_max` waits in all it returns `refusal`. The store's error when it fails.
+Task<Result<void>> WaitUntilBlobForgotten(MetadataStore& metadata, BlobKey key, DeliveryRetry retry,
+                                          Error refusal, int* waits, uint64_t* backoff_ms);
+
 }  // namespace ringmail

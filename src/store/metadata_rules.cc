@@ -247,6 +247,19 @@ Result<void> CheckBlobValidity(const DeliveryRequest& request) {
   return {};
 }
 
+Result<void> CheckUpload(const BlobUploadRequest& request) {
+  const bool control = std::any_of(request.type.begin(), request.type.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (request.type.size() > kUploadTypeMax || control) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid upload type");
+  }
+  if (MonotonicMs() - request.blob_stored_at_ms > request.blob_write_validity_ms) {
+    return MakeError(ErrorCode::kTimeout,
+                     "blob " + request.blob.Hex() + " was stored too long ago; store it again");
+  }
+  return {};
+}
+
 Result<void> CheckQueueEnqueue(const QueueEnqueueRequest& request) {
   const QueuedMessageRecord& m = request.message;
   if (m.recipients.empty() || m.recipients.size() > kQueueRecipientsMax) {

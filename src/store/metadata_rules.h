@@ -96,6 +96,10 @@ Result<std::vector<DeliveryRequest::Target>> DistinctTargets(const DeliveryReque
 // (kBlobWriteValidityMs): the caller stores the blob again. Checked as the transaction starts.
 Result<void> CheckBlobValidity(const DeliveryRequest& request);
 
+// A RecordUpload request: a type of at most kUploadTypeMax bytes without control characters
+// (kInvalidArgument), a blob stored within its validity (kTimeout as CheckBlobValidity).
+Result<void> CheckUpload(const BlobUploadRequest& request);
+
 // At most kAdoptBlobsMax blobs (MetadataStore::AdoptOrphanBlobs), written at non-negative
 // times.
 Result<void> CheckOrphanBlobs(std::span<const OrphanBlob> blobs);

@@ -152,6 +152,22 @@ struct DeliveryRequest {
   bool enforce_quota = true;    // over quota: kLimitExceeded and nothing is delivered
 };
 
+// An upload (JMAP, RFC 8620 §6.1; docs/storage.md "Blob uploads"): the account may read the
+// blob until expires_at, and the collector keeps it until then. REQUIRES: the blob is
+// durably stored already (as Deliver's; the same write validity applies).
+struct BlobUploadRequest {
+  int64_t account_id = 0;
+  BlobKey blob;
+  uint64_t size = 0;  // the blob's bytes
+  uint64_t stored_size = 0;
+  blob_format::Compression compression = blob_format::Compression::kNone;
+  std::string type;                // the media type the client sent (at most kUploadTypeMax bytes)
+  int64_t expires_at = 0;          // Unix seconds
+  uint64_t blob_stored_at_ms = 0;  // as DeliveryRequest's
+  uint64_t blob_write_validity_ms = kBlobWriteValidityMs;
+};
+inline constexpr size_t kUploadTypeMax = 255;
+
 struct PlacedMessage {
   int64_t account_id = 0;
   int64_t mailbox_id = 0;
@@ -454,9 +470,27 @@ class MetadataStore {
     co_return MakeError(ErrorCode::kInvalidArgument, "emails are not supported");
   }
 
+  // --- Blob uploads and ownership (docs/storage.md, "Blob uploads") ---
+  // Records an upload: a blobs row for the blob if it has none (unreferenced since now), and
+  // the account's blob_uploads row (an upload of the same blob again moves expires_at to the
+  // later of the two and takes the new type). kBusy when the blob's row is being collected
+  // (store the object again once the row is gone, as DeliverMessage does), kTimeout when the
+  // blob was stored longer ago than its validity, kNotFound when there is no such account,
+  // kInvalidArgument for a type over kUploadTypeMax. Not pure, as the email ops.
+  virtual Task<Result<void>> RecordUpload(BlobUploadRequest /*request*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "uploads are not supported");
+  }
+  // Whether the account may read blob `key`: one of its emails is stored under it, or it has
+  // an upload of it that has not expired. Indexed (blobs.sha256, then the blob's emails and
+  // uploads), never a scan of the account's messages.
+  virtual Task<Result<bool>> AccountHasBlob(int64_t /*account_id*/, BlobKey /*key*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "uploads are not supported");
+  }
+
   // --- Blob collection (docs/storage.md, "Collection") ---
   // Marks up to `max` unreferenced blobs older than `unreferenced_before` as deleting and
-  // returns their keys.
+  // returns their keys. A live upload is a reference: its blob is not marked; expired
+  // uploads' rows are deleted first, in the same transaction.
   virtual Task<Result<std::vector<BlobKey>>> MarkBlobsForDeletion(int64_t unreferenced_before,
                                                                   size_t max) = 0;
   // Deletes the rows of blobs marked deleting whose objects are gone.

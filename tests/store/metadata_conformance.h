@@ -28,6 +28,7 @@
 #include "metadata_conformance_lifecycle.h"
 #include "metadata_conformance_queue.h"
 #include "metadata_conformance_subscribe.h"
+#include "metadata_conformance_uploads.h"
 #include "testing/run_on_reactor.h"
 
 namespace ringmail::testing {
@@ -143,6 +144,12 @@ TYPED_TEST_P(MetadataConformance, QueueLeasesRetryRemove) {
   this->Run(conformance::QueueLeasesRetryRemove);
 }
 TYPED_TEST_P(MetadataConformance, QueueSharesBlobs) { this->Run(conformance::QueueSharesBlobs); }
+TYPED_TEST_P(MetadataConformance, UploadsBelongToTheirAccount) {
+  this->Run(conformance::UploadOwnership);
+}
+TYPED_TEST_P(MetadataConformance, UploadsAndCollection) {
+  this->Run(conformance::UploadsAndCollection);
+}
 
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
@@ -156,6 +163,6 @@ REGISTER_TYPED_TEST_SUITE_P(
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory);
+    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection);
 
 }  // namespace ringmail::testing

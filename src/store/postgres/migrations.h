@@ -38,5 +38,7 @@ extern const char kMailboxIndexV4[];
 extern const char kQueueV5[];
 // Migration 6 (migrations_email.cc).
 extern const char kEmailPlacementsV6[];
+// Migration 7 (migrations_uploads.cc).
+extern const char kBlobUploadsV7[];
 
 }  // namespace ringmail::postgres

@@ -186,6 +186,14 @@ constexpr PgStatement kStatements[] = {
      1},
     {kAddEmailPlacements, "rm_add_email_placements",
      "SELECT * FROM rm_add_email_placements($1, $2, $3)", 3},
+    {kRecordUpload, "rm_record_upload", "SELECT rm_record_upload($1, $2, $3, $4, $5, $6, $7)", 7},
+    // Indexed: blobs.sha256, then emails_blob and blob_uploads' primary key.
+    {kAccountHasBlob, "rm_account_has_blob",
+     "SELECT EXISTS (SELECT 1 FROM blobs b JOIN emails e ON e.blob_id = b.id "
+     "WHERE b.sha256 = $2 AND e.account_id = $1) OR EXISTS (SELECT 1 FROM blobs b "
+     "JOIN blob_uploads u ON u.blob_id = b.id WHERE b.sha256 = $2 AND u.account_id = $1 "
+     "AND u.expires_at > now())",
+     2},
 };
 
 }  // namespace

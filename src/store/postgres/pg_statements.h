@@ -58,6 +58,8 @@ enum class PgStatementId : uint8_t {
   kListEmails,
   kListEmailPlacements,
   kAddEmailPlacements,
+  kRecordUpload,
+  kAccountHasBlob,
 };
 
 struct PgStatement {

@@ -546,6 +546,25 @@ Task<Result<bool>> PostgresMetadataStore::HasBlob(BlobKey key) {
   co_return rows->Bool(0, 0);
 }
 
+Task<Result<void>> PostgresMetadataStore::RecordUpload(BlobUploadRequest request) {
+  Result<void> valid = CheckUpload(request);
+  if (!valid) co_return std::unexpected(valid.error());
+  Result<PgRows> rows = co_await Run(
+      PgStatementId::kRecordUpload, Int(request.account_id), PgBytea(request.blob.sha256),
+      std::to_string(request.size), std::to_string(request.stored_size),
+      request.compression == blob_format::Compression::kZstd ? "zstd" : "none",
+      std::move(request.type), Int(request.expires_at));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return Result<void>{};
+}
+
+Task<Result<bool>> PostgresMetadataStore::AccountHasBlob(int64_t account_id, BlobKey key) {
+  Result<PgRows> rows =
+      co_await Run(PgStatementId::kAccountHasBlob, Int(account_id), PgBytea(key.sha256));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return rows->Bool(0, 0);
+}
+
 Task<Result<size_t>> PostgresMetadataStore::AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) {
   Result<void> valid = CheckOrphanBlobs(blobs);
   if (!valid) co_return std::unexpected(valid.error());

@@ -10,12 +10,15 @@ Result<std::vector<BlobKey>> MarkBlobsForDeletion(SqliteDb& db, int64_t unrefere
   // Rows already 'deleting' are a collector pass that did not finish (a crash between
   // marking and forgetting): they are handed out again, or deliveries of that content would
   // be refused for ever.
+  // A live upload is a reference (docs/storage.md "Blob uploads"); expired ones go first.
+  TRY(db.Run("DELETE FROM blob_uploads WHERE expires_at <= " RINGMAIL_SQL_NOW));
   std::vector<std::pair<int64_t, BlobKey>> marked;
   {
-    Statement st = TRY(db.Query(
-        "SELECT id, sha256 FROM blobs WHERE refcount = 0 AND (state = 'deleting' OR "
-        "unreferenced_since <= " RINGMAIL_SQL_ISO_PARAM ") ORDER BY unreferenced_since LIMIT ?",
-        unreferenced_before, max));
+    Statement st = TRY(
+        db.Query("SELECT id, sha256 FROM blobs b WHERE refcount = 0 AND (state = 'deleting' OR "
+                 "(unreferenced_since <= " RINGMAIL_SQL_ISO_PARAM " AND NOT EXISTS (SELECT 1 FROM "
+                 "blob_uploads u WHERE u.blob_id = b.id))) ORDER BY unreferenced_since LIMIT ?",
+                 unreferenced_before, max));
     for (;;) {
       const bool row = TRY(st.Step());
       if (!row) break;

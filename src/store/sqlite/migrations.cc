@@ -255,6 +255,23 @@ CREATE INDEX queue_recipients_due ON queue_recipients (next_attempt_at) WHERE st
 // store/sqlite/email_ops.cc, so its version 6 changes nothing (the numbers stay in step).
 constexpr char kEmailPlacementsV6[] = "SELECT 1;";
 
+// Migration 7: JMAP blob uploads (docs/storage.md "Blob uploads"): which account uploaded
+// which blob, until when. A live upload keeps its blob from the collector; a blob's rows go
+// with it.
+constexpr char kBlobUploadsV7[] = R"sql(
+CREATE TABLE blob_uploads (
+  account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  blob_id     INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+  type        TEXT NOT NULL DEFAULT '',
+  size        INTEGER NOT NULL,
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  expires_at  TEXT NOT NULL,
+  PRIMARY KEY (account_id, blob_id)
+);
+CREATE INDEX blob_uploads_blob ON blob_uploads (blob_id);
+CREATE INDEX blob_uploads_expires ON blob_uploads (expires_at);
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -264,6 +281,7 @@ constexpr SchemaMigration kMigrations[] = {
     {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
     {5, "outbound queue: messages, recipients, leases", kQueueV5},
     {6, "jmap email placements", kEmailPlacementsV6},
+    {7, "jmap blob uploads", kBlobUploadsV7},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

@@ -84,6 +84,10 @@ Result<size_t> AdoptOrphanBlobs(SqliteDb& db, std::span<const OrphanBlob> blobs)
 Result<bool> ClaimCollectorLease(SqliteDb& db, std::string_view holder, uint32_t ttl_s);
 Result<void> ReleaseCollectorLease(SqliteDb& db, std::string_view holder);
 
+// upload_ops.cc
+Result<void> RecordUpload(SqliteDb& db, const BlobUploadRequest& request);
+Result<bool> AccountHasBlob(SqliteDb& db, int64_t account_id, const BlobKey& key);
+
 // queue_ops.cc
 Result<int64_t> EnqueueOutbound(SqliteDb& db, const QueueEnqueueRequest& request);
 Result<std::vector<QueuedMessageRecord>> ClaimQueueWork(SqliteDb& db, std::string_view holder,

@@ -275,6 +275,18 @@ Task<Result<bool>> SqliteMetadataStore::HasBlob(BlobKey key) {
   co_return r;
 }
 
+Task<Result<void>> SqliteMetadataStore::RecordUpload(BlobUploadRequest request) {
+  Result<void> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::RecordUpload(db, request); });
+  co_return r;
+}
+
+Task<Result<bool>> SqliteMetadataStore::AccountHasBlob(int64_t account_id, BlobKey key) {
+  Result<bool> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::AccountHasBlob(db, account_id, key); });
+  co_return r;
+}
+
 Task<Result<size_t>> SqliteMetadataStore::AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) {
   Result<size_t> r = co_await executor_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::AdoptOrphanBlobs(db, blobs); });

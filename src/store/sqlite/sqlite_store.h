@@ -76,6 +76,8 @@ class SqliteMetadataStore : public MetadataStore {
                                                           size_t max) override;
   Task<Result<void>> ForgetBlobs(std::vector<BlobKey> keys) override;
   Task<Result<bool>> HasBlob(BlobKey key) override;
+  Task<Result<void>> RecordUpload(BlobUploadRequest request) override;
+  Task<Result<bool>> AccountHasBlob(int64_t account_id, BlobKey key) override;
   Task<Result<size_t>> AdoptOrphanBlobs(std::vector<OrphanBlob> blobs) override;
   Task<Result<bool>> ClaimCollectorLease(std::string holder, uint32_t ttl_s) override;
   Task<Result<void>> ReleaseCollectorLease(std::string holder) override;
