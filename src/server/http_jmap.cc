@@ -10,6 +10,7 @@
 #include "jmap/ids.h"
 #include "jmap/mailbox_tree.h"
 #include "jmap/session.h"
+#include "jmap/submission_methods.h"
 #include "server/http_jmap_internal.h"
 #include "server/http_login.h"
 
@@ -42,6 +43,7 @@ class JmapHandler final : public http::Handler {
     jmap::RegisterCoreMethods(&table_);
     jmap::RegisterMailboxMethods(&table_);
     jmap::RegisterEmailMethods(&table_);
+    jmap::RegisterSubmissionMethods(&table_);
   }
 
   Task<http::Response> Handle(http::Request request) override {

@@ -25,6 +25,7 @@
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_emails.h"
 #include "metadata_conformance_index.h"
+#include "metadata_conformance_jmap.h"
 #include "metadata_conformance_lifecycle.h"
 #include "metadata_conformance_queue.h"
 #include "metadata_conformance_subscribe.h"
@@ -122,6 +123,11 @@ TYPED_TEST_P(MetadataConformance, AccountUpdates) { this->Run(conformance::Accou
 TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
   this->Run(conformance::DeleteAccountReleasesEverything);
 }
+TYPED_TEST_P(MetadataConformance, JmapIdentities) { this->Run(conformance::Identities); }
+TYPED_TEST_P(MetadataConformance, JmapSubmissions) { this->Run(conformance::Submissions); }
+TYPED_TEST_P(MetadataConformance, JmapVacationAndReplies) {
+  this->Run(conformance::VacationAndReplies);
+}
 TYPED_TEST_P(MetadataConformance, SubscribeAndUnsubscribe) {
   this->Run(conformance::Subscriptions);
 }
@@ -154,8 +160,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
     LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
-    QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
-    LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory);
+    JmapIdentities, JmapSubmissions, JmapVacationAndReplies, QueueEnqueueClaimRecord,
+    QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName, LoadSummariesReturnsTheCachedForms,
+    EmailsLoadAndList, EmailPlacements, LoadChangesFoldsTheHistory);
 
 }  // namespace ringmail::testing

@@ -16,6 +16,8 @@ std::span<const SchemaMigration> Migrations() {
       {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
       {5, "outbound queue: messages, recipients, leases", kQueueV5},
       {6, "jmap email placements", kEmailPlacementsV6},
+      {7, "reserved (blobs)", kReservedV7},
+      {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
   };
   return migrations;
 }

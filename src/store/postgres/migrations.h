@@ -38,5 +38,8 @@ extern const char kMailboxIndexV4[];
 extern const char kQueueV5[];
 // Migration 6 (migrations_email.cc).
 extern const char kEmailPlacementsV6[];
+// Migrations 7 (a placeholder here) and 8 (migrations_submission.cc).
+extern const char kReservedV7[];
+extern const char kSubmissionV8[];
 
 }  // namespace ringmail::postgres

@@ -58,6 +58,14 @@ enum class PgStatementId : uint8_t {
   kListEmails,
   kListEmailPlacements,
   kAddEmailPlacements,
+  kListIdentities,
+  kSaveIdentity,
+  kDeleteJmapObject,
+  kCreateSubmission,
+  kListSubmissions,
+  kLoadVacation,
+  kSaveVacation,
+  kClaimVacationReply,
 };
 
 struct PgStatement {
