@@ -6,7 +6,7 @@
 
 namespace ringmail::testing::conformance {
 
-inline void ExpectNotFound(const Error* e) {
+inline void ExpectJmapObjectNotFound(const Error* e) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->code, ErrorCode::kNotFound);
 }
@@ -35,15 +35,15 @@ inline Task<void> Identities(Env env) {
   CO_ASSERT_OK(bobs, env.store->ListIdentities(bob->id()));
   EXPECT_TRUE(bobs->identities.empty());
   Result<IdentityRecord> foreign = co_await env.store->SaveIdentity(bob->id(), id);
-  ExpectNotFound(foreign ? nullptr : &foreign.error());
+  ExpectJmapObjectNotFound(foreign ? nullptr : &foreign.error());
   Result<void> gone = co_await env.store->DeleteIdentity(bob->id(), id.id);
-  ExpectNotFound(gone ? nullptr : &gone.error());
+  ExpectJmapObjectNotFound(gone ? nullptr : &gone.error());
   CO_ASSERT_OK(deleted, env.store->DeleteIdentity(alice->id(), id.id));
   CO_ASSERT_OK(after, env.store->ListIdentities(alice->id()));
   EXPECT_TRUE(after->identities.empty());
   EXPECT_GT(after->state, relisted->state);
   Result<IdentityList> unknown = co_await env.store->ListIdentities(999999);
-  ExpectNotFound(unknown ? nullptr : &unknown.error());
+  ExpectJmapObjectNotFound(unknown ? nullptr : &unknown.error());
 }
 
 inline Task<void> Submissions(Env env) {
@@ -58,7 +58,7 @@ inline Task<void> Submissions(Env env) {
   CO_ASSERT_OK(bobs, env.store->ListSubmissions(bob->id()));
   EXPECT_TRUE(bobs->submissions.empty());
   Result<void> foreign = co_await env.store->DeleteSubmission(bob->id(), s.id);
-  ExpectNotFound(foreign ? nullptr : &foreign.error());
+  ExpectJmapObjectNotFound(foreign ? nullptr : &foreign.error());
   CO_ASSERT_OK(deleted, env.store->DeleteSubmission(alice->id(), s.id));
   CO_ASSERT_OK(after, env.store->ListSubmissions(alice->id()));
   EXPECT_TRUE(after->submissions.empty());
