@@ -6,8 +6,7 @@
 #include <ctime>
 
 #include "directory/recipients.h"
-#include "mime/header.h"
-#include "mime/imap_forms.h"
+#include "mail/delivery_summary.h"
 #include "server/protocol_setup.h"
 #include "store/delivery.h"
 
@@ -50,16 +49,7 @@ Task<Result<void>> DeliverToInboxes(const MailServices* services, std::string me
   request.received_at = static_cast<int64_t>(std::time(nullptr));
   request.enforce_quota = false;  // the sender is not to blame for a full mailbox
   for (int64_t inbox : inboxes) request.targets.push_back({inbox, {}});
-  const std::string_view block(message.data(), mime::HeaderBlockSize(message));
-  if (std::optional<std::string_view> id = mime::FindHeader(block, "Message-ID")) {
-    request.summary.message_id = mime::Unfold(*id);
-  }
-  if (std::optional<std::string_view> subject = mime::FindHeader(block, "Subject")) {
-    request.summary.subject = mime::DecodeHeaderValue(*subject);
-  }
-  mime::ImapForms forms = mime::MakeImapForms(message);
-  request.summary.envelope = std::move(forms.envelope);
-  request.summary.bodystructure = std::move(forms.bodystructure);
+  request.summary = DeliverySummary(message);
   Result<std::vector<PlacedMessage>> placed =
       co_await DeliverMessage(*services->stores->blobs, *services->stores->metadata,
                               std::move(message), std::move(request));

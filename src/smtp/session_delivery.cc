@@ -10,10 +10,10 @@
 #include <utility>
 
 #include "base/log.h"
+#include "mail/delivery_summary.h"
 #include "mail/vacation.h"
 #include "mime/address_list.h"
 #include "mime/header.h"
-#include "mime/imap_forms.h"
 #include "smtp/session.h"
 #include "smtp/session_replies.h"
 #include "store/delivery.h"
@@ -202,16 +202,7 @@ Task<Result<void>> SmtpSession::DeliverLocal(std::string message) {
   }
   const std::string_view block(message.data(), mime::HeaderBlockSize(message));
   std::string vacation_header(block.substr(0, std::min(block.size(), kVacationHeaderMax)));
-  if (std::optional<std::string_view> id = mime::FindHeader(block, "Message-ID")) {
-    request.summary.message_id = mime::Unfold(*id);
-  }
-  if (std::optional<std::string_view> subject = mime::FindHeader(block, "Subject")) {
-    request.summary.subject = mime::DecodeHeaderValue(*subject);
-  }
-  // IMAP FETCH ENVELOPE/BODYSTRUCTURE read these instead of the bytes (docs/imap.md).
-  mime::ImapForms forms = mime::MakeImapForms(message);
-  request.summary.envelope = std::move(forms.envelope);
-  request.summary.bodystructure = std::move(forms.bodystructure);
+  request.summary = DeliverySummary(message);
   Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
       *services_->blobs, *services_->metadata, std::move(message), std::move(request));
   if (!placed) co_return std::unexpected(placed.error());
