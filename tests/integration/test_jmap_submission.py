@@ -7,6 +7,8 @@ accepts to OUTDIR/N.json), adds an account with an alias, then:
 - a draft APPENDed over IMAP with \\Draft ($draft) is sent with EmailSubmission/set: the smarthost gets
   it from the identity's address to To, Cc and Bcc, without the Bcc header; the implicit
   Email/set (onSuccessUpdateEmail) removes $draft and its response follows the submission's;
+  one to the account's own alias lands in its INBOX without going through the smarthost; a
+  From the account does not own is forbiddenFrom;
 - VacationResponse/set turns the vacation on; two messages from the same sender over SMTP
   (smtplib) bring one auto-reply to the smarthost, with Auto-Submitted and In-Reply-To; a
   message from a mailing list brings none.
@@ -129,6 +131,10 @@ class JmapSubmissionTest(unittest.TestCase):
         self.assertEqual(response[0], name, response)
         return response[1]
 
+    def mailbox(self, role):
+        found = self.call("Mailbox/query", {"filter": {"role": role}})
+        return found["ids"][0]
+
     def relayed(self, count, timeout=20):
         """Waits until the smarthost holds `count` messages; returns them, oldest first."""
         deadline = time.monotonic() + timeout
@@ -199,6 +205,19 @@ class JmapSubmissionTest(unittest.TestCase):
         self.assertEqual(len(listed["envelope"]["rcptTo"]), 3)
         query = self.call("EmailSubmission/query", {"filter": {"emailIds": [email_id]}})
         self.assertEqual(query["ids"], [created["id"]])
+
+        # To a local address (Alice's own alias): delivered into the INBOX at once, not relayed.
+        self.assertEqual(imap.append("Drafts", None, None, DRAFT.replace(
+            b"To: bob@remote.test\r\nCc: carol@remote.test\r\nBcc: dave@remote.test",
+            b"To: al@example.test").replace(b"Sent over JMAP", b"Note to self"))[0], "OK")
+        note = self.call("Email/query", {"filter": {"subject": "Note to self"}})["ids"]
+        local = self.call("EmailSubmission/set", {
+            "create": {"s3": {"identityId": identity, "emailId": note[0]}}})
+        self.assertIn("s3", local["created"], local)
+        inbox = self.call("Email/query", {"filter": {"subject": "Note to self",
+                                                     "inMailbox": self.mailbox("inbox")}})
+        self.assertEqual(len(inbox["ids"]), 1)
+        self.assertEqual(len(self.relayed(0, timeout=0)), before + 1)
 
         # From an address the account does not own: forbiddenFrom, nothing relayed.
         self.assertEqual(imap.append("Drafts", None, None, DRAFT.replace(
