@@ -82,6 +82,13 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  BeforeValue();
+  out_->append(json);
+  need_comma_ = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::Strings(const std::vector<std::string>& values) {
   BeginArray();
   for (const std::string& v : values) String(v);

@@ -31,6 +31,9 @@ class JsonWriter {
   JsonWriter& Uint(uint64_t value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
+  // A value that is JSON already (stored JSON, a minified simdjson element), copied as is.
+  // REQUIRES: `json` is one valid JSON value.
+  JsonWriter& Raw(std::string_view json);
   // An array of strings.
   JsonWriter& Strings(const std::vector<std::string>& values);
 

@@ -55,7 +55,8 @@ std::optional<ApiAnswer> Parse(simdjson::dom::parser& parser, std::string_view b
     out->using_.push_back(capability);
   }
   for (std::string_view capability : out->using_) {
-    if (capability != kCoreCapability && capability != kMailCapability) {
+    if (capability != kCoreCapability && capability != kMailCapability &&
+        capability != kSubmissionCapability && capability != kVacationCapability) {
       return RequestError("unknownCapability",
                           "unknown capability '" + std::string(capability) + "'");
     }
@@ -260,6 +261,11 @@ Task<ApiAnswer> ProcessRequest(const MethodTable* table, CallContext* context, s
     const std::string_view call_id = triple.at(2).get_string().value_unsafe();
     MethodResponse r = co_await Call(table, context, &request, name, arguments, &done);
     done.push_back(Invocation{std::move(r.name), std::move(r.arguments), std::string(call_id)});
+    for (MethodResponse& then : context->implicit_responses) {
+      done.push_back(
+          Invocation{std::move(then.name), std::move(then.arguments), std::string(call_id)});
+    }
+    context->implicit_responses.clear();
   }
   co_return ApiAnswer{200, "application/json",
                       ResponseBody(done, *context, request.has_created_ids, session_state)};

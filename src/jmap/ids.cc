@@ -31,11 +31,15 @@ std::string EmailId(int64_t email_id) { return Prefixed('M', email_id); }
 std::string ThreadId(int64_t thread_id) { return Prefixed('T', thread_id); }
 std::string BlobId(const BlobKey& key) { return "B" + key.Hex(); }
 std::string StateString(uint64_t modseq) { return std::to_string(modseq); }
+std::string IdentityId(int64_t identity_id) { return Prefixed('I', identity_id); }
+std::string SubmissionId(int64_t submission_id) { return Prefixed('S', submission_id); }
 
 std::optional<int64_t> ParseAccountId(std::string_view id) { return ParsePrefixed('A', id); }
 std::optional<int64_t> ParseMailboxId(std::string_view id) { return ParsePrefixed('F', id); }
 std::optional<int64_t> ParseEmailId(std::string_view id) { return ParsePrefixed('M', id); }
 std::optional<int64_t> ParseThreadId(std::string_view id) { return ParsePrefixed('T', id); }
+std::optional<int64_t> ParseIdentityId(std::string_view id) { return ParsePrefixed('I', id); }
+std::optional<int64_t> ParseSubmissionId(std::string_view id) { return ParsePrefixed('S', id); }
 
 std::optional<BlobKey> ParseBlobId(std::string_view id) {
   if (id.size() != 65 || id[0] != 'B') return std::nullopt;

@@ -31,6 +31,13 @@ namespace ringmail::jmap {
 inline constexpr std::string_view kCoreCapability = "urn:ietf:params:jmap:core";
 inline constexpr std::string_view kMailCapability = "urn:ietf:params:jmap:mail";
 inline constexpr std::string_view kSubmissionCapability = "urn:ietf:params:jmap:submission";
+inline constexpr std::string_view kVacationCapability = "urn:ietf:params:jmap:vacationresponse";
+
+// One response invocation's name and arguments (a JSON object, as text).
+struct MethodResponse {
+  std::string name;       // the method's name, or "error"
+  std::string arguments;  // e.g. {"accountId":"a1","state":"5","list":[],"notFound":[]}
+};
 
 // Who is calling and with what. One per API request, shared by its method calls.
 struct CallContext {
@@ -43,12 +50,9 @@ struct CallContext {
   std::map<std::string, std::string, std::less<>> created_ids;
   // The server's limits (maxObjectsInGet, maxObjectsInSet); never null inside a method.
   const Limits* limits = nullptr;
-};
-
-// One response invocation's name and arguments (a JSON object, as text).
-struct MethodResponse {
-  std::string name;       // the method's name, or "error"
-  std::string arguments;  // e.g. {"accountId":"a1","state":"5","list":[],"notFound":[]}
+  // Responses a method adds after its own, under its call id (RFC 8621 §7.5: the implicit
+  // Email/set of EmailSubmission/set); the API layer moves them out after each call.
+  std::vector<MethodResponse> implicit_responses;
 };
 
 // A method-level error (RFC 8620 §3.6.2): name "error", {"type": type[, "description"]}.

@@ -41,6 +41,16 @@ void WriteMailCapability(JsonWriter& w) {
   w.Key("mayCreateTopLevelMailbox").Bool(true).EndObject();
 }
 
+// RFC 8621 §1.3.2: mail is sent at once (no delayed send); the extensions are what the queue
+// passes on to the smarthost (docs/queue.md).
+void WriteSubmissionCapability(JsonWriter& w) {
+  w.BeginObject().Key("maxDelayedSend").Uint(0).Key("submissionExtensions").BeginObject();
+  for (const char* ext : {"SIZE", "8BITMIME", "SMTPUTF8", "DSN", "REQUIRETLS"}) {
+    w.Key(ext).BeginArray().EndArray();
+  }
+  w.EndObject().EndObject();
+}
+
 }  // namespace
 
 std::string SessionState(const SessionUser& user, const Limits& l) {
@@ -62,15 +72,21 @@ std::string SessionJson(const SessionUser& user, const Limits& limits, std::stri
   JsonWriter w(&out);
   w.BeginObject().Key("capabilities").BeginObject().Key(kCoreCapability);
   WriteCoreCapability(w, limits);
-  w.Key(kMailCapability).BeginObject().EndObject().EndObject();
+  w.Key(kMailCapability).BeginObject().EndObject();
+  w.Key(kSubmissionCapability).BeginObject().EndObject();
+  w.Key(kVacationCapability).BeginObject().EndObject().EndObject();
   w.Key("accounts").BeginObject().Key(account).BeginObject();
   w.Key("name").String(user.username).Key("isPersonal").Bool(true);
   w.Key("isReadOnly").Bool(false).Key("accountCapabilities").BeginObject();
   w.Key(kCoreCapability).BeginObject().EndObject().Key(kMailCapability);
   WriteMailCapability(w);
+  w.Key(kSubmissionCapability);
+  WriteSubmissionCapability(w);
+  w.Key(kVacationCapability).BeginObject().EndObject();
   w.EndObject().EndObject().EndObject();
   w.Key("primaryAccounts").BeginObject().Key(kCoreCapability).String(account);
-  w.Key(kMailCapability).String(account).EndObject();
+  w.Key(kMailCapability).String(account).Key(kSubmissionCapability).String(account);
+  w.Key(kVacationCapability).String(account).EndObject();
   w.Key("username").String(user.username);
   w.Key("apiUrl").String(b + std::string(kApiPath));
   w.Key("downloadUrl")

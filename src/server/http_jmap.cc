@@ -11,6 +11,7 @@
 #include "jmap/ids.h"
 #include "jmap/mailbox_tree.h"
 #include "jmap/session.h"
+#include "jmap/submission_methods.h"
 #include "server/http_jmap_internal.h"
 #include "server/http_login.h"
 #include "server/login_cache.h"
@@ -55,6 +56,7 @@ class JmapHandler final : public http::Handler {
     jmap::RegisterMailboxMethods(&table_);
     jmap::RegisterEmailMethods(&table_);
     jmap::RegisterBlobMethods(&table_);
+    jmap::RegisterSubmissionMethods(&table_);
   }
 
   Task<http::Response> Handle(http::Request request) override {

@@ -120,6 +120,8 @@ class SmtpSession {
     bool local = false;
     // local: the INBOXes it reaches (a group may reach several).
     std::vector<int64_t> mailboxes;
+    // local: the addresses of each INBOX's account (as `mailboxes`), for its vacation reply.
+    std::vector<std::vector<std::string>> mailbox_addresses;
   };
 
  private:
@@ -165,6 +167,8 @@ class SmtpSession {
   std::optional<SmtpReply> CheckContent(std::string* body) const;
   Task<Result<void>> DeliverLocal(std::string message);
   Task<Result<void>> Enqueue(std::string message);
+  // The vacation auto-replies of the accounts that got `message` (mail/vacation.h).
+  Task<void> VacationReplies(std::vector<PlacedMessage> placed, std::string header_block);
   void ReplyAll(const SmtpReply& reply);
 
   // session_tls.cc

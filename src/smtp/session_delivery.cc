@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "mail/message_summary.h"
+#include "mail/vacation.h"
 #include "mime/address_list.h"
 #include "mime/header.h"
 #include "smtp/session.h"
@@ -199,6 +200,8 @@ Task<Result<void>> SmtpSession::DeliverLocal(std::string message) {
       request.targets.push_back({mailbox, {}});
     }
   }
+  const std::string_view block(message.data(), mime::HeaderBlockSize(message));
+  std::string vacation_header(block.substr(0, std::min(block.size(), kVacationHeaderMax)));
   // IMAP FETCH ENVELOPE/BODYSTRUCTURE read these instead of the bytes (docs/imap.md).
   request.summary = SummarizeMessage(message);
   Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
@@ -209,7 +212,31 @@ Task<Result<void>> SmtpSession::DeliverLocal(std::string message) {
       services_->events->Changed(p.account_id, p.mailbox_id, p.modseq);
     }
   }
+  co_await VacationReplies(std::move(*placed), std::move(vacation_header));
   co_return Result<void>{};
+}
+
+Task<void> SmtpSession::VacationReplies(std::vector<PlacedMessage> placed,
+                                        std::string header_block) {
+  VacationIncoming incoming{"", std::move(header_block)};
+  if (sender_ && sender_->kind == SmtpPath::Kind::kMailbox) {
+    incoming.envelope_sender = NormalizedAddress(sender_->address);
+  }
+  for (const PlacedMessage& p : placed) {
+    for (const Recipient& r : recipients_) {
+      auto it = std::find(r.mailboxes.begin(), r.mailboxes.end(), p.mailbox_id);
+      if (it == r.mailboxes.end()) continue;
+      const size_t index = static_cast<size_t>(it - r.mailboxes.begin());
+      Result<bool> sent = co_await SendVacationReply(
+          services_->metadata, services_->outbound, p.account_id, r.mailbox_addresses[index],
+          incoming, config_->hostname, static_cast<int64_t>(std::time(nullptr)));
+      if (!sent) {
+        Log(LogLevel::kWarn, "smtp_vacation_failed", "account", p.account_id, "error",
+            sent.error().ToString());
+      }
+      break;
+    }
+  }
 }
 
 Task<Result<void>> SmtpSession::Enqueue(std::string message) {

@@ -162,6 +162,7 @@ Task<std::optional<SmtpReply>> SmtpSession::AddLocal(std::vector<Principal> prin
   for (Principal& p : principals) {
     bool over = false;
     const std::string name = p.name;
+    std::vector<std::string> emails = p.emails;
     Result<int64_t> inbox = co_await InboxOf(std::move(p), &over);
     if (!inbox) {
       Log(LogLevel::kWarn, "smtp_store_unavailable", "peer", peer_host_, "account", name, "error",
@@ -175,6 +176,7 @@ Task<std::optional<SmtpReply>> SmtpSession::AddLocal(std::vector<Principal> prin
     }
     if (std::find(out->mailboxes.begin(), out->mailboxes.end(), *inbox) == out->mailboxes.end()) {
       out->mailboxes.push_back(*inbox);
+      out->mailbox_addresses.push_back(std::move(emails));
     }
   }
   if (!out->mailboxes.empty()) co_return std::nullopt;

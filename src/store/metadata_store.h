@@ -336,6 +336,58 @@ inline constexpr size_t kChangesMax = 10000;  // `max` of one LoadChanges
 // Change rows one LoadChanges reads; past it, has_more_changes stops at an earlier modseq.
 inline constexpr size_t kChangeRowsMax = 50000;
 
+// --- JMAP objects beside mail (RFC 8621 §6-8; docs/storage.md "Identities, submissions,
+// vacation responses") ---
+
+// An Identity (RFC 8621 §6). reply_to and bcc are JSON EmailAddress arrays as the client gave
+// them ("" for null); the JMAP layer validates them.
+struct IdentityRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string email;
+  std::string reply_to;
+  std::string bcc;
+  std::string text_signature;
+  std::string html_signature;
+  friend bool operator==(const IdentityRecord&, const IdentityRecord&) = default;
+};
+
+// The stored identities of an account and the state of that list (bumped by every change).
+struct IdentityList {
+  uint64_t state = 0;
+  std::vector<IdentityRecord> identities;  // ascending id
+};
+
+// A sent EmailSubmission (RFC 8621 §7); envelope is its JSON Envelope object.
+struct SubmissionRecord {
+  int64_t id = 0;
+  int64_t identity_id = 0;
+  int64_t email_id = 0;
+  int64_t thread_id = 0;
+  std::string envelope;
+  int64_t send_at = 0;  // Unix seconds
+  friend bool operator==(const SubmissionRecord&, const SubmissionRecord&) = default;
+};
+
+struct SubmissionList {
+  uint64_t state = 0;
+  std::vector<SubmissionRecord> submissions;  // ascending id
+};
+
+// The VacationResponse (RFC 8621 §8) of an account; disabled and empty until set.
+struct VacationRecord {
+  uint64_t state = 0;  // read only: bumped by every SaveVacation
+  bool is_enabled = false;
+  std::optional<int64_t> from_date;  // Unix seconds
+  std::optional<int64_t> to_date;
+  std::optional<std::string> subject;
+  std::optional<std::string> text_body;
+  std::optional<std::string> html_body;
+};
+
+inline constexpr size_t kIdentitiesMax = 100;     // stored identities per account
+inline constexpr size_t kSubmissionsMax = 10000;  // kept submissions per account (oldest go)
+
 // This node's CLOCK_MONOTONIC in milliseconds.
 uint64_t MonotonicMs();
 
@@ -542,6 +594,48 @@ class MetadataStore {
   // Removes message `id` from the queue whatever its state (no bounce); its blob loses the
   // reference. kNotFound.
   virtual Task<Result<void>> RemoveQueued(int64_t id) = 0;
+
+  // --- JMAP objects beside mail (not pure: older stores and fakes answer kInvalidArgument) ---
+  // The account's stored identities. kNotFound for an unknown account.
+  virtual Task<Result<IdentityList>> ListIdentities(int64_t /*account_id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "identities are not supported");
+  }
+  // Inserts (id 0) or replaces the identity; returns it with its id. kNotFound for an id that
+  // is not the account's; kLimitExceeded for a new one over kIdentitiesMax.
+  virtual Task<Result<IdentityRecord>> SaveIdentity(int64_t /*account_id*/,
+                                                    IdentityRecord /*identity*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "identities are not supported");
+  }
+  // kNotFound when the account has no such identity.
+  virtual Task<Result<void>> DeleteIdentity(int64_t /*account_id*/, int64_t /*id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "identities are not supported");
+  }
+  // Records a sent submission; returns its id. Past kSubmissionsMax the oldest are forgotten.
+  virtual Task<Result<int64_t>> CreateSubmission(int64_t /*account_id*/,
+                                                 SubmissionRecord /*submission*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "submissions are not supported");
+  }
+  virtual Task<Result<SubmissionList>> ListSubmissions(int64_t /*account_id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "submissions are not supported");
+  }
+  // kNotFound when the account has no such submission.
+  virtual Task<Result<void>> DeleteSubmission(int64_t /*account_id*/, int64_t /*id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "submissions are not supported");
+  }
+  // The account's vacation response (disabled, state 0, when never set).
+  virtual Task<Result<VacationRecord>> LoadVacation(int64_t /*account_id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "vacation responses are not supported");
+  }
+  // Replaces it (`state` is ignored) and bumps its state.
+  virtual Task<Result<void>> SaveVacation(int64_t /*account_id*/, VacationRecord /*vacation*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "vacation responses are not supported");
+  }
+  // Whether an auto-reply to `sender` (normalized) may go now: true, and `now` recorded, when
+  // none was recorded for it after now - interval_s; false otherwise (RFC 5230 :days).
+  virtual Task<Result<bool>> ClaimVacationReply(int64_t /*account_id*/, std::string /*sender*/,
+                                                int64_t /*now*/, int64_t /*interval_s*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "vacation responses are not supported");
+  }
 };
 
 }  // namespace ringmail

@@ -25,6 +25,7 @@
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_emails.h"
 #include "metadata_conformance_index.h"
+#include "metadata_conformance_jmap.h"
 #include "metadata_conformance_lifecycle.h"
 #include "metadata_conformance_queue.h"
 #include "metadata_conformance_subscribe.h"
@@ -123,6 +124,11 @@ TYPED_TEST_P(MetadataConformance, AccountUpdates) { this->Run(conformance::Accou
 TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
   this->Run(conformance::DeleteAccountReleasesEverything);
 }
+TYPED_TEST_P(MetadataConformance, JmapIdentities) { this->Run(conformance::Identities); }
+TYPED_TEST_P(MetadataConformance, JmapSubmissions) { this->Run(conformance::Submissions); }
+TYPED_TEST_P(MetadataConformance, JmapVacationAndReplies) {
+  this->Run(conformance::VacationAndReplies);
+}
 TYPED_TEST_P(MetadataConformance, SubscribeAndUnsubscribe) {
   this->Run(conformance::Subscriptions);
 }
@@ -163,6 +169,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection);
+    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection,
+    JmapIdentities, JmapSubmissions, JmapVacationAndReplies);
 
 }  // namespace ringmail::testing

@@ -17,6 +17,7 @@ std::span<const SchemaMigration> Migrations() {
       {5, "outbound queue: messages, recipients, leases", kQueueV5},
       {6, "jmap email placements", kEmailPlacementsV6},
       {7, "jmap blob uploads", kBlobUploadsV7},
+      {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
   };
   return migrations;
 }

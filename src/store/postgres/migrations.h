@@ -40,5 +40,7 @@ extern const char kQueueV5[];
 extern const char kEmailPlacementsV6[];
 // Migration 7 (migrations_uploads.cc).
 extern const char kBlobUploadsV7[];
+// Migration 8 (migrations_submission.cc).
+extern const char kSubmissionV8[];
 
 }  // namespace ringmail::postgres

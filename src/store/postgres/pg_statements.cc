@@ -194,6 +194,34 @@ constexpr PgStatement kStatements[] = {
      "JOIN blob_uploads u ON u.blob_id = b.id WHERE b.sha256 = $2 AND u.account_id = $1 "
      "AND u.expires_at > now())",
      2},
+    // JMAP objects beside mail (migrations_submission.cc). A list is the account's row (none:
+    // no account) with the type's state, joined to its objects (NULL id: none).
+    {kListIdentities, "rm_list_identities",
+     "SELECT coalesce(s.state, 0), i.id, i.name, i.email, coalesce(i.reply_to, ''), "
+     "coalesce(i.bcc, ''), i.text_signature, i.html_signature FROM accounts a "
+     "LEFT JOIN jmap_states s ON s.account_id = a.id AND s.object_type = 'identity' "
+     "LEFT JOIN identities i ON i.account_id = a.id WHERE a.id = $1 ORDER BY i.id",
+     1},
+    {kSaveIdentity, "rm_save_identity",
+     "SELECT rm_save_identity($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9},
+    {kDeleteJmapObject, "rm_delete_jmap_object", "SELECT rm_delete_jmap_object($1, $2, $3)", 3},
+    {kCreateSubmission, "rm_create_submission",
+     "SELECT rm_create_submission($1, $2, $3, $4, $5, $6, $7)", 7},
+    {kListSubmissions, "rm_list_submissions",
+     "SELECT coalesce(s.state, 0), e.id, e.identity_id, e.email_id, e.thread_id, e.envelope, "
+     "rm_unix(e.send_at) FROM accounts a "
+     "LEFT JOIN jmap_states s ON s.account_id = a.id AND s.object_type = 'submission' "
+     "LEFT JOIN email_submissions e ON e.account_id = a.id WHERE a.id = $1 ORDER BY e.id",
+     1},
+    {kLoadVacation, "rm_load_vacation",
+     "SELECT coalesce(s.state, 0), coalesce(v.is_enabled, false), rm_unix(v.from_date), "
+     "rm_unix(v.to_date), v.subject, v.text_body, v.html_body FROM accounts a "
+     "LEFT JOIN jmap_states s ON s.account_id = a.id AND s.object_type = 'vacation' "
+     "LEFT JOIN vacation_responses v ON v.account_id = a.id WHERE a.id = $1",
+     1},
+    {kSaveVacation, "rm_save_vacation", "SELECT rm_save_vacation($1, $2, $3, $4, $5, $6, $7)", 7},
+    {kClaimVacationReply, "rm_claim_vacation_reply",
+     "SELECT rm_claim_vacation_reply($1, $2, $3, $4)", 4},
 };
 
 }  // namespace

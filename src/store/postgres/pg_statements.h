@@ -60,6 +60,14 @@ enum class PgStatementId : uint8_t {
   kAddEmailPlacements,
   kRecordUpload,
   kAccountHasBlob,
+  kListIdentities,
+  kSaveIdentity,
+  kDeleteJmapObject,
+  kCreateSubmission,
+  kListSubmissions,
+  kLoadVacation,
+  kSaveVacation,
+  kClaimVacationReply,
 };
 
 struct PgStatement {

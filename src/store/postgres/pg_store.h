@@ -109,6 +109,18 @@ class PostgresMetadataStore : public MetadataStore {
   Task<Result<size_t>> RetryQueue(int64_t id, int64_t now) override;
   Task<Result<void>> RemoveQueued(int64_t id) override;
 
+  // pg_jmap_objects.cc
+  Task<Result<IdentityList>> ListIdentities(int64_t account_id) override;
+  Task<Result<IdentityRecord>> SaveIdentity(int64_t account_id, IdentityRecord identity) override;
+  Task<Result<void>> DeleteIdentity(int64_t account_id, int64_t id) override;
+  Task<Result<int64_t>> CreateSubmission(int64_t account_id, SubmissionRecord submission) override;
+  Task<Result<SubmissionList>> ListSubmissions(int64_t account_id) override;
+  Task<Result<void>> DeleteSubmission(int64_t account_id, int64_t id) override;
+  Task<Result<VacationRecord>> LoadVacation(int64_t account_id) override;
+  Task<Result<void>> SaveVacation(int64_t account_id, VacationRecord vacation) override;
+  Task<Result<bool>> ClaimVacationReply(int64_t account_id, std::string sender, int64_t now,
+                                        int64_t interval_s) override;
+
  private:
   explicit PostgresMetadataStore(postgres::PgPoolConfig config, uint32_t cores_max);
   // This core's pool.

@@ -272,6 +272,54 @@ CREATE INDEX blob_uploads_blob ON blob_uploads (blob_id);
 CREATE INDEX blob_uploads_expires ON blob_uploads (expires_at);
 )sql";
 
+// Migration 8: JMAP identities, sent submissions and vacation responses (docs/storage.md,
+// "Identities, submissions, vacation responses"). jmap_states holds each object type's state
+// per account; vacation_replies remembers whom an auto-reply went to, and when.
+constexpr char kSubmissionV8[] = R"sql(
+CREATE TABLE jmap_states (
+  account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  object_type  TEXT NOT NULL CHECK (object_type IN ('identity', 'submission', 'vacation')),
+  state        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, object_type)
+);
+CREATE TABLE identities (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL DEFAULT '',
+  email           TEXT NOT NULL,
+  reply_to        TEXT,
+  bcc             TEXT,
+  text_signature  TEXT NOT NULL DEFAULT '',
+  html_signature  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX identities_account ON identities (account_id);
+CREATE TABLE email_submissions (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  identity_id  INTEGER NOT NULL,
+  email_id     INTEGER NOT NULL,
+  thread_id    INTEGER NOT NULL,
+  envelope     TEXT NOT NULL,
+  send_at      TEXT NOT NULL
+);
+CREATE INDEX email_submissions_account ON email_submissions (account_id, id);
+CREATE TABLE vacation_responses (
+  account_id  INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  is_enabled  INTEGER NOT NULL DEFAULT 0,
+  from_date   TEXT,
+  to_date     TEXT,
+  subject     TEXT,
+  text_body   TEXT,
+  html_body   TEXT
+);
+CREATE TABLE vacation_replies (
+  account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  sender      TEXT NOT NULL,
+  replied_at  TEXT NOT NULL,
+  PRIMARY KEY (account_id, sender)
+);
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -282,6 +330,7 @@ constexpr SchemaMigration kMigrations[] = {
     {5, "outbound queue: messages, recipients, leases", kQueueV5},
     {6, "jmap email placements", kEmailPlacementsV6},
     {7, "jmap blob uploads", kBlobUploadsV7},
+    {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

@@ -98,4 +98,16 @@ Result<std::vector<QueuedMessageRecord>> ListQueue(SqliteDb& db, int64_t after_i
 Result<size_t> RetryQueue(SqliteDb& db, int64_t id, int64_t now);
 Result<void> RemoveQueued(SqliteDb& db, int64_t id);
 
+// jmap_object_ops.cc
+Result<IdentityList> ListIdentities(SqliteDb& db, int64_t account_id);
+Result<IdentityRecord> SaveIdentity(SqliteDb& db, int64_t account_id, const IdentityRecord& in);
+Result<void> DeleteIdentity(SqliteDb& db, int64_t account_id, int64_t id);
+Result<int64_t> CreateSubmission(SqliteDb& db, int64_t account_id, const SubmissionRecord& s);
+Result<SubmissionList> ListSubmissions(SqliteDb& db, int64_t account_id);
+Result<void> DeleteSubmission(SqliteDb& db, int64_t account_id, int64_t id);
+Result<VacationRecord> LoadVacation(SqliteDb& db, int64_t account_id);
+Result<void> SaveVacation(SqliteDb& db, int64_t account_id, const VacationRecord& v);
+Result<bool> ClaimVacationReply(SqliteDb& db, int64_t account_id, std::string_view sender,
+                                int64_t now, int64_t interval_s);
+
 }  // namespace ringmail::sqlite
