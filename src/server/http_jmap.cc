@@ -4,7 +4,6 @@
 #include "server/http_jmap.h"
 
 #include "base/log.h"
-#include "http/auth.h"
 #include "jmap/api.h"
 #include "jmap/email_methods.h"
 #include "jmap/ids.h"
@@ -74,20 +73,18 @@ class JmapHandler final : public http::Handler {
 
 Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
                                                jmap_http::User* user) {
-  std::optional<http::BasicCredentials> basic = http::ParseBasic(request.Header("Authorization"));
-  if (!basic) co_return Unauthorized("authentication required", http::BasicChallenge(kRealm));
-  AuthContext context{request.peer, request.encrypted, "http"};
-  AuthResult result =
-      co_await services_.directory->authenticator->Login(basic->user, basic->password, context);
-  if (!result) co_return LoginFailure(result.error(), http::BasicChallenge(kRealm));
-  Result<AccountRecord> account = co_await services_.stores->metadata->GetAccount(result->name);
+  HttpLogin login = co_await AuthenticateHttp(services_.directory->authenticator.get(), request,
+                                              std::string(kRealm));
+  if (!login.who) co_return std::move(login.refused);
+  const AuthenticatedPrincipal& result = *login.who;
+  Result<AccountRecord> account = co_await services_.stores->metadata->GetAccount(result.name);
   if (!account) {
     if (account.error().code == ErrorCode::kNotFound) {
       co_return http::JsonError(403, "this user has no mail account");
     }
     co_return http::JsonError(503, account.error().message);
   }
-  user->name = result->name;
+  user->name = result.name;
   user->account_id = account->id;
   http::Response ok;
   co_return ok;

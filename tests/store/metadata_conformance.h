@@ -20,6 +20,7 @@
 
 #include <memory>
 
+#include "metadata_conformance_api_keys.h"
 #include "metadata_conformance_blobs.h"
 #include "metadata_conformance_changes.h"
 #include "metadata_conformance_directory.h"
@@ -144,6 +145,10 @@ TYPED_TEST_P(MetadataConformance, QueueLeasesRetryRemove) {
 }
 TYPED_TEST_P(MetadataConformance, QueueSharesBlobs) { this->Run(conformance::QueueSharesBlobs); }
 
+TYPED_TEST_P(MetadataConformance, AccountRoles) { this->Run(conformance::AccountRoles); }
+TYPED_TEST_P(MetadataConformance, ApiKeysLifecycle) { this->Run(conformance::ApiKeysLifecycle); }
+TYPED_TEST_P(MetadataConformance, ApiKeysRefused) { this->Run(conformance::ApiKeysRefused); }
+
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
     MailboxCreateRenameDelete, DeliverAssignsUidsCountersAndModseqs,
@@ -156,6 +161,6 @@ REGISTER_TYPED_TEST_SUITE_P(
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory);
+    LoadChangesFoldsTheHistory, AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
 
 }  // namespace ringmail::testing

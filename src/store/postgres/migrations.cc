@@ -16,6 +16,10 @@ std::span<const SchemaMigration> Migrations() {
       {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
       {5, "outbound queue: messages, recipients, leases", kQueueV5},
       {6, "jmap email placements", kEmailPlacementsV6},
+      // 7 (blobs) and 8 (submission) come with work merged separately.
+      {7, "reserved (blobs)", "SELECT 1;"},
+      {8, "reserved (submission)", "SELECT 1;"},
+      {9, "auth: account roles, API keys", kAuthV9},
   };
   return migrations;
 }

@@ -38,5 +38,7 @@ extern const char kMailboxIndexV4[];
 extern const char kQueueV5[];
 // Migration 6 (migrations_email.cc).
 extern const char kEmailPlacementsV6[];
+// Migration 9 (migrations_auth.cc).
+extern const char kAuthV9[];
 
 }  // namespace ringmail::postgres

@@ -58,6 +58,12 @@ enum class PgStatementId : uint8_t {
   kListEmails,
   kListEmailPlacements,
   kAddEmailPlacements,
+  kSetAccountRole,
+  kCreateApiKey,
+  kListApiKeys,
+  kFindApiKey,
+  kDeleteApiKey,
+  kTouchApiKey,
 };
 
 struct PgStatement {

@@ -255,6 +255,32 @@ CREATE INDEX queue_recipients_due ON queue_recipients (next_attempt_at) WHERE st
 // store/sqlite/email_ops.cc, so its version 6 changes nothing (the numbers stay in step).
 constexpr char kEmailPlacementsV6[] = "SELECT 1;";
 
+// Migrations 7 (blobs) and 8 (submission) belong to work merged separately; until then they
+// change nothing here, so that the numbers stay in step with PostgreSQL's list.
+constexpr char kReservedV7[] = "SELECT 1;";
+constexpr char kReservedV8[] = "SELECT 1;";
+
+// Migration 9: account roles and API keys (docs/storage.md, docs/directory.md "Roles" and
+// "API keys"). Version 1's unused `is_admin` becomes `role`.
+constexpr char kAuthV9[] = R"sql(
+ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'user'
+  CHECK (role IN ('user', 'admin'));
+UPDATE accounts SET role = 'admin' WHERE is_admin <> 0;
+ALTER TABLE accounts DROP COLUMN is_admin;
+
+CREATE TABLE api_keys (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  key_id         TEXT NOT NULL UNIQUE,
+  secret_sha256  TEXT NOT NULL,
+  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  expires_at     TEXT,
+  last_used_at   TEXT,
+  UNIQUE (account_id, name)
+);
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -264,6 +290,9 @@ constexpr SchemaMigration kMigrations[] = {
     {4, "mailbox index: opening a mailbox reads indexes, not rows", kMailboxIndexV4},
     {5, "outbound queue: messages, recipients, leases", kQueueV5},
     {6, "jmap email placements", kEmailPlacementsV6},
+    {7, "reserved (blobs)", kReservedV7},
+    {8, "reserved (submission)", kReservedV8},
+    {9, "auth: account roles, API keys", kAuthV9},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.
