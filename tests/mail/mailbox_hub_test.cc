@@ -18,27 +18,21 @@
 namespace ringmail::testing {
 namespace {
 
-struct CountingWatcher final : MailboxWatcher {
-  void MailboxChanged(int64_t mailbox_id) override {
-    last = mailbox_id;
+// Counts its wake-ups; watches a mailbox or an account (one of them per test object).
+struct CountingWatcher final : MailboxWatcher, AccountWatcher {
+  void MailboxChanged(int64_t mailbox_id) override { Woken(mailbox_id); }
+  void AccountChanged(int64_t account_id) override { Woken(account_id); }
+  void Woken(int64_t id) {
+    last = id;
     count.fetch_add(1);
   }
   std::atomic<int> count{0};
   int64_t last = 0;
 };
-
-struct CountingAccountWatcher final : AccountWatcher {
-  void AccountChanged(int64_t account_id) override {
-    last = account_id;
-    count.fetch_add(1);
-  }
-  std::atomic<int> count{0};
-  int64_t last = 0;
-};
+using CountingAccountWatcher = CountingWatcher;
 
 // Polls (5 ms steps, up to 5 s) until `w` was woken at least `n` times.
-template <typename W>
-Task<bool> WaitWoken(W* w, int n) {
+Task<bool> WaitWoken(CountingWatcher* w, int n) {
   for (int i = 0; i < 1000 && w->count.load() < n; ++i) co_await Sleep(5);
   co_return w->count.load() >= n;
 }
