@@ -1,6 +1,6 @@
 // The `internal` directory: principals kept in the metadata store (accounts, addresses,
-// group_members, api_keys; docs/storage.md), managed with the CLI. Every lookup reads the store, so a
-// change the CLI makes is visible to the next lookup of a running server, on any node.
+// group_members, api_keys; docs/storage.md), managed with the CLI. Every lookup reads the store, so
+// a change the CLI makes is visible to the next lookup of a running server, on any node.
 #pragma once
 
 #include "directory/directory.h"

@@ -56,9 +56,9 @@ struct AccountUpdate {
 // key itself is shown once, at creation, and never stored: only the SHA-256 of its secret.
 struct ApiKeyRecord {
   int64_t id = 0;
-  std::string key_id;  // the key's public part, unique: what a presented key is looked up by
-  std::string account;  // the owning account's name
-  std::string name;     // unique per account (kApiKeyNameMax bytes, no control characters)
+  std::string key_id;         // the key's public part, unique: what a presented key is looked up by
+  std::string account;        // the owning account's name
+  std::string name;           // unique per account (kApiKeyNameMax bytes, no control characters)
   std::string secret_sha256;  // lower-case hex SHA-256 of the key's secret part
   int64_t created_at = 0;     // Unix seconds; set by the store
   std::optional<int64_t> expires_at;
