@@ -131,6 +131,7 @@ Task<AuthResult> Authenticator::CheckPassword(std::string name, std::string pass
     }
     if (p && p->active && p->type == PrincipalType::kIndividual && !p->secret.empty()) {
       who.name = p->name;
+      who.is_admin = p->admin;
       who.principal = std::move(*p);
       secret = &who.principal.secret;
     }

@@ -59,9 +59,11 @@ enum class AuthFailure {
 const char* AuthFailureName(AuthFailure failure);
 
 struct AuthenticatedPrincipal {
-  std::string name;       // the principal acted as (the authorization identity)
-  bool is_admin = false;  // the fallback administrator
-  Principal principal;    // empty for the fallback administrator
+  std::string name;  // the principal acted as (the authorization identity)
+  // May administer: the fallback administrator, or a principal with the admin role.
+  bool is_admin = false;
+  Principal principal;  // empty for the fallback administrator
+  std::string api_key;  // the name of the API key it authenticated with; "" for a password
 };
 using AuthResult = std::expected<AuthenticatedPrincipal, AuthFailure>;
 
@@ -83,6 +85,15 @@ class Authenticator {
   // the principal's name or one of its addresses.
   Task<AuthResult> Login(std::string name, std::string password, AuthContext context);
 
+  // An API key (`Authorization: Bearer KEY`; directory/api_key.h, docs/directory.md "API
+  // keys"). The same policy as a password: refused over plain text outside
+  // `plain_text_networks`, rate limited (per source address, and per key id as the account
+  // key), failing alike for a malformed, unknown, wrong, expired key or one whose principal
+  // is inactive or not an individual. Never logs the key. Updates the key's last use at most
+  // every kApiKeyTouchIntervalS.
+  Task<AuthResult> ApiKey(std::string key, AuthContext context);
+  static constexpr int64_t kApiKeyTouchIntervalS = 60;
+
   class Exchange;
   // One AUTHENTICATE / AUTH command (SASL). REQUIRES: the Authenticator outlives it.
   std::unique_ptr<Exchange> StartExchange(SaslMechanismKind kind, AuthContext context,
@@ -101,6 +112,9 @@ class Authenticator {
 
  private:
   Task<AuthResult> CheckPassword(std::string name, std::string password, AuthContext context);
+  // ApiKey's checks past the limiter: the principal when the key is good, kInvalidCredentials
+  // or kUnavailable otherwise (not counted yet).
+  Task<AuthResult> CheckApiKey(std::string key, AuthContext context);
 
   Directory* directory_;
   WorkerPool* workers_;

@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "directory/principal.h"
 #include "runtime/task.h"
+#include "store/metadata_store.h"
 
 namespace ringmail {
 
@@ -35,6 +36,17 @@ class Directory {
 
   // Whether mail for `domain` (a lower-case A-label) is delivered here.
   virtual Task<Result<bool>> IsLocalDomain(std::string domain) = 0;
+
+  // The API key whose public id is `key_id`, with its account's name (docs/directory.md,
+  // "API keys"); kNotFound when none. Keys live in the metadata store beside the internal
+  // directory's accounts: the default (the sql and memory directories) has none.
+  virtual Task<Result<ApiKeyRecord>> FindApiKey(std::string /*key_id*/) {
+    co_return MakeError(ErrorCode::kNotFound, "no such API key");
+  }
+  // Records that key `id` authenticated a request at `now` (Unix seconds).
+  virtual Task<Result<void>> ApiKeyUsed(int64_t /*id*/, int64_t /*now*/) {
+    co_return Result<void>{};
+  }
 };
 
 }  // namespace ringmail

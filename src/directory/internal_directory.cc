@@ -15,6 +15,7 @@ Result<Principal> PrincipalFromAccount(AccountRecord account) {
   p.secret = std::move(account.secret);
   p.description = std::move(account.description);
   p.active = account.active;
+  p.admin = account.role == "admin";
   p.quota_bytes = account.quota_bytes;
   p.emails = std::move(account.emails);
   p.member_of = std::move(account.member_of);
@@ -35,6 +36,16 @@ Task<Result<std::vector<std::string>>> InternalDirectory::FindAddress(std::strin
 Task<Result<std::vector<std::string>>> InternalDirectory::Members(std::string name) {
   Result<std::vector<std::string>> names = co_await store_->ListMembers(std::move(name));
   co_return names;
+}
+
+Task<Result<ApiKeyRecord>> InternalDirectory::FindApiKey(std::string key_id) {
+  Result<ApiKeyRecord> key = co_await store_->FindApiKey(std::move(key_id));
+  co_return key;
+}
+
+Task<Result<void>> InternalDirectory::ApiKeyUsed(int64_t id, int64_t now) {
+  Result<void> touched = co_await store_->TouchApiKey(id, now);
+  co_return touched;
 }
 
 Task<Result<bool>> InternalDirectory::IsLocalDomain(std::string domain) {

@@ -1,6 +1,6 @@
 // The `internal` directory: principals kept in the metadata store (accounts, addresses,
-// group_members; docs/storage.md), managed with the CLI. Every lookup reads the store, so a
-// change the CLI makes is visible to the next lookup of a running server, on any node.
+// group_members, api_keys; docs/storage.md), managed with the CLI. Every lookup reads the store, so
+// a change the CLI makes is visible to the next lookup of a running server, on any node.
 #pragma once
 
 #include "directory/directory.h"
@@ -17,6 +17,8 @@ class InternalDirectory : public Directory {
   Task<Result<std::vector<std::string>>> FindAddress(std::string address) override;
   Task<Result<std::vector<std::string>>> Members(std::string name) override;
   Task<Result<bool>> IsLocalDomain(std::string domain) override;
+  Task<Result<ApiKeyRecord>> FindApiKey(std::string key_id) override;
+  Task<Result<void>> ApiKeyUsed(int64_t id, int64_t now) override;
 
  private:
   MetadataStore* store_;

@@ -30,6 +30,7 @@ struct Principal {
   std::string secret;
   std::string description;
   bool active = true;        // inactive principals neither log in nor receive
+  bool admin = false;        // the admin role: may use the admin API (docs/directory.md)
   uint64_t quota_bytes = 0;  // 0: unlimited
   // Addresses in their normalized form (directory/address.h): primary first, then aliases.
   std::vector<std::string> emails;

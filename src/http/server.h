@@ -63,10 +63,15 @@ class BodySource {
  protected:
   // Whether the server is draining: a live body (an event stream) ends then.
   bool shutdown_requested() const { return stream_ != nullptr && stream_->shutdown_requested(); }
+  // The client's stream, for a live body that waits: between two Next calls nothing reads
+  // it, so Next may wait on Read() (with set_read_timeout_ms, woken by InterruptRead) to learn
+  // at once that the client left or the server drains (kClosed, kShutdown). It must not
+  // Consume: input there is the client's next request. Null before the first Next.
+  Stream* client_stream() const { return stream_; }
 
  private:
   friend class ServerSession;
-  const Stream* stream_ = nullptr;  // set by the session before the first Next
+  Stream* stream_ = nullptr;  // set by the session before the first Next
 };
 
 struct Response {

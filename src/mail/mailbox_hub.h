@@ -1,5 +1,6 @@
 // MailboxHub: the node's MailboxEvents. Sessions register, on their own core, for the mailbox
-// they show; Changed() on any core wakes every registered session of that mailbox on every
+// they show (IMAP) or for a whole account (JMAP push); Changed() on any core wakes every
+// registered session of that mailbox, and every one registered for its account, on every
 // core of this node.
 //
 // How a change travels: on the calling core the mailbox is marked and one no-op completion is
@@ -8,6 +9,8 @@
 // Every other core that has ever registered a watcher gets a cross-core message
 // (IORING_OP_MSG_RING, runtime/message.h) carrying the low 32 bits of the mailbox id; there
 // the watchers of every mailbox with those bits wake (a false wake only costs a reload).
+// A core that has ever registered an account watcher also gets one carrying the low 32 bits
+// of the account id (the only cost of account watching for cores that never use it: none).
 // Notifications carry no data: a woken session reads the change from the store.
 //
 // Per-core state is touched only by its core; the only shared field is each core's ring
@@ -35,6 +38,15 @@ class MailboxWatcher {
   virtual void MailboxChanged(int64_t mailbox_id) = 0;
 };
 
+class AccountWatcher {
+ public:
+  virtual ~AccountWatcher() = default;
+  // Called on the watcher's core, from the event loop, after a mailbox of `account_id` (or,
+  // from another core, of an account whose id has the same low 32 bits) changed. Must not
+  // block; may call UnwatchAccount.
+  virtual void AccountChanged(int64_t account_id) = 0;
+};
+
 class MailboxHub final : public MailboxEvents {
  public:
   // `cores_max`: one more than the highest reactor core index that will call in.
@@ -54,13 +66,16 @@ class MailboxHub final : public MailboxEvents {
   void Watch(MailboxWatcher* watcher, int64_t mailbox_id);
   // No-op when not registered.
   void Unwatch(MailboxWatcher* watcher);
+  // The same for every mailbox of one account (a watcher watches one account at a time).
+  void WatchAccount(AccountWatcher* watcher, int64_t account_id);
+  void UnwatchAccount(AccountWatcher* watcher);
 
  private:
   struct Core;
   Core* CurrentCore();
   static void OnLocal(Completion* c, int32_t res, uint32_t flags);
   static void OnRemote(Completion* c, int32_t res, uint32_t flags);
-  static void Wake(Core& core, int64_t mailbox_id, bool low_bits_only);
+  static void OnRemoteAccount(Completion* c, int32_t res, uint32_t flags);
 
   std::vector<std::unique_ptr<Core>> cores_;
 };

@@ -90,6 +90,7 @@ Task<Result<AccountRecord>> CreateAccount(MetadataStore* store, WorkerPool* work
   AccountRecord a;
   a.name = std::move(account.name);
   a.type = std::move(account.type);
+  a.role = std::move(account.role);
   a.description = std::move(account.description);
   a.active = account.active;
   a.quota_bytes = account.quota_bytes;
@@ -134,6 +135,7 @@ Task<Result<AccountRecord>> UpdateAccount(MetadataStore* store, WorkerPool* work
   u.quota_bytes = c.quota_bytes;
   u.description = std::move(c.description);
   u.active = c.active;
+  u.role = std::move(c.role);
   Result<AccountRecord> updated = co_await store->UpdateAccount(std::move(u));
   co_return updated;
 }

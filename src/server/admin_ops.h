@@ -39,6 +39,7 @@ Task<Result<std::string>> HashPassword(WorkerPool* workers, const Config* config
 struct NewAccount {
   std::string name;
   std::string type = "individual";  // individual | group | list
+  std::string role = "user";        // user | admin (docs/directory.md, "Roles")
   std::string description;
   bool active = true;
   uint64_t quota_bytes = 0;
@@ -60,9 +61,33 @@ struct AccountChanges {
   std::optional<uint64_t> quota_bytes;
   std::optional<std::string> description;
   std::optional<bool> active;
+  std::optional<std::string> role;  // user | admin
 };
 Task<Result<AccountRecord>> UpdateAccount(MetadataStore* store, WorkerPool* workers,
                                           const Config* config, AccountChanges changes);
+
+// --- API keys (admin_ops_keys.cc; docs/directory.md, "API keys") ---
+// When a key expires: "" never; "30d" that many days from `now`; "2027-01-31" (midnight UTC
+// starting that day) or "2027-01-31T12:00:00Z". kInvalidArgument for anything else or a time
+// not after `now`.
+Result<std::optional<int64_t>> ParseExpiry(const std::string& text, int64_t now);
+// "2027-01-31T12:00:00Z" (what listings show).
+std::string FormatTime(int64_t unix_seconds);
+
+struct ApiKeyRequest {
+  std::string account;  // an individual account
+  std::string name;
+  std::optional<int64_t> expires_at;  // Unix seconds; none: never
+};
+struct CreatedApiKey {
+  ApiKeyRecord record;
+  std::string key;  // the only time it exists outside the client: show it once, log it never
+};
+// A fresh random key for the account, stored as its hash. kInvalidArgument for a group or a
+// list (they cannot log in), and the store's errors.
+Task<Result<CreatedApiKey>> CreateApiKey(MetadataStore* store, ApiKeyRequest key);
+Task<Result<std::vector<ApiKeyRecord>>> ListApiKeys(MetadataStore* store, std::string account);
+Task<Result<void>> RevokeApiKey(MetadataStore* store, std::string account, std::string name);
 
 // --- DNS records ---
 // What `dns-records DOMAIN` prints: the services the configured listeners offer (the first

@@ -71,25 +71,29 @@ int RunStoreCommand(const Config& config, const std::vector<std::string>& args) 
 }  // namespace
 
 bool IsCliCommand(const std::string& word) {
-  return word == "domain" || word == "account" || word == "dns-records" || word == "queue";
+  return word == "domain" || word == "account" || word == "dns-records" || word == "queue" ||
+         word == "api-key";
 }
 
 void PrintCliUsage(FILE* out) {
-  std::fprintf(out,
-               "       ringmail [--config FILE] domain add|remove DOMAIN\n"
-               "       ringmail [--config FILE] domain list\n"
-               "       ringmail [--config FILE] account add NAME [--email ADDR]... "
-               "[--type individual|group|list]\n"
-               "                [--member-of GROUP]... [--quota BYTES] [--description TEXT] "
-               "[--inactive] [--password-stdin]\n"
-               "       ringmail [--config FILE] account update NAME [--add-email ADDR]... "
-               "[--remove-email ADDR]...\n"
-               "                [--add-member-of G]... [--remove-member-of G]... "
-               "[--quota BYTES] [--description TEXT] [--active|--inactive]\n"
-               "       ringmail [--config FILE] account list | show NAME | remove NAME\n"
-               "       ringmail [--config FILE] account passwd NAME --password-stdin\n"
-               "       ringmail [--config FILE] queue list | retry ID|--all | remove ID\n"
-               "       ringmail [--config FILE] dns-records DOMAIN\n");
+  std::fprintf(
+      out,
+      "       ringmail [--config FILE] domain add|remove DOMAIN\n"
+      "       ringmail [--config FILE] domain list\n"
+      "       ringmail [--config FILE] account add NAME [--email ADDR]... "
+      "[--type individual|group|list] [--role user|admin]\n"
+      "                [--member-of GROUP]... [--quota BYTES] [--description TEXT] "
+      "[--inactive] [--password-stdin]\n"
+      "       ringmail [--config FILE] account update NAME [--add-email ADDR]... "
+      "[--remove-email ADDR]...\n"
+      "                [--add-member-of G]... [--remove-member-of G]... "
+      "[--quota BYTES] [--description TEXT] [--active|--inactive] [--role user|admin]\n"
+      "       ringmail [--config FILE] account list | show NAME | remove NAME\n"
+      "       ringmail [--config FILE] account passwd NAME --password-stdin\n"
+      "       ringmail [--config FILE] api-key add ACCOUNT NAME [--expires 30d|YYYY-MM-DD]\n"
+      "       ringmail [--config FILE] api-key list ACCOUNT | revoke ACCOUNT NAME\n"
+      "       ringmail [--config FILE] queue list | retry ID|--all | remove ID\n"
+      "       ringmail [--config FILE] dns-records DOMAIN\n");
 }
 
 int RunCli(const Config& config, const std::vector<std::string>& args) {

@@ -33,6 +33,7 @@ Task<int> AccountUpdateCommand(MetadataStore* store, WorkerPool* workers, const 
       c.quota_bytes = *bytes;
     }
     c.description = args.One("--description");
+    c.role = args.One("--role");
     if (args.Flag("--active")) c.active = true;
     if (args.Flag("--inactive")) c.active = false;
   }

@@ -21,6 +21,7 @@ std::string Joined(const std::vector<std::string>& items) {
 void PrintAccount(const AccountRecord& a) {
   std::printf("%s\n", a.name.c_str());
   std::printf("  type:        %s%s\n", a.type.c_str(), a.active ? "" : " (inactive)");
+  std::printf("  role:        %s\n", a.role.c_str());
   if (!a.description.empty()) std::printf("  description: %s\n", a.description.c_str());
   std::printf("  emails:      %s\n", Joined(a.emails).c_str());
   std::printf("  member of:   %s\n", Joined(a.member_of).c_str());

@@ -57,6 +57,7 @@ Task<int> AccountAdd(MetadataStore* store, WorkerPool* workers, const Config* co
   admin::NewAccount a;
   a.name = args.positional[2];
   a.type = args.One("--type").value_or("individual");
+  a.role = args.One("--role").value_or("user");
   a.description = args.One("--description").value_or("");
   a.active = !args.Flag("--inactive");
   a.member_of = args.All("--member-of");
@@ -89,10 +90,14 @@ Task<int> RunStoreCommand(MetadataStore* store, WorkerPool* workers, const Confi
     int code = co_await QueueCommand(store, std::move(words));
     co_return code;
   }
+  if (words.front() == "api-key") {
+    int code = co_await ApiKeyCommand(store, std::move(words));
+    co_return code;
+  }
   Result<Args> args =
       ParseArgs(words,
                 {"--email", "--type", "--member-of", "--quota", "--description", "--add-email",
-                 "--remove-email", "--add-member-of", "--remove-member-of"},
+                 "--remove-email", "--add-member-of", "--remove-member-of", "--role"},
                 {"--password-stdin", "--inactive", "--active"});
   if (!args) co_return Refused(args.error());
   const std::string verb = args->positional.size() > 1 ? args->positional[1] : "";

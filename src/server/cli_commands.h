@@ -36,6 +36,9 @@ Task<int> AccountShow(MetadataStore* store, Args args);
 // `queue list | retry ID|--all | remove ID` (cli_queue.cc).
 Task<int> QueueCommand(MetadataStore* store, std::vector<std::string> words);
 
+// `api-key add|list|revoke ...` (cli_api_key.cc).
+Task<int> ApiKeyCommand(MetadataStore* store, std::vector<std::string> words);
+
 // `dns-records DOMAIN`, from the listeners the config declares.
 int DnsRecords(const Config& config, const std::vector<std::string>& args);
 

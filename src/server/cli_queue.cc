@@ -11,14 +11,7 @@
 namespace ringmail::cli {
 namespace {
 
-std::string Time(int64_t t) {
-  const time_t tt = static_cast<time_t>(t);
-  tm parts{};
-  gmtime_r(&tt, &parts);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return buf;
-}
+std::string Time(int64_t t) { return admin::FormatTime(t); }
 
 void PrintMessage(const QueuedMessageRecord& m) {
   std::printf("%lld  from <%s>  %llu bytes  queued %s  expires %s\n", static_cast<long long>(m.id),

@@ -4,7 +4,6 @@
 
 #include "base/log.h"
 #include "base/version.h"
-#include "http/auth.h"
 #include "server/http_admin_internal.h"
 #include "server/http_login.h"
 
@@ -46,47 +45,35 @@ class AdminHandler final : public http::Handler {
  public:
   explicit AdminHandler(const MailServices& services) : services_(services) {}
 
+  // Logs every call with who made it: the principal (or the name claimed when refused) and
+  // the API key's name when one was used; never a secret.
   Task<http::Response> Handle(http::Request request) override {
-    std::string who;
-    http::Response r = co_await Authenticate(request, &who);
-    if (r.status == 200) {
+    HttpLogin login = co_await AuthenticateHttp(services_.directory->authenticator.get(), request,
+                                                std::string(kRealm));
+    http::Response r = std::move(login.refused);
+    std::string who = login.claimed;
+    if (login.who) {
+      who = login.who->name;
+      if (!login.who->is_admin) r = http::JsonError(403, "administrators only");
+    }
+    if (login.who && login.who->is_admin) {
       Call call{request.method == "HEAD" ? "GET" : request.method, Segments(request.path), &request,
                 &services_, services_.stores->metadata.get()};
       r = co_await Dispatch(std::move(call));
     }
+    const std::string key = login.who && !login.who->api_key.empty() ? login.who->api_key : "-";
     Log(r.status < 400 ? LogLevel::kInfo : LogLevel::kWarn, "admin_api", "user",
-        who.empty() ? std::string("-") : who, "peer", request.peer.ToString(), "method",
-        request.method, "path", request.path, "status", r.status);
+        who.empty() ? std::string("-") : who, "api_key", key, "peer", request.peer.ToString(),
+        "method", request.method, "path", request.path, "status", r.status);
     co_return r;
   }
 
  private:
-  // 200 (an empty answer) with *who set when the request comes from an administrator.
-  Task<http::Response> Authenticate(const http::Request& request, std::string* who);
   Task<http::Response> Dispatch(Call call);
   Task<http::Response> Status();
 
   MailServices services_;
 };
-
-Task<http::Response> AdminHandler::Authenticate(const http::Request& request, std::string* who) {
-  const std::string_view authorization = request.Header("Authorization");
-  if (http::ParseBearer(authorization)) {
-    co_return Unauthorized("no API key is valid here",
-                           "Bearer realm=\"" + std::string(kRealm) + "\", error=\"invalid_token\"");
-  }
-  std::optional<http::BasicCredentials> basic = http::ParseBasic(authorization);
-  if (!basic) co_return Unauthorized("authentication required", http::BasicChallenge(kRealm));
-  *who = basic->user;
-  AuthContext context{request.peer, request.encrypted, "http"};
-  AuthResult result =
-      co_await services_.directory->authenticator->Login(basic->user, basic->password, context);
-  if (!result) co_return LoginFailure(result.error(), http::BasicChallenge(kRealm));
-  *who = result->name;
-  if (!result->is_admin) co_return http::JsonError(403, "administrators only");
-  http::Response ok;  // status 200: go on
-  co_return ok;
-}
 
 Task<http::Response> AdminHandler::Dispatch(Call call) {
   const std::string family = call.path.empty() ? "" : call.path.front();

@@ -1,8 +1,8 @@
 // The admin API under /api/ (docs/http.md, "Admin API"): REST/JSON over the operations the
-// CLI runs too (admin_ops.h), for administrators only: HTTP Basic checked by the directory's
-// Authenticator (rate limited as every login), as the fallback administrator. Bearer tokens
-// are reserved for API keys (none exist yet: 401). Every operation is logged (who, what,
-// outcome) as event=admin_api.
+// CLI runs too (admin_ops.h), for administrators only — the fallback administrator or an
+// account with the admin role — authenticated with HTTP Basic or an API key (Bearer), both
+// checked by the directory's Authenticator (rate limited as every login); other accounts get
+// 403. Every operation is logged (who, with which key, what, outcome) as event=admin_api.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// /api/accounts: list, show, create, update, password, quota, aliases, remove, through the
-// operations the CLI runs (admin_ops.h).
+// /api/accounts: list, show, create, update, password, quota, aliases, role, remove, through
+// the operations the CLI runs (admin_ops.h); its API keys are in http_admin_keys.cc.
 #include "server/admin_ops.h"
 #include "server/http_admin_internal.h"
 
@@ -8,7 +8,8 @@ namespace {
 
 void WriteAccount(JsonWriter& w, const AccountRecord& a) {
   w.BeginObject().Key("name").String(a.name).Key("type").String(a.type);
-  w.Key("active").Bool(a.active).Key("description").String(a.description);
+  w.Key("active").Bool(a.active).Key("role").String(a.role);
+  w.Key("description").String(a.description);
   w.Key("emails").Strings(a.emails).Key("member_of").Strings(a.member_of);
   w.Key("has_password").Bool(!a.secret.empty()).Key("quota").Uint(a.quota_bytes);
   w.Key("used_bytes").Uint(a.used_bytes).Key("used_messages").Uint(a.used_messages);
@@ -25,13 +26,14 @@ http::Response AccountResponse(int status, const AccountRecord& a) {
 // POST /api/accounts.
 Task<http::Response> Create(Call call) {
   JsonBody json;
-  Result<void> parsed = json.Parse(
-      call.request->body,
-      {"name", "type", "description", "active", "quota", "emails", "member_of", "password"});
+  Result<void> parsed =
+      json.Parse(call.request->body, {"name", "type", "role", "description", "active", "quota",
+                                      "emails", "member_of", "password"});
   if (!parsed) co_return ErrorResponse(parsed.error());
   admin::NewAccount a;
   Result<std::optional<std::string>> name = json.String("name");
   Result<std::optional<std::string>> type = json.String("type");
+  Result<std::optional<std::string>> role = json.String("role");
   Result<std::optional<std::string>> description = json.String("description");
   Result<std::optional<std::string>> password = json.String("password");
   Result<std::optional<bool>> active = json.Bool("active");
@@ -40,14 +42,16 @@ Task<http::Response> Create(Call call) {
   Result<std::optional<std::vector<std::string>>> member_of = json.Strings("member_of");
   for (const Error* e :
        {name ? nullptr : &name.error(), type ? nullptr : &type.error(),
-        description ? nullptr : &description.error(), password ? nullptr : &password.error(),
-        active ? nullptr : &active.error(), quota ? nullptr : &quota.error(),
-        emails ? nullptr : &emails.error(), member_of ? nullptr : &member_of.error()}) {
+        role ? nullptr : &role.error(), description ? nullptr : &description.error(),
+        password ? nullptr : &password.error(), active ? nullptr : &active.error(),
+        quota ? nullptr : &quota.error(), emails ? nullptr : &emails.error(),
+        member_of ? nullptr : &member_of.error()}) {
     if (e != nullptr) co_return ErrorResponse(*e);
   }
   if (!*name) co_return http::JsonError(400, "'name' (a string) is required");
   a.name = **name;
   a.type = type->value_or("individual");
+  a.role = role->value_or("user");
   a.description = description->value_or("");
   a.active = active->value_or(true);
   a.quota_bytes = quota->value_or(0);
@@ -65,6 +69,7 @@ Result<void> ReadChanges(const JsonBody& json, admin::AccountChanges* c) {
   c->password = TRY(json.String("password"));
   c->description = TRY(json.String("description"));
   c->active = TRY(json.Bool("active"));
+  c->role = TRY(json.String("role"));
   c->quota_bytes = TRY(json.Bytes("quota"));
   c->emails = TRY(json.Strings("emails"));
   c->add_emails = TRY(json.Strings("add_emails")).value_or(std::vector<std::string>{});
@@ -95,7 +100,7 @@ Task<http::Response> Update(Call call) {
     } else {
       parsed = json.Parse(call.request->body,
                           {"password", "description", "active", "quota", "emails", "add_emails",
-                           "remove_emails", "add_member_of", "remove_member_of"});
+                           "remove_emails", "add_member_of", "remove_member_of", "role"});
     }
     if (parsed) parsed = ReadChanges(json, &c);
     if (!parsed) co_return ErrorResponse(parsed.error());
@@ -152,6 +157,10 @@ Task<std::optional<http::Response>> Accounts(Call call) {
     w.Strings(
         std::vector<std::string>(a->emails.begin() + (a->emails.empty() ? 0 : 1), a->emails.end()));
     co_return Json(200, std::move(body));
+  }
+  if (p.size() >= 3 && p[2] == "keys") {
+    std::optional<http::Response> r = co_await ApiKeys(std::move(call));
+    co_return r;
   }
   const bool patch = p.size() == 2 && m == "PATCH";
   const bool put = p.size() == 3 && (p[2] == "password" || p[2] == "quota") && m == "PUT";

@@ -52,5 +52,7 @@ class JsonBody {
 Task<std::optional<http::Response>> Accounts(Call call);
 Task<std::optional<http::Response>> Domains(Call call);
 Task<std::optional<http::Response>> Queue(Call call);
+// /api/accounts/NAME/keys... (http_admin_keys.cc).
+Task<std::optional<http::Response>> ApiKeys(Call call);
 
 }  // namespace ringmail::admin_api

@@ -4,7 +4,6 @@
 #include "server/http_jmap.h"
 
 #include "base/log.h"
-#include "http/auth.h"
 #include "jmap/api.h"
 #include "jmap/blob_methods.h"
 #include "jmap/email_methods.h"
@@ -89,31 +88,36 @@ class JmapHandler final : public http::Handler {
 
 Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
                                                jmap_http::User* user) {
+  // A Basic login verified lately is answered from this core's cache (server/login_cache.h);
+  // API keys are not cached: their check is one indexed read, and a revoked key fails at once.
   std::optional<http::BasicCredentials> basic = http::ParseBasic(request.Header("Authorization"));
-  if (!basic) co_return Unauthorized("authentication required", http::BasicChallenge(kRealm));
   LoginCache& cache = LoginCache::ForThisCore(
       std::chrono::seconds(services_.config->authentication.login_cache_ttl_s));
-  if (std::optional<CachedLogin> hit =
-          cache.Find(basic->user, basic->password, request.encrypted, LoginCache::Clock::now())) {
-    user->name = std::move(hit->name);
-    user->account_id = hit->account_id;
-    co_return http::Response{};
+  if (basic) {
+    if (std::optional<CachedLogin> hit = cache.Find(basic->user, basic->password,
+                                                    request.encrypted, LoginCache::Clock::now())) {
+      user->name = std::move(hit->name);
+      user->account_id = hit->account_id;
+      co_return http::Response{};
+    }
   }
-  AuthContext context{request.peer, request.encrypted, "http"};
-  AuthResult result =
-      co_await services_.directory->authenticator->Login(basic->user, basic->password, context);
-  if (!result) co_return LoginFailure(result.error(), http::BasicChallenge(kRealm));
-  Result<AccountRecord> account = co_await services_.stores->metadata->GetAccount(result->name);
+  HttpLogin login = co_await AuthenticateHttp(services_.directory->authenticator.get(), request,
+                                              std::string(kRealm));
+  if (!login.who) co_return std::move(login.refused);
+  const AuthenticatedPrincipal& result = *login.who;
+  Result<AccountRecord> account = co_await services_.stores->metadata->GetAccount(result.name);
   if (!account) {
     if (account.error().code == ErrorCode::kNotFound) {
       co_return http::JsonError(403, "this user has no mail account");
     }
     co_return http::JsonError(503, account.error().message);
   }
-  user->name = result->name;
+  user->name = result.name;
   user->account_id = account->id;
-  cache.Remember(basic->user, basic->password, request.encrypted, {user->name, user->account_id},
-                 LoginCache::Clock::now());
+  if (basic && result.api_key.empty()) {
+    cache.Remember(basic->user, basic->password, request.encrypted,
+                   {user->name, user->account_id}, LoginCache::Clock::now());
+  }
   http::Response ok;
   co_return ok;
 }

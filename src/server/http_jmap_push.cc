@@ -1,29 +1,32 @@
 // JMAP push over an event source (RFC 8620 §7.3): a chunked text/event-stream answer that
 // sends a StateChange whenever the account's state moves on, and pings.
 //
-// The account's mailboxes are watched on the MailboxHub (one watcher per mailbox, the list
-// read again after each change, so new mailboxes are watched too); a wake only sets a flag
-// that the stream checks every kTickMs, so a change made anywhere on this node is pushed
-// within about that. The state is also read every kStateCheckMs, which catches what no
-// watcher announced: a mailbox created since the last read, another node (until cross-node
-// notifications exist).
+// How a change reaches the stream: the stream watches its account on the MailboxHub
+// (AccountWatcher), so every Changed() for one of the account's mailboxes on this node —
+// SMTP/LMTP delivery, IMAP, JMAP — wakes it from the event loop within a few milliseconds.
+// Between events the stream waits on the client connection's Read (with a timeout from the
+// reactor's timer wheel, not a kernel timer): the wake interrupts that Read, and the same
+// Read learns at once that the client left or that the server drains. Nothing runs while
+// nothing happens, except the slow re-check: the account's state is read again every
+// kStoreRecheckMs, for changes made on other nodes of a cluster (no cross-node notification
+// yet; docs/jmap.md, "Push").
 #include <memory>
 #include <vector>
 
 #include "base/json_writer.h"
 #include "jmap/api.h"
 #include "jmap/ids.h"
+#include "mail/mailbox_hub.h"
 #include "runtime/awaitables.h"
 #include "server/http_jmap_internal.h"
 
 namespace ringmail::jmap_http {
 namespace {
 
-constexpr uint64_t kTickMs = 20;
-// The state is read this often too: a new mailbox has no watcher until then.
-constexpr uint64_t kStateCheckMs = 1000;
+// How often the state is read without a wake-up: what bounds the delay of a change made on
+// another node sharing the store.
+constexpr uint64_t kStoreRecheckMs = 30000;
 constexpr uint32_t kPingMaxS = 3600;
-constexpr size_t kWatchedMailboxesMax = 10000;
 constexpr uint32_t kStreamsPerAccountMax = 8;  // open event sources per account on this node
 
 jmap::ConcurrencyGate& StreamGate() {
@@ -31,16 +34,7 @@ jmap::ConcurrencyGate& StreamGate() {
   return gate;
 }
 
-class Watcher final : public MailboxWatcher {
- public:
-  explicit Watcher(bool* woken) : woken_(woken) {}
-  void MailboxChanged(int64_t /*mailbox_id*/) override { *woken_ = true; }
-
- private:
-  bool* woken_;
-};
-
-class StateStream final : public http::BodySource {
+class StateStream final : public http::BodySource, private AccountWatcher {
  public:
   StateStream(std::unique_ptr<jmap::GateSlot> slot, const MailServices& services, User user,
               std::vector<std::string> types, bool close_after_state, uint32_t ping_s)
@@ -50,67 +44,92 @@ class StateStream final : public http::BodySource {
         types_(std::move(types)),
         close_after_state_(close_after_state),
         ping_ms_(uint64_t{ping_s} * 1000) {}
-  ~StateStream() override { Unwatch(); }
+  ~StateStream() override {
+    if (services_.hub != nullptr && watching_) services_.hub->UnwatchAccount(this);
+  }
 
   Task<Result<bool>> Next(std::string* chunk) override {
     if (done_) co_return false;
-    uint64_t waited_ms = 0;
+    if (!watching_ && services_.hub != nullptr) {
+      // Before the first read: a change between the read and the wait still wakes us.
+      services_.hub->WatchAccount(this, user_.account_id);
+      watching_ = true;
+    }
+    if (first_) {
+      first_ = false;
+      Result<bool> read = co_await Refresh();
+      if (!read) co_return std::unexpected(read.error());
+      // The current state opens a lasting stream; a long poll (closeafter=state) waits for
+      // the next change instead, or it would end at once.
+      if (close_after_state_) {
+        *chunk += ": waiting for a change\n\n";  // the answer starts, the wait is armed
+      } else {
+        AppendStateChange(chunk);
+      }
+      last_sent_ms_ = MonotonicMs();
+      co_return true;
+    }
     while (true) {
-      const bool ping_due = ping_ms_ > 0 && waited_ms >= ping_ms_;
-      if (woken_ || first_ || ping_due || (waited_ms > 0 && waited_ms % kStateCheckMs == 0)) {
-        const bool ping = ping_due && !woken_ && !first_;
-        const bool initial = first_;
+      const uint64_t now = MonotonicMs();
+      if (woken_ || now >= next_check_ms_) {
         woken_ = false;
-        first_ = false;
         Result<bool> moved = co_await Refresh();
         if (!moved) co_return std::unexpected(moved.error());
-        // The current state opens a lasting stream; a long poll (closeafter=state) waits for
-        // the next change instead, or it would end at once.
-        if (initial ? !close_after_state_ : *moved) {
+        if (*moved) {
           AppendStateChange(chunk);
           done_ = close_after_state_;
-          co_return true;
-        }
-        if (initial) {  // an event-stream comment: the answer starts, the wait is armed
-          *chunk += ": waiting for a change\n\n";
-          co_return true;
-        }
-        if (ping) {
-          *chunk += "event: ping\ndata: {\"interval\":" + std::to_string(ping_ms_ / 1000) + "}\n\n";
+          last_sent_ms_ = now;
           co_return true;
         }
       }
-      if (shutdown_requested()) co_return false;
-      co_await Sleep(kTickMs);
-      waited_ms += kTickMs;
+      if (ping_ms_ > 0 && now >= last_sent_ms_ + ping_ms_) {
+        *chunk += "event: ping\ndata: {\"interval\":" + std::to_string(ping_ms_ / 1000) + "}\n\n";
+        last_sent_ms_ = now;
+        co_return true;
+      }
+      uint64_t until = next_check_ms_;
+      if (ping_ms_ > 0) until = std::min(until, last_sent_ms_ + ping_ms_);
+      const bool go_on = co_await AwaitWake(until > now ? until - now : 1);
+      if (!go_on) co_return false;
     }
   }
 
  private:
-  // Reads the account's state and watches its mailboxes; true when the state moved on.
-  Task<Result<bool>> Refresh() {
-    MetadataStore* store = services_.stores->metadata.get();
-    Result<AccountRecord> account = co_await store->GetAccount(user_.name);
-    if (!account) co_return std::unexpected(account.error());
-    if (services_.hub != nullptr) {
-      Result<std::vector<MailboxRecord>> list = co_await store->ListMailboxes(user_.account_id);
-      if (!list) co_return std::unexpected(list.error());
-      Unwatch();
-      for (const MailboxRecord& m : *list) {
-        if (watchers_.size() == kWatchedMailboxesMax) break;
-        watchers_.push_back(std::make_unique<Watcher>(&woken_));
-        services_.hub->Watch(watchers_.back().get(), m.id);
-      }
+  // A mailbox of the account changed on this node (the hub, from the event loop).
+  void AccountChanged(int64_t /*account_id*/) override {
+    woken_ = true;
+    if (waiting_) client_stream()->InterruptRead();
+  }
+
+  // Waits up to `ms` for a wake-up; false when the stream must end (the client left, the
+  // server drains, the connection failed).
+  Task<bool> AwaitWake(uint64_t ms) {
+    Stream* stream = client_stream();
+    if (stream == nullptr) {  // not under a server session: only the timer
+      co_await Sleep(std::min<uint64_t>(ms, 1000));
+      co_return !shutdown_requested();
     }
+    if (woken_) co_return true;
+    stream->set_read_timeout_ms(static_cast<uint32_t>(std::min<uint64_t>(ms, UINT32_MAX)));
+    waiting_ = true;
+    Result<std::string_view> got = co_await stream->Read();
+    waiting_ = false;
+    // Input (a pipelined request) stays for the session; an interrupt or a timeout goes on.
+    if (got || got.error().code == ErrorCode::kCancelled ||
+        got.error().code == ErrorCode::kTimeout) {
+      co_return true;
+    }
+    co_return false;
+  }
+
+  // Reads the account's state; true when it moved on since the last read.
+  Task<Result<bool>> Refresh() {
+    next_check_ms_ = MonotonicMs() + kStoreRecheckMs;
+    Result<AccountRecord> account = co_await services_.stores->metadata->GetAccount(user_.name);
+    if (!account) co_return std::unexpected(account.error());
     const bool moved = account->highest_modseq != state_;
     state_ = account->highest_modseq;
     co_return moved;
-  }
-
-  void Unwatch() {
-    if (services_.hub == nullptr) return;
-    for (auto& w : watchers_) services_.hub->Unwatch(w.get());
-    watchers_.clear();
   }
 
   void AppendStateChange(std::string* chunk) const {
@@ -140,9 +159,12 @@ class StateStream final : public http::BodySource {
   uint64_t ping_ms_;
   bool first_ = true;
   bool woken_ = false;
+  bool waiting_ = false;  // in AwaitWake's Read: a wake-up interrupts it
+  bool watching_ = false;
   bool done_ = false;
   uint64_t state_ = 0;
-  std::vector<std::unique_ptr<Watcher>> watchers_;
+  uint64_t last_sent_ms_ = 0;
+  uint64_t next_check_ms_ = 0;
 };
 
 std::vector<std::string> SplitTypes(std::string_view s) {

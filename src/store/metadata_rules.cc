@@ -52,7 +52,34 @@ Result<void> ValidateAccount(const AccountRecord& a) {
   if (a.description.size() > kAccountNameMax * 4) {
     return MakeError(ErrorCode::kInvalidArgument, "description too long");
   }
+  TRY(ValidateRole(a.role));
   return ValidateAccountLists(a.emails, a.member_of);
+}
+
+Result<void> ValidateRole(std::string_view role) {
+  if (role != "user" && role != "admin") {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid role '" + std::string(role) + "' (user or admin)");
+  }
+  return {};
+}
+
+Result<void> ValidateApiKey(const ApiKeyRecord& key) {
+  const auto lower_alnum = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+  };
+  if (key.name.empty() || key.name.size() > kApiKeyNameMax || HasControl(key.name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid key name (1 to " +
+                                                      std::to_string(kApiKeyNameMax) +
+                                                      " bytes, no control characters)");
+  }
+  if (key.key_id.empty() || key.key_id.size() > 64 || !lower_alnum(key.key_id) ||
+      key.secret_sha256.size() != 64 || !lower_alnum(key.secret_sha256) ||
+      (key.expires_at && *key.expires_at < 0)) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid API key");
+  }
+  return {};
 }
 
 Result<std::pair<std::string, std::string>> SplitStoredAddress(std::string_view address) {

@@ -50,6 +50,13 @@ Result<std::string> NormalizeDomain(std::string_view name);
 // A name without control characters, at most kAccountNameMax bytes; a known type.
 Result<void> ValidateAccount(const AccountRecord& account);
 
+// "user" or "admin" (AccountRecord::role).
+Result<void> ValidateRole(std::string_view role);
+
+// A key to store (ApiKeyRecord): a name of 1..kApiKeyNameMax bytes without control
+// characters, a key_id of 1..64 bytes of [0-9a-z], a 64-hex-digit hash, expiry not negative.
+Result<void> ValidateApiKey(const ApiKeyRecord& key);
+
 // An address as AccountRecord::emails holds it: "local@domain" with a lower-case local part
 // of at most kAddressLocalMax bytes (empty: the catch-all; quoted, it may hold '@': the
 // split is at the last one) without control characters, and a domain NormalizeDomain leaves

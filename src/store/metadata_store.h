@@ -32,6 +32,7 @@ struct AccountRecord {
   uint64_t used_bytes = 0;
   uint64_t used_messages = 0;
   uint64_t highest_modseq = 0;
+  std::string role = "user";  // user | admin (the admin API; docs/directory.md, "Roles")
   // Addresses in normalized form ("local@domain", lower-case; "@domain" is the domain's
   // catch-all; ValidateStoredAddress): the primary first, then aliases in the order given.
   // Every domain must exist. A list's addresses are all stored as kind 'list'.
@@ -48,7 +49,23 @@ struct AccountUpdate {
   std::optional<uint64_t> quota_bytes;
   std::optional<std::vector<std::string>> emails;  // as AccountRecord::emails
   std::optional<std::vector<std::string>> member_of;
+  std::optional<std::string> role;  // as AccountRecord::role
 };
+
+// An API key of an account (docs/directory.md, "API keys"): what the store keeps of it. The
+// key itself is shown once, at creation, and never stored: only the SHA-256 of its secret.
+struct ApiKeyRecord {
+  int64_t id = 0;
+  std::string key_id;         // the key's public part, unique: what a presented key is looked up by
+  std::string account;        // the owning account's name
+  std::string name;           // unique per account (kApiKeyNameMax bytes, no control characters)
+  std::string secret_sha256;  // lower-case hex SHA-256 of the key's secret part
+  int64_t created_at = 0;     // Unix seconds; set by the store
+  std::optional<int64_t> expires_at;
+  std::optional<int64_t> last_used_at;
+};
+inline constexpr size_t kApiKeyNameMax = 64;
+inline constexpr size_t kApiKeysPerAccountMax = 100;
 
 struct MailboxRecord {
   int64_t id = 0;
@@ -428,6 +445,31 @@ class MetadataStore {
   virtual Task<Result<std::vector<std::string>>> FindAddress(std::string address) = 0;
   // Names of the members of the group or list `name`, sorted; empty when none (or no such).
   virtual Task<Result<std::vector<std::string>>> ListMembers(std::string name) = 0;
+
+  // --- API keys (docs/directory.md, "API keys"). Not pure: stores and fakes written before
+  // them answer kInvalidArgument. ---
+  // Stores a key for `key.account` (id, created_at and last_used_at are set here). kNotFound
+  // for an unknown account, kAlreadyExists for a name the account uses or a key_id taken,
+  // kLimitExceeded past kApiKeysPerAccountMax keys, kInvalidArgument for a bad name or hash.
+  virtual Task<Result<ApiKeyRecord>> CreateApiKey(ApiKeyRecord /*key*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "API keys are not supported");
+  }
+  // The account's keys, sorted by name. kNotFound for an unknown account.
+  virtual Task<Result<std::vector<ApiKeyRecord>>> ListApiKeys(std::string /*account*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "API keys are not supported");
+  }
+  // The key whose key_id is `key_id`, with its account's name. kNotFound.
+  virtual Task<Result<ApiKeyRecord>> FindApiKey(std::string /*key_id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "API keys are not supported");
+  }
+  // Deletes the account's key called `name`. kNotFound (account or key).
+  virtual Task<Result<void>> DeleteApiKey(std::string /*account*/, std::string /*name*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "API keys are not supported");
+  }
+  // Sets the key's last_used_at (a key deleted meanwhile is no error).
+  virtual Task<Result<void>> TouchApiKey(int64_t /*id*/, int64_t /*used_at*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "API keys are not supported");
+  }
 
   // --- Mailboxes ---
   virtual Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) = 0;

@@ -1,6 +1,7 @@
 // MailboxHub: a change wakes the watchers of that mailbox on the same core (from the event
 // loop, not inside Changed) and on another reactor core (through a cross-core message);
-// other mailboxes' watchers and unwatched ones stay asleep.
+// other mailboxes' watchers and unwatched ones stay asleep. Account watchers (JMAP push) wake
+// for a change to any mailbox of their account, on the same core and on another one.
 #include "mail/mailbox_hub.h"
 
 #include <gtest/gtest.h>
@@ -17,14 +18,18 @@
 namespace ringmail::testing {
 namespace {
 
-struct CountingWatcher final : MailboxWatcher {
-  void MailboxChanged(int64_t mailbox_id) override {
-    last = mailbox_id;
+// Counts its wake-ups; watches a mailbox or an account (one of them per test object).
+struct CountingWatcher final : MailboxWatcher, AccountWatcher {
+  void MailboxChanged(int64_t mailbox_id) override { Woken(mailbox_id); }
+  void AccountChanged(int64_t account_id) override { Woken(account_id); }
+  void Woken(int64_t id) {
+    last = id;
     count.fetch_add(1);
   }
   std::atomic<int> count{0};
   int64_t last = 0;
 };
+using CountingAccountWatcher = CountingWatcher;
 
 // Polls (5 ms steps, up to 5 s) until `w` was woken at least `n` times.
 Task<bool> WaitWoken(CountingWatcher* w, int n) {
@@ -60,9 +65,42 @@ TEST(MailboxHubTest, SameCore) {
   }());
 }
 
+TEST(MailboxHubTest, AccountSameCore) {
+  RunOnReactor([]() -> Task<void> {
+    MailboxHub hub(1);
+    CountingAccountWatcher alice, bob, gone;
+    CountingWatcher mailbox;
+    hub.WatchAccount(&alice, 1);
+    hub.WatchAccount(&bob, 2);
+    hub.WatchAccount(&gone, 1);
+    hub.UnwatchAccount(&gone);
+    hub.Watch(&mailbox, 7);
+    hub.Changed(1, 7, 5);
+    hub.Changed(1, 9, 6);  // another mailbox of the same account
+    EXPECT_EQ(alice.count.load(), 0) << "woken inside Changed";
+    const bool woken = co_await WaitWoken(&alice, 1);
+    EXPECT_TRUE(woken);
+    const bool mailbox_woken = co_await WaitWoken(&mailbox, 1);
+    EXPECT_TRUE(mailbox_woken);
+    co_await Sleep(20);
+    EXPECT_EQ(alice.count.load(), 1) << "two changes before the loop ran are one wake-up";
+    EXPECT_EQ(alice.last, 1);
+    EXPECT_EQ(bob.count.load(), 0);
+    EXPECT_EQ(gone.count.load(), 0);
+    hub.Changed(2, 20, 1);
+    const bool bob_woken = co_await WaitWoken(&bob, 1);
+    EXPECT_TRUE(bob_woken);
+    EXPECT_EQ(alice.count.load(), 1);
+    hub.UnwatchAccount(&alice);
+    hub.UnwatchAccount(&bob);
+    hub.Unwatch(&mailbox);
+  }());
+}
+
 struct CrossCore {
   MailboxHub hub{2};
   CountingWatcher watcher;
+  CountingAccountWatcher account;
   std::atomic<bool> watching{false};
   std::atomic<bool> done{false};
 };
@@ -70,15 +108,20 @@ struct CrossCore {
 Task<void> CrossCoreBody(int core, CrossCore* s) {
   if (core == 0) {
     s->hub.Watch(&s->watcher, 42);
+    s->hub.WatchAccount(&s->account, 5);
     s->watching = true;
     const bool woken = co_await WaitWoken(&s->watcher, 1);
     EXPECT_TRUE(woken) << "no wake-up from the other core";
     EXPECT_EQ(s->watcher.last, 42);
+    const bool account_woken = co_await WaitWoken(&s->account, 1);
+    EXPECT_TRUE(account_woken) << "no account wake-up from the other core";
+    EXPECT_EQ(s->account.last, 5);
     s->hub.Unwatch(&s->watcher);
+    s->hub.UnwatchAccount(&s->account);
     s->done = true;
   } else {
     for (int i = 0; i < 1000 && !s->watching.load(); ++i) co_await Sleep(5);
-    s->hub.Changed(1, 42, 1);
+    s->hub.Changed(5, 42, 1);
     for (int i = 0; i < 1000 && !s->done.load(); ++i) co_await Sleep(5);
   }
 }
@@ -103,6 +146,7 @@ TEST(MailboxHubTest, OtherCore) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(shared.watcher.count.load(), 1);
+  EXPECT_EQ(shared.account.count.load(), 1);
 }
 
 }  // namespace

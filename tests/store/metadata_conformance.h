@@ -20,6 +20,7 @@
 
 #include <memory>
 
+#include "metadata_conformance_api_keys.h"
 #include "metadata_conformance_blobs.h"
 #include "metadata_conformance_changes.h"
 #include "metadata_conformance_directory.h"
@@ -157,6 +158,10 @@ TYPED_TEST_P(MetadataConformance, UploadsAndCollection) {
   this->Run(conformance::UploadsAndCollection);
 }
 
+TYPED_TEST_P(MetadataConformance, AccountRoles) { this->Run(conformance::AccountRoles); }
+TYPED_TEST_P(MetadataConformance, ApiKeysLifecycle) { this->Run(conformance::ApiKeysLifecycle); }
+TYPED_TEST_P(MetadataConformance, ApiKeysRefused) { this->Run(conformance::ApiKeysRefused); }
+
 REGISTER_TYPED_TEST_SUITE_P(
     MetadataConformance, CreateAccountMakesDefaultMailboxes, DomainsAreLowerCaseAndUnique,
     MailboxCreateRenameDelete, DeliverAssignsUidsCountersAndModseqs,
@@ -170,6 +175,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
     LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection,
-    JmapIdentities, JmapSubmissions, JmapVacationAndReplies);
+    JmapIdentities, JmapSubmissions, JmapVacationAndReplies,
+    AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
 
 }  // namespace ringmail::testing

@@ -71,6 +71,7 @@ Task<void> Session::Create(Command c) {
     StoreFailure(c.tag, made.error());
     co_return;
   }
+  Notify(made->id);  // JMAP push: the account's Mailbox state moved on
   // OBJECTID (RFC 8474 §4.1).
   Tagged(c.tag, "OK", "[MAILBOXID (F" + std::to_string(made->id) + ")] CREATE completed");
 }
@@ -139,6 +140,7 @@ Task<void> Session::Rename(Command c) {
     co_return;
   }
   if (selected_ && selected_->mailbox_id == id) selected_->name = *to;
+  Notify(id);
   Tagged(c.tag, "OK", "RENAME completed");
 }
 
@@ -153,6 +155,7 @@ Task<void> Session::Subscribe(Command c) {
     StoreFailure(c.tag, set.error());
     co_return;
   }
+  Notify(found->id);
   Tagged(c.tag, "OK", subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
 }
 

@@ -18,6 +18,7 @@ std::span<const SchemaMigration> Migrations() {
       {6, "jmap email placements", kEmailPlacementsV6},
       {7, "jmap blob uploads", kBlobUploadsV7},
       {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
+      {9, "auth: account roles, API keys", kAuthV9},
   };
   return migrations;
 }

@@ -42,5 +42,7 @@ extern const char kEmailPlacementsV6[];
 extern const char kBlobUploadsV7[];
 // Migration 8 (migrations_submission.cc).
 extern const char kSubmissionV8[];
+// Migration 9 (migrations_auth.cc).
+extern const char kAuthV9[];
 
 }  // namespace ringmail::postgres

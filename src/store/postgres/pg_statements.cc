@@ -25,7 +25,7 @@ namespace {
   "ad.id) FROM addresses ad JOIN domains d ON d.id = ad.domain_id "                           \
   "WHERE ad.account_id = a.id), "                                                             \
   "(SELECT string_agg(g.name, E'\\n' ORDER BY g.name COLLATE \"C\") FROM group_members gm "   \
-  "JOIN accounts g ON g.id = gm.group_id WHERE gm.member_id = a.id) FROM accounts a"
+  "JOIN accounts g ON g.id = gm.group_id WHERE gm.member_id = a.id), a.role FROM accounts a"
 
 // A queued message's columns, then a recipient's (queue_ops: QueueMessageFromRow); m is
 // queue_messages, b blobs, r queue_recipients (or the claim's updated rows).
@@ -40,6 +40,11 @@ namespace {
   "rm_flag_bits(e.seen, e.answered, e.flagged, e.deleted, e.draft), "           \
   "array_to_string(e.keywords, ' '), e.message_id, e.subject, e.from_display, " \
   "rm_unix(e.sent_at), e.preview FROM emails e JOIN blobs b ON b.id = e.blob_id "
+
+// An API key's columns (pg_api_keys.cc ApiKeyFromRow); k is api_keys, a accounts.
+#define RINGMAIL_PG_API_KEY_COLUMNS                                          \
+  "k.id, k.key_id, a.name, k.name, k.secret_sha256, rm_unix(k.created_at), " \
+  "rm_unix(k.expires_at), rm_unix(k.last_used_at)"
 
 using enum PgStatementId;
 
@@ -222,6 +227,26 @@ constexpr PgStatement kStatements[] = {
     {kSaveVacation, "rm_save_vacation", "SELECT rm_save_vacation($1, $2, $3, $4, $5, $6, $7)", 7},
     {kClaimVacationReply, "rm_claim_vacation_reply",
      "SELECT rm_claim_vacation_reply($1, $2, $3, $4)", 4},
+    {kSetAccountRole, "rm_set_account_role",
+     "UPDATE accounts SET role = $2 WHERE name = $1 RETURNING id", 2},
+    {kCreateApiKey, "rm_create_api_key", "SELECT * FROM rm_create_api_key($1, $2, $3, $4, $5, $6)",
+     6},
+    // One row per key, or one with a NULL key id for an account without keys; none: no account.
+    {kListApiKeys, "rm_list_api_keys",
+     "SELECT " RINGMAIL_PG_API_KEY_COLUMNS " FROM accounts a LEFT JOIN api_keys k ON "
+     "k.account_id = a.id WHERE a.name = $1 ORDER BY k.name COLLATE \"C\"",
+     1},
+    {kFindApiKey, "rm_find_api_key",
+     "SELECT " RINGMAIL_PG_API_KEY_COLUMNS " FROM api_keys k JOIN accounts a ON "
+     "a.id = k.account_id WHERE k.key_id = $1",
+     1},
+    {kDeleteApiKey, "rm_delete_api_key",
+     "WITH a AS (SELECT id FROM accounts WHERE name = $1), d AS (DELETE FROM api_keys k USING a "
+     "WHERE k.account_id = a.id AND k.name = $2 RETURNING 1) "
+     "SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM d)",
+     2},
+    {kTouchApiKey, "rm_touch_api_key",
+     "UPDATE api_keys SET last_used_at = to_timestamp($2::bigint) WHERE id = $1", 2},
 };
 
 }  // namespace

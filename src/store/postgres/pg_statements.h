@@ -68,6 +68,12 @@ enum class PgStatementId : uint8_t {
   kLoadVacation,
   kSaveVacation,
   kClaimVacationReply,
+  kSetAccountRole,
+  kCreateApiKey,
+  kListApiKeys,
+  kFindApiKey,
+  kDeleteApiKey,
+  kTouchApiKey,
 };
 
 struct PgStatement {

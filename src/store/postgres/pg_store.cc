@@ -43,6 +43,7 @@ AccountRecord AccountFromRow(const PgRows& r, int row) {
   a.description = r.Text(row, 9);
   a.emails = SplitLines(r.Text(row, 10));
   a.member_of = SplitLines(r.Text(row, 11));
+  a.role = r.Text(row, 12);
   return a;
 }
 
@@ -215,6 +216,10 @@ Task<Result<AccountRecord>> PostgresMetadataStore::CreateAccount(AccountRecord a
                    account.description, PgBool(account.active), std::to_string(account.quota_bytes),
                    PgTextArray(account.emails), PgTextArray(account.member_of));
   if (!rows) co_return std::unexpected(rows.error());
+  if (account.role != "user") {
+    Result<void> role = co_await SetAccountRole(account.name, account.role);
+    if (!role) co_return std::unexpected(role.error());
+  }
   Result<AccountRecord> created = co_await GetAccount(account.name);
   co_return created;
 }
@@ -237,6 +242,7 @@ Task<Result<std::vector<AccountRecord>>> PostgresMetadataStore::ListAccounts() {
 Task<Result<AccountRecord>> PostgresMetadataStore::UpdateAccount(AccountUpdate u) {
   Result<void> valid = ValidateAccountLists(u.emails.value_or(std::vector<std::string>{}),
                                             u.member_of.value_or(std::vector<std::string>{}));
+  if (valid && u.role) valid = ValidateRole(*u.role);
   if (!valid) co_return std::unexpected(valid.error());
   PgParams params;
   params.push_back(u.name);
@@ -248,6 +254,10 @@ Task<Result<AccountRecord>> PostgresMetadataStore::UpdateAccount(AccountUpdate u
   params.push_back(OptionalTextArray(u.member_of));
   Result<PgRows> rows = co_await RunParams(PgStatementId::kUpdateAccount, std::move(params));
   if (!rows) co_return std::unexpected(rows.error());
+  if (u.role) {
+    Result<void> role = co_await SetAccountRole(u.name, *u.role);
+    if (!role) co_return std::unexpected(role.error());
+  }
   Result<AccountRecord> updated = co_await GetAccount(u.name);
   co_return updated;
 }

@@ -58,6 +58,13 @@ class PostgresMetadataStore : public MetadataStore {
   Task<Result<std::vector<std::string>>> FindAddress(std::string address) override;
   Task<Result<std::vector<std::string>>> ListMembers(std::string name) override;
 
+  // pg_api_keys.cc
+  Task<Result<ApiKeyRecord>> CreateApiKey(ApiKeyRecord key) override;
+  Task<Result<std::vector<ApiKeyRecord>>> ListApiKeys(std::string account) override;
+  Task<Result<ApiKeyRecord>> FindApiKey(std::string key_id) override;
+  Task<Result<void>> DeleteApiKey(std::string account, std::string name) override;
+  Task<Result<void>> TouchApiKey(int64_t id, int64_t used_at) override;
+
   Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) override;
   Task<Result<std::optional<MailboxRecord>>> FindMailbox(int64_t account_id,
                                                          std::string name) override;
@@ -123,6 +130,8 @@ class PostgresMetadataStore : public MetadataStore {
 
  private:
   explicit PostgresMetadataStore(postgres::PgPoolConfig config, uint32_t cores_max);
+  // Sets the account's role (after its other fields, in a transaction of its own).
+  Task<Result<void>> SetAccountRole(std::string name, std::string role);
   // This core's pool.
   postgres::PgCorePool& Pool();
   // One statement as one unit. (Run builds the parameters outside any co_await expression:

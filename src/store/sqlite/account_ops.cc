@@ -11,7 +11,7 @@ namespace {
 // The columns AccountFromRow reads, in its order; FROM accounts a.
 constexpr char kAccountSelect[] =
     "SELECT a.id, a.name, a.type, coalesce(a.secret, ''), a.active, a.quota_bytes, "
-    "a.used_bytes, a.used_messages, a.highest_modseq, a.description FROM accounts a ";
+    "a.used_bytes, a.used_messages, a.highest_modseq, a.description, a.role FROM accounts a ";
 
 AccountRecord AccountFromRow(const Statement& st) {
   AccountRecord a;
@@ -25,6 +25,7 @@ AccountRecord AccountFromRow(const Statement& st) {
   a.used_messages = static_cast<uint64_t>(st.Int(7));
   a.highest_modseq = static_cast<uint64_t>(st.Int(8));
   a.description = st.Text(9);
+  a.role = st.Text(10);
   return a;
 }
 
@@ -43,6 +44,7 @@ Result<void> ApplyUpdate(SqliteDb& db, int64_t id, const std::string& type,
     TRY(db.Run("UPDATE accounts SET description = ? WHERE id = ?", *u.description, id));
   }
   if (u.active) TRY(db.Run("UPDATE accounts SET active = ? WHERE id = ?", *u.active, id));
+  if (u.role) TRY(db.Run("UPDATE accounts SET role = ? WHERE id = ?", *u.role, id));
   if (u.quota_bytes) {
     TRY(db.Run("UPDATE accounts SET quota_bytes = ? WHERE id = ?", *u.quota_bytes, id));
   }
@@ -96,10 +98,10 @@ Result<void> DeleteDomain(SqliteDb& db, std::string_view name) {
 Result<AccountRecord> CreateAccount(SqliteDb& db, const AccountRecord& account) {
   TRY(ValidateAccount(account));
   Result<int64_t> id = db.QueryInt(
-      "INSERT INTO accounts (name, type, secret, description, active, quota_bytes) "
-      "VALUES (?, ?, NULLIF(?, ''), ?, ?, ?) RETURNING id",
+      "INSERT INTO accounts (name, type, secret, description, active, quota_bytes, role) "
+      "VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
       account.name, account.type, account.secret, account.description, account.active,
-      account.quota_bytes);
+      account.quota_bytes, account.role);
   if (!id && id.error().code == ErrorCode::kAlreadyExists) {
     return MakeError(ErrorCode::kAlreadyExists, "account '" + account.name + "' exists");
   }
@@ -141,6 +143,7 @@ Result<std::vector<AccountRecord>> ListAccounts(SqliteDb& db) {
 }
 
 Result<AccountRecord> UpdateAccount(SqliteDb& db, const AccountUpdate& update) {
+  if (update.role) TRY(ValidateRole(*update.role));
   TRY(ValidateAccountLists(update.emails.value_or(std::vector<std::string>{}),
                            update.member_of.value_or(std::vector<std::string>{})));
   const AccountRecord before = TRY(GetAccount(db, update.name));

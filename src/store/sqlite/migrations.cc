@@ -320,6 +320,27 @@ CREATE TABLE vacation_replies (
 );
 )sql";
 
+// Migration 9: account roles and API keys (docs/storage.md, docs/directory.md "Roles" and
+// "API keys"). Version 1's unused `is_admin` becomes `role`.
+constexpr char kAuthV9[] = R"sql(
+ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'user'
+  CHECK (role IN ('user', 'admin'));
+UPDATE accounts SET role = 'admin' WHERE is_admin <> 0;
+ALTER TABLE accounts DROP COLUMN is_admin;
+
+CREATE TABLE api_keys (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  key_id         TEXT NOT NULL UNIQUE,
+  secret_sha256  TEXT NOT NULL,
+  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  expires_at     TEXT,
+  last_used_at   TEXT,
+  UNIQUE (account_id, name)
+);
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -331,6 +352,7 @@ constexpr SchemaMigration kMigrations[] = {
     {6, "jmap email placements", kEmailPlacementsV6},
     {7, "jmap blob uploads", kBlobUploadsV7},
     {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
+    {9, "auth: account roles, API keys", kAuthV9},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

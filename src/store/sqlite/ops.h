@@ -27,6 +27,13 @@ Result<std::vector<AccountRecord>> ListAccounts(SqliteDb& db);
 Result<AccountRecord> UpdateAccount(SqliteDb& db, const AccountUpdate& update);
 Result<void> DeleteAccount(SqliteDb& db, std::string_view name);
 
+// api_key_ops.cc
+Result<ApiKeyRecord> CreateApiKey(SqliteDb& db, const ApiKeyRecord& key);
+Result<std::vector<ApiKeyRecord>> ListApiKeys(SqliteDb& db, std::string_view account);
+Result<ApiKeyRecord> FindApiKey(SqliteDb& db, std::string_view key_id);
+Result<void> DeleteApiKey(SqliteDb& db, std::string_view account, std::string_view name);
+Result<void> TouchApiKey(SqliteDb& db, int64_t id, int64_t used_at);
+
 // address_ops.cc
 Result<std::vector<std::string>> ReadAddresses(SqliteDb& db, int64_t account_id);
 Result<std::vector<std::string>> ReadMemberOf(SqliteDb& db, int64_t account_id);

@@ -42,6 +42,13 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<std::vector<std::string>>> FindAddress(std::string address) override;
   Task<Result<std::vector<std::string>>> ListMembers(std::string name) override;
 
+  // sqlite_store_api_keys.cc
+  Task<Result<ApiKeyRecord>> CreateApiKey(ApiKeyRecord key) override;
+  Task<Result<std::vector<ApiKeyRecord>>> ListApiKeys(std::string account) override;
+  Task<Result<ApiKeyRecord>> FindApiKey(std::string key_id) override;
+  Task<Result<void>> DeleteApiKey(std::string account, std::string name) override;
+  Task<Result<void>> TouchApiKey(int64_t id, int64_t used_at) override;
+
   Task<Result<std::vector<MailboxRecord>>> ListMailboxes(int64_t account_id) override;
   Task<Result<std::optional<MailboxRecord>>> FindMailbox(int64_t account_id,
                                                          std::string name) override;
