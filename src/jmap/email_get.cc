@@ -44,6 +44,13 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   ReadFetch(args, fetch);
   std::optional<std::vector<std::string>> ids = args.Strings("ids");
   if (!args.ok()) co_return InvalidArguments(args.error());
+  // "#k": the email created as "k" earlier in the request (RFC 8620 §5.3).
+  for (size_t i = 0; ids && i < ids->size(); ++i) {
+    std::string& id = (*ids)[i];
+    auto it = id.starts_with("#") ? context.created_ids.find(id.substr(1))
+                                  : context.created_ids.end();
+    if (it != context.created_ids.end()) id = it->second;
+  }
   MetadataStore& metadata = *context.services->stores->metadata;
   Result<std::string> state = co_await EmailState(context);
   if (!state) co_return StoreFailure(state.error());
