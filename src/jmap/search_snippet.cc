@@ -112,21 +112,26 @@ std::optional<std::string> Highlight(std::string_view text, const std::vector<st
   for (size_t i = window ? WindowStart(text, spans.front().first) : 0; i < text.size();) {
     size_t n = Utf8SequenceSize(text.substr(i));
     if (n == 0) n = 1;
+    // The character with the marks before it; the state moves only once it fits.
     std::string piece;
-    if (open && i == spans[next].second) {
+    bool piece_open = open;
+    size_t piece_next = next;
+    if (piece_open && i == spans[piece_next].second) {
       piece += kClose;
-      open = false;
-      ++next;
+      piece_open = false;
+      ++piece_next;
     }
-    if (!open && next < spans.size() && i == spans[next].first) {
+    if (!piece_open && piece_next < spans.size() && i == spans[piece_next].first) {
       piece += kOpen;
-      open = true;
+      piece_open = true;
     }
     const std::string_view escaped = Escaped(text[i]);
     piece += escaped.empty() ? text.substr(i, n) : escaped;
-    const size_t closing = open ? kClose.size() : 0;
+    const size_t closing = piece_open ? kClose.size() : 0;
     if (out.size() + piece.size() + closing > bytes_max) break;
     out += piece;
+    open = piece_open;
+    next = piece_next;
     i += n;
   }
   if (open) out += kClose;

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "base/json_writer.h"
 #include "jmap/email_create.h"
+#include "jmap/email_render.h"
 #include "mime/header.h"
 #include "mime/message_parser.h"
 #include "mime/transfer_decoding.h"
@@ -178,6 +180,96 @@ TEST_F(EmailCreateMimeTest, HeadersEncodedAndOrdered) {
   const std::string_view block(msg.data(), mime::HeaderBlockSize(msg));
   for (size_t pos = 0, end; (end = block.find("\r\n", pos)) != std::string::npos; pos = end + 2) {
     EXPECT_LE(end - pos, 78u) << block.substr(pos, end - pos);
+  }
+}
+
+// Email/get's rendering (jmap/email_render.h) of each composed message shows every header
+// property with the value it was created from, and the bodies' values.
+TEST_F(EmailCreateMimeTest, RoundTripsThroughEmailGetRendering) {
+  const std::string box = std::string("\"mailboxIds\":{\"F1\":true},");
+  const std::string emails[] = {
+      "{\"subject\":\"plain\",\"from\":[{\"name\":null,\"email\":\"a@example.test\"}]}",
+      "{\"subject\":\"Grüße aus Köln — ein längerer Betreff, der gefaltet werden muss, "
+      "wirklich\",\"from\":[{\"name\":\"Zoë Ångström\",\"email\":\"zoe@example.test\"}],"
+      "\"to\":[{\"name\":\"Bob, Jr.\",\"email\":\"bob@example.test\"},{\"name\":\"\\\"Q\\\" "
+      "\\\\ x\",\"email\":\"q@example.test\"},{\"name\":null,\"email\":\"c@example.test\"}],"
+      "\"cc\":[{\"name\":\"日本語の名前\",\"email\":\"j@example.test\"}],"
+      "\"replyTo\":[{\"name\":\"=?fake?=\",\"email\":\"r@example.test\"}],"
+      "\"sentAt\":\"2024-05-01T10:00:00Z\",\"messageId\":[\"m1@example.test\"],"
+      "\"inReplyTo\":[\"p1@example.test\",\"p2@example.test\"],"
+      "\"references\":[\"r1@example.test\",\"r2@example.test\"]}",
+      "{\"header:X-Text:asText\":\"ünïcödé text\",\"header:List-Post:asURLs\":"
+      "[\"mailto:list@example.test\",\"https://example.test/post\"],"
+      "\"header:X-Addr:asGroupedAddresses\":[{\"name\":\"Team Ä\",\"addresses\":[{\"name\":"
+      "\"A\",\"email\":\"a@x.test\"},{\"name\":null,\"email\":\"b@x.test\"}]},{\"name\":null,"
+      "\"addresses\":[{\"name\":null,\"email\":\"c@x.test\"}]}],"
+      "\"header:X-Multi:asText:all\":[\"one\",\"twö\"],\"header:Resent-Date:asDate\":"
+      "\"2020-02-29T23:59:59Z\"}",
+      "{\"sender\":[{\"name\":\"S\",\"email\":\"s@example.test\"}],\"bcc\":[{\"name\":null,"
+      "\"email\":\"quoted local\\\"part@example.test\"}],\"subject\":\"" +
+          std::string(120, 'x') + " " + std::string(950, 'y') + "\"}",
+  };
+  for (const std::string& email : emails) {
+    const std::string json = "{" + box + email.substr(1);
+    const std::string msg = Compose(json);
+    LoadedMessage loaded{msg, mime::ParseMessage(msg)};
+    simdjson::dom::parser input_parser, output_parser;
+    simdjson::dom::object input;
+    ASSERT_EQ(input_parser.parse(email).get(input), simdjson::SUCCESS) << email;
+    EmailFetch fetch;
+    for (auto [key, value] : input) fetch.properties.emplace_back(key);
+    EmailRecord record;
+    record.placements.push_back({1, 1});
+    std::string out;
+    JsonWriter w(&out);
+    WriteEmail(w, record, &loaded, fetch);
+    simdjson::dom::element rendered;
+    ASSERT_EQ(output_parser.parse(out).get(rendered), simdjson::SUCCESS) << out;
+    for (auto [key, value] : input) {
+      simdjson::dom::element got;
+      ASSERT_EQ(rendered[key].get(got), simdjson::SUCCESS) << key;
+      EXPECT_EQ(simdjson::to_string(got), simdjson::to_string(value)) << key << "\n" << msg;
+    }
+  }
+}
+
+TEST_F(EmailCreateMimeTest, BodyValuesRoundTripThroughEmailGetRendering) {
+  const std::string values[] = {"ascii",
+                                "Grüße\nzweite Zeile\n",
+                                std::string(1500, 'l'),
+                                "trailing space \nand tab\t",
+                                "=3D and =?x?= stay",
+                                "<p>&amp;</p>"};
+  for (const std::string& value : values) {
+    std::string escaped;
+    JsonWriter(&escaped).String(value);
+    const std::string msg = Compose(
+        std::string("{") + kBox + ",\"textBody\":[{\"partId\":\"t\"}],\"htmlBody\":[{\"partId\":" +
+        "\"h\",\"type\":\"text/html\"}],\"bodyValues\":{\"t\":{\"value\":" + escaped +
+        "},\"h\":{\"value\":" + escaped + "}}}");
+    LoadedMessage loaded{msg, mime::ParseMessage(msg)};
+    EmailFetch fetch;
+    fetch.properties = {"textBody", "htmlBody", "bodyValues"};
+    fetch.body_properties = {"partId", "type", "charset"};
+    fetch.fetch_all_values = true;
+    std::string out;
+    JsonWriter w(&out);
+    EmailRecord record;
+    record.placements.push_back({1, 1});
+    WriteEmail(w, record, &loaded, fetch);
+    simdjson::dom::parser p;
+    simdjson::dom::element e;
+    ASSERT_EQ(p.parse(out).get(e), simdjson::SUCCESS);
+    std::string crlf;
+    for (char c : value) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    for (std::string_view list : {"textBody", "htmlBody"}) {
+      std::string_view part, got, charset;
+      ASSERT_EQ(e[list].at(0)["partId"].get_string().get(part), simdjson::SUCCESS) << out;
+      EXPECT_EQ(e[list].at(0)["charset"].get_string().get(charset), simdjson::SUCCESS);
+      EXPECT_EQ(charset, "utf-8");
+      ASSERT_EQ(e["bodyValues"][part]["value"].get_string().get(got), simdjson::SUCCESS);
+      EXPECT_EQ(got, crlf) << msg;
+    }
   }
 }
 
