@@ -12,26 +12,12 @@ Usage: /usr/bin/python3 test_jmap_create.py PATH/TO/ringmail
 import base64
 import email
 import email.policy
-import imaplib
-import json
-import subprocess
 import sys
 import unittest
-import urllib.request
 
-from daemon import METRICS_CONFIG, Daemon
+import test_jmap_email as base
 
-BINARY = None
-
-CONFIG = METRICS_CONFIG + """
-[listener.imap]
-protocol = "imap"
-bind = ["127.0.0.1:0"]
-
-[listener.http]
-protocol = "http"
-bind = ["127.0.0.1:0"]
-"""
+CORE, MAIL = base.CORE, base.MAIL
 
 ATTACHMENT = bytes(range(256)) * 4
 SOURCE = (b"From: Carol <carol@example.test>\r\nTo: alice@example.test\r\n"
@@ -42,45 +28,12 @@ SOURCE = (b"From: Carol <carol@example.test>\r\nTo: alice@example.test\r\n"
           b"Content-Disposition: attachment; filename=data.bin\r\n"
           b"Content-Transfer-Encoding: base64\r\n\r\n" +
           base64.encodebytes(ATTACHMENT).replace(b"\n", b"\r\n") + b"--xx--\r\n")
-MAIL = "urn:ietf:params:jmap:mail"
-CORE = "urn:ietf:params:jmap:core"
 TEXT = "Hallo Bob,\nwie geht's? Grüße aus Köln.\n" + "lang " * 300 + "\nEnde"
 HTML = "<p>Hallo Bob, <b>Grüße</b> aus Köln.</p>"
 
 
-class JmapCreateTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.daemon = Daemon(BINARY, CONFIG).wait_ready()
-        cls.imap_host, cls.imap_port = cls.daemon.listeners["imap"]
-        host, port = cls.daemon.listeners["http"]
-        cls.base = "http://%s:%s" % (host, port)
-        for args, stdin in [(("domain", "add", "example.test"), ""),
-                            (("account", "add", "alice", "--email", "alice@example.test",
-                              "--password-stdin"), "alice-secret\n")]:
-            done = subprocess.run([BINARY, "--config", cls.daemon.config_path, *args],
-                                  input=stdin, capture_output=True, text=True, timeout=60)
-            assert done.returncode == 0, done.stderr
-        cls.auth = "Basic " + base64.b64encode(b"alice:alice-secret").decode()
-        session = cls.http("GET", "/jmap/session")
-        cls.api = session["apiUrl"]
-        if cls.api.startswith("/"):
-            cls.api = cls.base + cls.api
-        cls.account = session["primaryAccounts"][MAIL]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.daemon.stop()
-        cls.daemon.__exit__(None, None, None)
-
-    @classmethod
-    def http(cls, method, path, body=None):
-        url = path if path.startswith("http") else cls.base + path
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "Authorization": cls.auth, "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
+class JmapCreateTest(base.JmapEmailTest):
+    """The daemon, account and helpers of test_jmap_email.py, without its tests."""
 
     def calls(self, *calls):
         """Runs method calls [name, arguments] in one request; returns their responses."""
@@ -88,17 +41,6 @@ class JmapCreateTest(unittest.TestCase):
                         for i, (name, arguments) in enumerate(calls)]
         answer = self.http("POST", self.api, {"using": [CORE, MAIL], "methodCalls": method_calls})
         return answer["methodResponses"]
-
-    def call(self, name, arguments):
-        response = self.calls((name, arguments))[0]
-        self.assertEqual(response[0], name, response)
-        return response[1]
-
-    def imap(self):
-        imap = imaplib.IMAP4(self.imap_host, self.imap_port, timeout=10)
-        self.addCleanup(imap.logout)
-        self.assertEqual(imap.login("alice", "alice-secret")[0], "OK")
-        return imap
 
     def test_create_draft_read_over_imap_then_snippets(self):
         self.assertEqual(self.imap().append("INBOX", None, None, SOURCE)[0], "OK")
@@ -183,6 +125,10 @@ class JmapCreateTest(unittest.TestCase):
         self.assertLessEqual(len(snippet["preview"].encode()), 255)
 
 
+for _name in dir(base.JmapEmailTest):  # they run in their own file
+    if _name.startswith("test"):
+        setattr(JmapCreateTest, _name, None)
+
 if __name__ == "__main__":
-    BINARY = sys.argv.pop(1)
+    base.BINARY = sys.argv.pop(1)
     unittest.main()
