@@ -90,7 +90,10 @@ Task<Result<std::optional<CreateError>>> CreateOne(CreateRun& run, std::string k
     if (!n || !std::binary_search(run.account_mailboxes.begin(), run.account_mailboxes.end(), *n)) {
       co_return CreateError{"invalidProperties", "no such mailbox", {"mailboxIds/" + given}, {}};
     }
-    request.targets.push_back({*n, draft->flags});
+    if (std::none_of(request.targets.begin(), request.targets.end(),
+                     [&](const DeliveryRequest::Target& t) { return t.mailbox_id == *n; })) {
+      request.targets.push_back({*n, draft->flags});  // "#m" and its id may both be given
+    }
   }
   std::map<std::string, std::string> blobs;
   CreateError missing{"blobNotFound", "", {}, {}};

@@ -145,8 +145,9 @@ TEST_F(EmailMethodsTest, CreateRefusesOtherMailboxesAndNamesCreations) {
     // A mailbox created earlier in the request ("#m"), and update of "#k" in the same call.
     t->alice_.created_ids["m"] = t->BoxId("alice/Archive");
     co_await t->Call(EmailSet, t->alice_,
-                     "{\"create\":{\"k\":{\"mailboxIds\":{\"#m\":true}}},\"update\":{\"#k\":{"
-                     "\"keywords/$flagged\":true}}}",
+                     "{\"create\":{\"k\":{\"mailboxIds\":{\"#m\":true,\"" +
+                         t->BoxId("alice/Archive") +
+                         "\":true}}},\"update\":{\"#k\":{\"keywords/$flagged\":true}}}",
                      &r);
     EXPECT_EQ(Json(r["updated"]), "{\"#k\":null}") << t->last_;
     Result<MailboxSnapshot> archive = co_await t->metadata().LoadMailbox(t->Box("alice/Archive"));
