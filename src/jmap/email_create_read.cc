@@ -36,6 +36,7 @@ constexpr Convenience kConvenience[] = {
 CreateRead ReadEmailMember(PartReader& r, EmailDraft& d, std::string_view key,
                            simdjson::dom::element v, bool* lists) {
   const std::string where(key);
+  if (v.is_null()) return {};  // null is the default (RFC 8620 §5.3)
   if (key == "mailboxIds" || key == "keywords") {
     simdjson::dom::object o;
     if (v.get_object().get(o) != simdjson::SUCCESS) return std::unexpected(Invalid(where, ""));
@@ -48,18 +49,15 @@ CreateRead ReadEmailMember(PartReader& r, EmailDraft& d, std::string_view key,
     }
   } else if (key == "receivedAt") {
     std::string_view s;
-    if (v.is_null()) return {};
     if (v.get_string().get(s) != simdjson::SUCCESS || !(d.received_at = ParseUtcDate(s))) {
       return std::unexpected(Invalid(where, "a UTCDate"));
     }
   } else if (key == "bodyStructure") {
-    if (v.is_null()) return {};
     std::expected<DraftPart, CreateError> part = ReadBodyPart(r, v, where + "/", 0);
     if (!part) return std::unexpected(part.error());
     d.body_structure = std::move(*part);
   } else if (key == "textBody" || key == "htmlBody" || key == "attachments") {
     simdjson::dom::array list;
-    if (v.is_null()) return {};
     if (v.get_array().get(list) != simdjson::SUCCESS) return std::unexpected(Invalid(where, ""));
     std::vector<DraftPart>& out = key == "textBody"   ? d.text_body
                                   : key == "htmlBody" ? d.html_body
