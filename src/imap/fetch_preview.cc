@@ -71,14 +71,14 @@ std::string HtmlToText(std::string_view html) {
   return out;
 }
 
-// Whitespace runs (and control characters) as one space, trimmed, at most kPreviewCharsMax
+// Whitespace runs (and control characters) as one space, trimmed, at most `chars_max`
 // code points.
-std::string Collapse(std::string_view text) {
+std::string Collapse(std::string_view text, size_t chars_max) {
   std::string out;
   size_t chars = 0;
   bool space = false;
   size_t i = 0;
-  while (i < text.size() && chars < kPreviewCharsMax) {
+  while (i < text.size() && chars < chars_max) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 || c == ' ' || c == 0x7f) {
       space = !out.empty();
@@ -91,7 +91,7 @@ std::string Collapse(std::string_view text) {
       out += ' ';
       ++chars;
       space = false;
-      if (chars == kPreviewCharsMax) break;
+      if (chars == chars_max) break;
     }
     out.append(text.substr(i, n));
     ++chars;
@@ -102,7 +102,8 @@ std::string Collapse(std::string_view text) {
 
 }  // namespace
 
-std::string MakePreview(std::string_view data, const mime::ParsedMessage& message) {
+std::string MakePreview(std::string_view data, const mime::ParsedMessage& message,
+                        size_t chars_max) {
   std::optional<uint32_t> chosen;
   for (std::string_view subtype : {"plain", "html"}) {
     for (uint32_t i = 0; i < message.parts.size() && !chosen; ++i) {
@@ -118,7 +119,7 @@ std::string MakePreview(std::string_view data, const mime::ParsedMessage& messag
   std::string text =
       mime::DecodeText(body, p.transfer_encoding, charset ? std::string_view(charset->value) : "");
   if (p.content_type.subtype == "html") text = HtmlToText(text);
-  return Collapse(mime::SanitizeUtf8(text));
+  return Collapse(mime::SanitizeUtf8(text), chars_max);
 }
 
 std::optional<std::string> DecodedPartContent(std::string_view data,

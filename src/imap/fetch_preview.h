@@ -20,7 +20,9 @@ inline constexpr size_t kPreviewInputMax = 64 * 1024;
 // <style>/<script> dropped, a few entities decoded), transfer-decoded, converted to UTF-8,
 // whitespace runs collapsed to one space, trimmed and cut to kPreviewCharsMax characters.
 // Empty when the message has no such text.
-std::string MakePreview(std::string_view data, const mime::ParsedMessage& message);
+// `chars_max` other than kPreviewCharsMax: a longer text (JMAP SearchSnippet looks in it).
+std::string MakePreview(std::string_view data, const mime::ParsedMessage& message,
+                        size_t chars_max = kPreviewCharsMax);
 
 // The content of part `part` with its Content-Transfer-Encoding undone: base64 and
 // quoted-printable decoded, 7bit/8bit/binary (or none) as is; multiparts and messages as

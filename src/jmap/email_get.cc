@@ -42,6 +42,13 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   ReadEmailFetch(args, fetch);
   std::optional<std::vector<std::string>> ids = args.Strings("ids");
   if (!args.ok()) co_return InvalidArguments(args.error());
+  // "#k": the email created as "k" earlier in the request (RFC 8620 §5.3).
+  for (size_t i = 0; ids && i < ids->size(); ++i) {
+    std::string& id = (*ids)[i];
+    auto it = id.starts_with("#") ? context.created_ids.find(id.substr(1))
+                                  : context.created_ids.end();
+    if (it != context.created_ids.end()) id = it->second;
+  }
   if (ids && ids->size() > context.limits->max_objects_in_get) {
     co_return MethodError("requestTooLarge");
   }

@@ -23,6 +23,7 @@ void RegisterEmailMethods(MethodTable* table) {
   table->Add("Email/set", kMailCapability, EmailSet);
   table->Add("Thread/get", kMailCapability, ThreadGet);
   table->Add("Thread/changes", kMailCapability, ThreadChanges);
+  table->Add("SearchSnippet/get", kMailCapability, SearchSnippetGet);
 }
 
 }  // namespace ringmail::jmap

@@ -25,5 +25,6 @@ Task<MethodResponse> EmailQuery(CallContext& context, simdjson::dom::object argu
 Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> ThreadGet(CallContext& context, simdjson::dom::object arguments);
 Task<MethodResponse> ThreadChanges(CallContext& context, simdjson::dom::object arguments);
+Task<MethodResponse> SearchSnippetGet(CallContext& context, simdjson::dom::object arguments);
 
 }  // namespace ringmail::jmap

@@ -1,12 +1,14 @@
 // Email/set (RFC 8621 §4.6): keywords and mailboxIds updates (whole or by patch), destroy.
 // An update is up to three store operations (flags, new placements, removed placements), each
 // its own transaction: new placements go first, so an email is never left in no mailbox.
-// create is refused (notCreated "forbidden") until blob upload exists: Email/import's path.
+// create builds a message from the Email object (jmap/email_create.h); creations run first
+// (RFC 8620 §5.3), so update and destroy may name them as "#k".
 #include <algorithm>
 #include <set>
 
 #include "base/json_writer.h"
 #include "jmap/email_args.h"
+#include "jmap/email_create.h"
 #include "jmap/email_keywords.h"
 #include "jmap/email_methods.h"
 #include "jmap/ids.h"
@@ -157,6 +159,10 @@ Task<Result<std::optional<SetError>>> Apply(SetCall& call, EmailRecord email, Ta
 // The account's visible email `id`, or nullopt.
 Task<Result<std::optional<EmailRecord>>> FindEmail(const CallContext& context,
                                                    std::string_view id) {
+  if (id.starts_with("#")) {  // a creation of this request (RFC 8620 §5.3)
+    auto it = context.created_ids.find(id.substr(1));
+    if (it != context.created_ids.end()) id = it->second;
+  }
   std::optional<int64_t> n = ParseEmailId(id);
   if (!n) co_return std::optional<EmailRecord>();
   std::vector<int64_t> ids(1, *n);
@@ -244,6 +250,13 @@ Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object argume
   for (const MailboxRecord& m : *mailboxes) call.account_mailboxes.push_back(m.id);
   std::sort(call.account_mailboxes.begin(), call.account_mailboxes.end());
 
+  CreateResults creations;
+  if (c) {
+    Result<CreateResults> made = co_await CreateEmails(context, create);
+    if (!made) co_return StoreFailure(made.error());
+    creations = std::move(*made);
+    call.changed_mailboxes = creations.changed_mailboxes;
+  }
   std::string updated, not_updated, destroyed, not_destroyed;
   JsonWriter uw(&updated), nuw(&not_updated), dw(&destroyed), ndw(&not_destroyed);
   uw.BeginObject();
@@ -282,19 +295,9 @@ Task<MethodResponse> EmailSet(CallContext& context, simdjson::dom::object argume
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
   w.Key("oldState").String(*old_state).Key("newState").String(*new_state);
-  w.Key("created").Null().Key("notCreated");
-  if (c && create.size() > 0) {
-    w.BeginObject();
-    for (auto [key, value] : create) {
-      (void)value;
-      w.Key(key);
-      WriteSetError(w,
-                    SetError{"forbidden", "creating emails needs blob upload (Email/import)", {}});
-    }
-    w.EndObject();
-  } else {
-    w.Null();
-  }
+  out +=
+      c ? ",\"created\":{" + creations.created + "},\"notCreated\":{" + creations.not_created + "}"
+        : std::string(",\"created\":null,\"notCreated\":null");
   out += ",\"updated\":" + updated + ",\"destroyed\":" + destroyed +
          ",\"notUpdated\":" + not_updated + ",\"notDestroyed\":" + not_destroyed + "}";
   co_return MethodResponse{"Email/set", std::move(out)};
