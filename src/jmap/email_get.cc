@@ -45,8 +45,8 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   // "#k": the email created as "k" earlier in the request (RFC 8620 §5.3).
   for (size_t i = 0; ids && i < ids->size(); ++i) {
     std::string& id = (*ids)[i];
-    auto it = id.starts_with("#") ? context.created_ids.find(id.substr(1))
-                                  : context.created_ids.end();
+    auto it =
+        id.starts_with("#") ? context.created_ids.find(id.substr(1)) : context.created_ids.end();
     if (it != context.created_ids.end()) id = it->second;
   }
   if (ids && ids->size() > context.limits->max_objects_in_get) {

@@ -4,6 +4,7 @@
 #include "server/http_jmap.h"
 
 #include "base/log.h"
+#include "http/auth.h"
 #include "jmap/api.h"
 #include "jmap/blob_methods.h"
 #include "jmap/email_methods.h"
@@ -94,8 +95,8 @@ Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
   LoginCache& cache = LoginCache::ForThisCore(
       std::chrono::seconds(services_.config->authentication.login_cache_ttl_s));
   if (basic) {
-    if (std::optional<CachedLogin> hit = cache.Find(basic->user, basic->password,
-                                                    request.encrypted, LoginCache::Clock::now())) {
+    if (std::optional<CachedLogin> hit =
+            cache.Find(basic->user, basic->password, request.encrypted, LoginCache::Clock::now())) {
       user->name = std::move(hit->name);
       user->account_id = hit->account_id;
       co_return http::Response{};
@@ -115,8 +116,8 @@ Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
   user->name = result.name;
   user->account_id = account->id;
   if (basic && result.api_key.empty()) {
-    cache.Remember(basic->user, basic->password, request.encrypted,
-                   {user->name, user->account_id}, LoginCache::Clock::now());
+    cache.Remember(basic->user, basic->password, request.encrypted, {user->name, user->account_id},
+                   LoginCache::Clock::now());
   }
   http::Response ok;
   co_return ok;

@@ -174,8 +174,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection,
-    JmapIdentities, JmapSubmissions, JmapVacationAndReplies,
-    AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
+    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection, JmapIdentities,
+    JmapSubmissions, JmapVacationAndReplies, AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
 
 }  // namespace ringmail::testing
