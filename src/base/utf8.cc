@@ -1,5 +1,7 @@
 #include "base/utf8.h"
 
+#include <cstring>
+
 #include "base/check.h"
 
 namespace ringmail {
@@ -21,8 +23,18 @@ size_t Utf8SequenceSize(std::string_view s) {
   return n;
 }
 
+size_t AsciiPrefixSize(std::string_view s) {
+  size_t i = 0;
+  for (uint64_t word; i + sizeof word <= s.size(); i += sizeof word) {
+    std::memcpy(&word, s.data() + i, sizeof word);
+    if ((word & 0x8080808080808080ull) != 0) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 bool IsValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = AsciiPrefixSize(s); i < s.size(); i += AsciiPrefixSize(s.substr(i))) {
     const size_t n = Utf8SequenceSize(s.substr(i));
     if (n == 0) return false;
     i += n;

@@ -14,6 +14,9 @@ namespace ringmail {
 size_t Utf8SequenceSize(std::string_view s);
 
 bool IsValidUtf8(std::string_view s);
+// The number of leading ASCII bytes of `s` (checked eight at a time: mail text is mostly
+// ASCII, and the UTF-8 checks above are per byte).
+size_t AsciiPrefixSize(std::string_view s);
 
 // Appends the encoding of code point `cp`. REQUIRES: cp <= 0x10FFFF.
 void AppendUtf8(std::string* out, uint32_t cp);

@@ -126,6 +126,10 @@ std::string SanitizeUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
+    const size_t ascii = AsciiPrefixSize(text.substr(i));
+    out.append(text.substr(i, ascii));
+    i += ascii;
+    if (i == text.size()) break;
     size_t n = Utf8SequenceSize(text.substr(i));
     if (n == 0) {
       out += kReplacement;
