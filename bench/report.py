@@ -20,7 +20,7 @@ SUITE_TITLES = {
     "imap": "IMAP: the same mix and corpus against Dovecot",
     "smtp": "SMTP: smtp-source against Postfix (→ Dovecot LMTP), ringmail, and smtp-sink",
     "tls": "TLS: full handshakes against openssl s_server; idle TLS memory",
-    "http": "HTTP: ringmail's http listener under wrk (no peer yet: a baseline)",
+    "http": "HTTP: ringmail's http listener under wrk: autoconfig (the ceiling) and JMAP on a 10k-message INBOX",
     "store": "Store: PostgreSQL pipelining and delivery (no peer: store against store)",
 }
 
