@@ -127,7 +127,12 @@ Task<void> DataBothWays(Pipe* p) {
 TEST_F(TlsStreamTest, Tls13HandshakeDataBothWaysAndCloseNotify) {
   Pipe p(context_, Verified());
   RunOnReactor(DataBothWays(&p));
+  // The server's first suite (tls_policy.h): ChaCha20 where wolfSSL lacks AES-NI.
+#ifdef WOLFSSL_AESNI
   EXPECT_EQ(p.tls.tls_summary(), "TLS1.3 TLS_AES_128_GCM_SHA256");
+#else
+  EXPECT_EQ(p.tls.tls_summary(), "TLS1.3 TLS_CHACHA20_POLY1305_SHA256");
+#endif
   EXPECT_TRUE(p.tls.encrypted());
   EXPECT_EQ(p.tls.server_name(), "mail.example.test");
 }
