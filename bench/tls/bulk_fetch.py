@@ -3,7 +3,7 @@
 
 One ringmail daemon with an implicit-TLS and a plain IMAP listener holds one message of MB
 MiB (APPENDed here). Each repetition, in alternating order, measures the time and the
-server's CPU (utime + stime of its process, /proc/PID/stat) from sending the command to the
+server's CPU (its threads' run time, /proc/PID/task/*/schedstat) from sending the command to the
 last byte, after login and SELECT (the handshake is not counted):
   imaps    `FETCH 1 BODY[]` over ringmail's implicit TLS (userspace wolfSSL here)
   imap     the same FETCH over plain IMAP: ringmail's data path without TLS
@@ -20,13 +20,16 @@ import statistics
 import subprocess
 import time
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
 def cpu_s(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    """CPU seconds the process's threads have run (schedstat: nanoseconds, not 10 ms ticks)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:  # a thread that ended
+            pass
+    return total / 1e9
 
 
 def message(mib):
