@@ -160,12 +160,7 @@ class TlsClientsTest(unittest.TestCase):
         cls.daemon.wait_ready()
         cls.ports = {"IMAPS": cls.daemon.listeners["imaps"][1],
                      "STARTTLS": cls.daemon.listeners["imap"][1]}
-        for args, stdin in [(("domain", "add", "example.test"), ""),
-                            (("account", "add", "alice", "--email", "alice@example.test",
-                              "--password-stdin"), "alice-secret\n")]:
-            done = subprocess.run([BINARY, "--config", cls.daemon.config_path, *args],
-                                  input=stdin, capture_output=True, text=True, timeout=60)
-            assert done.returncode == 0, done.stderr
+        cls.daemon.add_account()
         with cls.imap() as m:
             for n in range(3):
                 m.append("INBOX", None, None, message(n))
