@@ -155,7 +155,8 @@ def smtp(text, sessions):
 
 
 def tls(text):
-    """bench/tls/run: handshakes/s against openssl s_server; idle TLS memory."""
+    """bench/tls/run: handshakes/s and server CPU per handshake against openssl s_server; raw
+    wolfCrypt against openssl speed; a large FETCH over TLS; idle TLS memory."""
     rs = parse_lines(text)
     out = []
     for cert in sorted({r["cert"] for r in rs if r.get("kind") == "handshakes"}):
@@ -166,6 +167,30 @@ def tls(text):
                           f"TLS 1.3 full handshakes/s, one core, {cert.upper()}", "hs/s",
                           "higher", "ringmail", rate("ringmail"),
                           peer=named("openssl s_server", rate("openssl"))))
+        cpu = [r for r in rs if r.get("kind") == "handshakes" and r["cert"] == cert
+               and "cpu_ms" in r]
+        if cpu:
+            def ms(peer):
+                return stats(float(r["cpu_ms"]) for r in cpu if r["peer"] == peer)
+            out.append(figure("tls", f"tls.{cert}.server_cpu_ms_per_handshake",
+                              f"server CPU per TLS 1.3 full handshake, {cert.upper()}", "ms",
+                              "lower", "ringmail", ms("ringmail"),
+                              peer=named("openssl s_server", ms("openssl"))))
+    for r in (r for r in rs if r.get("kind") == "raw"):
+        unit = "MB/s" if r["op"].endswith("_16k") else "op/s"
+        out.append(figure("tls", f"tls.raw.{r['op']}", f"raw {r['op']} (one core)", unit,
+                          "higher", "wolfcrypt", stats([r["wolfcrypt"]]),
+                          peer=named("openssl speed", stats([r["openssl"]]))))
+    bulk = [r for r in rs if r.get("kind") == "bulk"]
+    for key, title, unit, better in (("mb_per_s", "throughput", "MB/s", "higher"),
+                                     ("cpu_ms_per_mb", "server CPU per MB", "ms", "lower")):
+        def by(peer):
+            return stats(float(r[key]) for r in bulk if r["peer"] == peer)
+        if bulk:
+            out.append(figure(
+                "tls", f"tls.bulk.{key}", f"{bulk[0]['mib']} MiB FETCH over TLS: {title}",
+                unit, better, "ringmail", by("imaps"), peer=named("openssl s_server", by("openssl")),
+                others={"ringmail plain IMAP": by("imap")}, chart=f"tls_bulk_{key}"))
     idle = {r["conn"]: r for r in rs if r.get("kind") == "idle"}
     if "tls" in idle:
         plain = idle.get("plain")

@@ -167,7 +167,7 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
       return MakeError(ErrorCode::kConfig, where + spec.private_key + ": bad PEM private key");
     }
     if (wolfSSL_CTX_SetMinVersion(ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
-        wolfSSL_CTX_set_cipher_list(ctx, kTlsCipherList) != WOLFSSL_SUCCESS) {
+        wolfSSL_CTX_set_cipher_list(ctx, ServerCipherList()) != WOLFSSL_SUCCESS) {
       return MakeError(ErrorCode::kInternal, "wolfSSL rejected the TLS policy");
     }
     wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_CIPHER_SERVER_PREFERENCE);

@@ -9,12 +9,17 @@
 #include <mutex>
 
 #include "base/check.h"
+#include "tls/ktls.h"
 
 namespace ringmail {
 
 void InitTlsLibrary() {
   static std::once_flag once;
   std::call_once(once, [] { CHECK(wolfSSL_Init() == WOLFSSL_SUCCESS, "wolfSSL_Init"); });
+}
+
+const char* ServerCipherList() {
+  return KernelTlsAvailable() ? kTlsCipherListAesFirst : kTlsCipherList;
 }
 
 }  // namespace ringmail

@@ -87,6 +87,15 @@ class Daemon:
         self.wait_for(r"event=ready")
         return self
 
+    def add_account(self, user="alice", password="alice-secret", domain="example.test"):
+        """Makes the domain and USER@DOMAIN with the CLI, on this daemon's config."""
+        for args, stdin in [(("domain", "add", domain), ""),
+                            (("account", "add", user, "--email", f"{user}@{domain}",
+                              "--password-stdin"), password + "\n")]:
+            done = subprocess.run([self.binary, "--config", self.config_path, *args],
+                                  input=stdin, capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+
     def stop(self, sig=signal.SIGTERM, timeout=30.0):
         """Sends `sig` and returns the exit code; the rest of the output lands in self.log."""
         if self.proc.poll() is None:
