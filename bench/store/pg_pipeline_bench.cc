@@ -9,16 +9,18 @@
 // unpipelined run is the baseline; the target is pipelined ≥ 4× its operations/s.
 //   get_account   GetAccount of the benchmark's account (a read)
 //   has_blob      HasBlob of a stored blob (a read)
-//   update_flags  UpdateFlags of one message, \Flagged added and removed in turn (a write:
-//                 one transaction and one commit each, all on the same account's lock)
+//   update_flags  UpdateFlags of one message, \Flagged added and removed in turn (a write,
+//                 all on the same account's lock)
 //   deliver       Deliver of a new blob, metadata only (a write)
-// Reads make --ops operations, writes --write-ops: on one connection the server runs the
-// transactions one after another and each commit waits for its WAL flush, so writes take a
-// disk flush each in both modes. --settings passes server settings to the store's
-// connections (synchronous_commit=off shows what pipelining does for writes without that
-// flush). Every run has a fresh schema holding one account with one message, and makes 10
-// operations one at a time (connecting, warming the caches) before the clock starts. The
-// modes alternate, `repeats` times each; medians are printed with the range seen.
+// Reads make --ops operations, writes --write-ops. On one connection the server runs the
+// transactions one after another; unpipelined, each write is its own transaction and waits
+// for its own WAL flush, pipelined the writes queued on the connection share one transaction
+// and one flush (group commit, store/postgres/pg_connection.h), so what bounds pipelined
+// writes is the server's time per call. --settings passes server settings to the store's
+// connections (synchronous_commit=off shows the writes without the flush). Every run has a fresh
+// schema holding one account with one message, and makes 10 operations one at a time (connecting,
+// warming the caches) before the clock starts. The modes alternate, `repeats` times each; medians
+// are printed with the range seen.
 #include <algorithm>
 #include <cstdio>
 #include <optional>

@@ -3,6 +3,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "base/check.h"
 #include "base/log.h"
 #include "runtime/awaitables.h"
@@ -113,57 +116,95 @@ Task<Result<void>> PgConnection::Prepare(bool store_statements) {
   co_return Result<void>{};
 }
 
+bool PgConnection::SendQuery(const PgQuery& q) {
+  std::vector<const char*> values;
+  values.reserve(q.params.size());
+  for (const std::optional<std::string>& p : q.params) {
+    values.push_back(p ? p->c_str() : nullptr);
+  }
+  const int count = static_cast<int>(values.size());
+  if (q.sql != nullptr) {
+    return PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr, 0) == 1;
+  }
+  const PgStatement& s = GetPgStatement(q.statement);
+  DCHECK(s.parameters == count);
+  return PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0) == 1;
+}
+
+bool PgConnection::SendUnit(Unit* unit, std::span<const PgQuery> prefix,
+                            const std::vector<PgQuery>& queries, std::span<const PgQuery> suffix) {
+  unit->statements = prefix.size() + queries.size() + suffix.size();
+  unit->rows.resize(unit->statements);
+  // Queued first: if sending fails, Fail() fails it with the rest.
+  queue_.push_back(unit);
+  bool sent = true;
+  for (const PgQuery& q : prefix) sent = sent && SendQuery(q);
+  for (const PgQuery& q : queries) sent = sent && SendQuery(q);
+  for (const PgQuery& q : suffix) sent = sent && SendQuery(q);
+  if (!sent || PQpipelineSync(conn_) != 1) {
+    // Part of the unit may be in libpq's buffer: the pipeline is out of step for good.
+    Fail(std::string("send failed: ") + PQerrorMessage(conn_));
+    return false;
+  }
+  return true;
+}
+
 Task<Result<std::vector<PgRows>>> PgConnection::Execute(std::vector<PgQuery> queries) {
   if (broken_) co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connection broken");
-  for (const PgQuery& q : queries) {
-    std::vector<const char*> values;
-    values.reserve(q.params.size());
-    for (const std::optional<std::string>& p : q.params) {
-      values.push_back(p ? p->c_str() : nullptr);
-    }
-    const int count = static_cast<int>(values.size());
-    int sent;
-    if (q.sql != nullptr) {
-      sent = PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr, 0);
-    } else {
-      const PgStatement& s = GetPgStatement(q.statement);
-      DCHECK(s.parameters == count);
-      sent = PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0);
-    }
-    if (sent != 1) {
-      // Part of the unit may be in libpq's buffer: the pipeline is out of step for good.
-      Fail(PQerrorMessage(conn_));
-      co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL send failed");
-    }
-  }
-  if (PQpipelineSync(conn_) != 1) {
-    Fail(PQerrorMessage(conn_));
-    co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL send failed");
-  }
+  const bool groupable = group_commit_ && queries.size() == 1 && queries[0].sql == nullptr &&
+                         PgGroupable(queries[0].statement);
   Unit unit;
-  unit.statements = queries.size();
-  unit.rows.resize(unit.statements);
-  queue_.push_back(&unit);
   ++users_;
-  Result<void> flushed = co_await Flush();
-  (void)flushed;  // a failed flush failed every unit, this one included
-  while (!unit.done) {
-    if (!reading_) {
-      reading_ = true;
-      co_await ReadUntilDone(&unit);
-      reading_ = false;
-      // Hand the reading to the next unit's waiter, if any is waiting.
-      if (!queue_.empty() && queue_.front()->waiter) {
-        std::coroutine_handle<> next = std::exchange(queue_.front()->waiter, nullptr);
-        next.resume();
+  if (groupable) {
+    unit.pending = &queries;
+    pending_writes_.push_back(&unit);
+    while (unit.pending != nullptr && !unit.done) {
+      if (!write_inflight_) {
+        SendWrites();
+      } else {
+        co_await WaitUntil{&unit.waiter};
       }
-    } else {
-      co_await WaitUntil{&unit.waiter};
     }
+  } else {
+    SendUnit(&unit, {}, queries, {});
+  }
+  co_await Await(&unit);
+  if (unit.deadlock && unit.grouped && !broken_) {
+    // Deadlocked inside a group (pg_connection.h): rolled back to its savepoint while the
+    // group went on. Once more on its own, where it locks in id order like any write.
+    Unit again;
+    SendUnit(&again, {}, queries, {});
+    co_await Await(&again);
+    unit.error = std::move(again.error);
+    unit.rows = std::move(again.rows);
+    unit.grouped = false;
   }
   --users_;
   if (unit.error) co_return std::unexpected(*unit.error);
+  if (unit.grouped) {
+    // A group's unit: its rows are between ROLLBACK TO and RELEASE / SAVEPOINT.
+    std::vector<PgRows> rows;
+    rows.push_back(std::move(unit.rows[1]));
+    co_return std::move(rows);
+  }
   co_return std::move(unit.rows);
+}
+
+Task<void> PgConnection::Await(Unit* unit) {
+  if (unit->done) co_return;
+  Result<void> flushed = co_await Flush();
+  (void)flushed;  // a failed flush failed every unit, this one included
+  while (!unit->done) {
+    if (!reading_) {
+      reading_ = true;
+      co_await ReadUntilDone(unit);
+      reading_ = false;
+      // Hand the reading to the next unit's waiter, if any is waiting.
+      if (std::coroutine_handle<> next = NextReader()) next.resume();
+    } else {
+      co_await WaitUntil{&unit->waiter};
+    }
+  }
 }
 
 Task<Result<void>> PgConnection::Flush() {
@@ -193,12 +234,14 @@ Task<void> PgConnection::ReadUntilDone(Unit* unit) {
       break;
     }
     DrainResults(unit, &completed);
+    if (!group_failed_.empty()) Fail(group_failed_);
     if (PQstatus(conn_) == CONNECTION_BAD) Fail(PQerrorMessage(conn_));
     // Resumed after libpq is left alone: a waiter may send its next unit at once.
     for (Unit* u : completed) {
       if (u->waiter) std::exchange(u->waiter, nullptr).resume();
     }
     completed.clear();
+    WakeNextWriter();
     if (unit->done) break;
     Result<uint32_t> ready = co_await PollFd(PQsocket(conn_), POLLIN, response_timeout_ms_);
     if (!ready && ready.error().code == ErrorCode::kTimeout) {
@@ -220,9 +263,8 @@ void PgConnection::DrainResults(Unit* self, std::vector<Unit*>* completed) {
     PgResultPtr owned(result);
     switch (PQresultStatus(result)) {
       case PGRES_PIPELINE_SYNC:
-        front->done = true;
         queue_.pop_front();
-        if (front != self) completed->push_back(front);
+        Complete(front, self, completed);
         break;
       case PGRES_TUPLES_OK:
       case PGRES_COMMAND_OK:
@@ -231,30 +273,51 @@ void PgConnection::DrainResults(Unit* self, std::vector<Unit*>* completed) {
         break;
       case PGRES_PIPELINE_ABORTED: break;  // the unit's first error is already recorded
       default:
-        if (!front->error) front->error = PgResultError(result);
+        if (!front->error) {
+          front->error = PgResultError(result);
+          const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+          front->deadlock = state != nullptr && std::string_view(state) == "40P01";
+        }
         break;
     }
   }
 }
 
 void PgConnection::Fail(const std::string& why) {
+  group_failed_.clear();
   if (!broken_) {
     broken_ = true;
     std::string message = why;
     while (!message.empty() && message.back() == '\n') message.pop_back();
     Log(LogLevel::kWarn, "postgres_connection_lost", "error", message);
   }
-  // Every unit fails; their waiters run once the current libpq call sequence is over (the
-  // reader resumes its own; the others are resumed here, after the queue is emptied).
-  std::deque<Unit*> failed = std::move(queue_);
+  // Every unit fails: those sent, the members of a group whose COMMIT was not answered, the
+  // writes not sent yet. Their waiters run once the current libpq call sequence is over (the
+  // reader resumes its own; the others are resumed here, after the queues are emptied).
+  std::vector<Unit*> failed(queue_.begin(), queue_.end());
+  for (Unit* u : queue_) {
+    for (Unit* m : u->members) {
+      if (!m->done && std::find(failed.begin(), failed.end(), m) == failed.end()) {
+        failed.push_back(m);
+      }
+    }
+  }
+  failed.insert(failed.end(), pending_writes_.begin(), pending_writes_.end());
   queue_.clear();
+  pending_writes_.clear();
+  write_inflight_ = false;
   for (Unit* u : failed) {
     if (!u->error) u->error = Error{ErrorCode::kUnavailable, "PostgreSQL connection lost", 0};
+    u->deadlock = false;
+    u->pending = nullptr;
     u->done = true;
   }
+  std::vector<std::coroutine_handle<>> waiters;
   for (Unit* u : failed) {
-    if (u->waiter) std::exchange(u->waiter, nullptr).resume();
+    if (u->waiter) waiters.push_back(std::exchange(u->waiter, nullptr));
   }
+  owned_.clear();  // no waiter: safe to free before anyone runs
+  for (std::coroutine_handle<> h : waiters) h.resume();
 }
 
 }  // namespace ringmail::postgres

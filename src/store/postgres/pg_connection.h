@@ -9,6 +9,32 @@
 // units from many coroutines on the core travel together in one pipeline: results come back
 // in order, and whichever waiter is first reads for everyone (no background coroutine).
 //
+// Group commit: a write unit (one call of a PgGroupable function) is sent at once when no
+// write is in flight on the connection; writes that arrive while one is wait, and when it
+// completes they go together as ONE transaction, so the server flushes its WAL once for all of
+// them (a commit's flush, ~1 ms on a disk, is most of what a write costs):
+//   BEGIN; SAVEPOINT rm_unit; Sync
+//   per unit: ROLLBACK TO SAVEPOINT rm_unit; <its statements>; RELEASE SAVEPOINT rm_unit;
+//             SAVEPOINT rm_unit; Sync
+//   ROLLBACK TO SAVEPOINT rm_unit; COMMIT; Sync
+// A failing statement makes the server skip to the unit's Sync, leaving the transaction
+// aborted inside that unit's savepoint; the next segment's ROLLBACK TO undoes that unit alone
+// (after a success it undoes nothing: the savepoint was just made), so one unit's error never
+// fails another. Each unit completes only once the COMMIT succeeded (a unit is acknowledged
+// when it is durable); a failed COMMIT breaks the connection and fails the group's units with
+// kUnavailable. Reads never wait for a group: they are sent at once, as before. At most
+// kGroupUnitsMax units share a transaction (each written savepoint takes a subtransaction id,
+// and more than 64 in one transaction slow every snapshot on the server).
+//
+// Deadlocks: units of one group hold their account locks until the group commits, and take
+// them in their own order, so two connections' groups can wait on each other (each write
+// alone locks in id order, but a group is several writes). PostgreSQL detects that after
+// deadlock_timeout and fails one unit with 40P01, inside its savepoint: its group goes on and
+// commits, and the unit is run once more on its own (one write, locks in id order). Taking a
+// group's locks up front would need every unit's account ids before sending, which the
+// callers do not know (a delivery names mailboxes), and deadlocks need two groups crossing
+// the same two accounts at the same moment: rare, and then only slower.
+//
 // A broken connection (the server went away, a protocol error) fails every unit in flight
 // with kUnavailable and stays broken; the pool (pg_pool.h) replaces it. Whether a failed
 // unit's transaction committed is unknown in that case: callers treat kUnavailable as
@@ -21,6 +47,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +73,10 @@ struct PgQuery {
   }
 };
 
+// Write units sent in a group of several (group commit, above) by every connection of the
+// process since it started: lets tests see that grouping happened.
+uint64_t PgGroupedUnits();
+
 class PgConnection {
  public:
   // Connects to `conninfo` (a libpq URI or key=value string) within `connect_timeout_ms`,
@@ -64,12 +96,18 @@ class PgConnection {
   PgConnection& operator=(const PgConnection&) = delete;
 
   // Runs `queries` as one unit (one transaction, ending with a Sync) and returns each
-  // statement's rows, or the first failing statement's error (the unit is rolled back).
+  // statement's rows, or the first failing statement's error (the unit is rolled back). With
+  // group commit on, a unit of one PgGroupable statement may share its transaction with other
+  // such units (above); its outcome is the same.
   Task<Result<std::vector<PgRows>>> Execute(std::vector<PgQuery> queries);
+  // Whether write units are grouped (off: each is its own transaction, sent at once).
+  void set_group_commit(bool on) { group_commit_ = on; }
+
+  static constexpr size_t kGroupUnitsMax = 32;
 
   bool broken() const { return broken_; }
-  // Units sent and not answered yet.
-  size_t inflight() const { return queue_.size(); }
+  // Units sent and not answered yet, and writes waiting to be sent.
+  size_t inflight() const { return queue_.size() + pending_writes_.size(); }
   // No coroutine is inside Execute (so none polls the socket): safe to destroy.
   bool idle() const { return users_ == 0; }
   // Not broken, and no unexpected data or end of stream waits on an idle socket (a server
@@ -82,17 +120,42 @@ class PgConnection {
     size_t current = 0;  // the statement whose results arrive next
     std::vector<PgRows> rows;
     std::optional<Error> error;
+    bool deadlock = false;  // the error is 40P01
     bool done = false;
     std::coroutine_handle<> waiter;
+    // A write waiting to be sent (group commit): its statements.
+    const std::vector<PgQuery>* pending = nullptr;
+    bool ends_write = false;  // its completion ends the write in flight
+    bool owned = false;       // in owned_ (a group's BEGIN or COMMIT)
+    // A group's unit: answered at its Sync, done when `tail` (the COMMIT) is.
+    bool grouped = false;
+    Unit* tail = nullptr;
+    std::vector<Unit*> members;  // a tail: its group's units
   };
 
   PgConnection(PGconn* conn, uint64_t response_timeout_ms)
       : conn_(conn), response_timeout_ms_(response_timeout_ms) {}
+  bool SendQuery(const PgQuery& query);
+  // Sends `queries` and a Sync as `unit`, queued for its answers. False (the connection is
+  // then broken and `unit` failed) when libpq refuses.
+  bool SendUnit(Unit* unit, std::span<const PgQuery> prefix, const std::vector<PgQuery>& queries,
+                std::span<const PgQuery> suffix);
+  // Sends the first writes waiting (up to kGroupUnitsMax): alone as a plain unit, or several
+  // as one group. REQUIRES: no write in flight.
+  void SendWrites();
+  // Waits until `unit` (sent) is done, reading for everyone while no one else does.
+  Task<void> Await(Unit* unit);
+  // The waiter of a unit sent and not done (the next to read for everyone), or null.
+  std::coroutine_handle<> NextReader();
+  // The first waiting write looks again (a write in flight completed).
+  void WakeNextWriter();
   Task<Result<void>> Flush();
   Task<void> ReadUntilDone(Unit* unit);
   // Processes every result libpq has buffered; completed units other than `self` are
   // appended to `completed`.
   void DrainResults(Unit* self, std::vector<Unit*>* completed);
+  // `front` (popped) got its Sync: done, unless a group's COMMIT must come first.
+  void Complete(Unit* front, Unit* self, std::vector<Unit*>* completed);
   void Fail(const std::string& why);
   Task<Result<void>> Prepare(bool store_statements);
 
@@ -102,6 +165,11 @@ class PgConnection {
   bool reading_ = false;
   bool broken_ = false;
   int users_ = 0;
+  bool group_commit_ = false;
+  bool write_inflight_ = false;              // a write unit or group is sent and not done
+  std::deque<Unit*> pending_writes_;         // writes waiting for it, in arrival order
+  std::deque<std::unique_ptr<Unit>> owned_;  // groups' BEGIN and COMMIT units, in order
+  std::string group_failed_;                 // set when a COMMIT failed: the connection breaks
 };
 
 }  // namespace ringmail::postgres

@@ -149,9 +149,15 @@ Task<Result<std::unique_ptr<PgConnection>>> PgCorePool::Open() {
     if (!*resolved) co_return std::unexpected(resolved->error());
     hostaddr = std::move(**resolved);
   }
-  co_return co_await PgConnection::Connect(
+  Result<std::unique_ptr<PgConnection>> connection = co_await PgConnection::Connect(
       config_->conninfo, std::move(hostaddr), config_->connect_timeout_ms,
       config_->response_timeout_ms, config_->prepare_store_statements);
+  if (connection) {
+    (*connection)
+        ->set_group_commit(config_->pipelined && config_->group_commit &&
+                           config_->prepare_store_statements);
+  }
+  co_return connection;
 }
 
 }  // namespace ringmail::postgres

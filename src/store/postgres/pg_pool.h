@@ -33,6 +33,9 @@ struct PgPoolConfig {
   uint32_t connections_max = 2;    // per core
   uint32_t pipeline_depth = 32;    // units on one connection before another is opened
   bool pipelined = true;
+  // Writes waiting on a connection share one transaction (pg_connection.h); only when
+  // pipelined.
+  bool group_commit = true;
   uint64_t connect_timeout_ms = 5000;
   uint64_t response_timeout_ms = 30000;
   uint64_t backoff_initial_ms = 100;

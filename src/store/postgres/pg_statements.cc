@@ -247,6 +247,10 @@ constexpr PgStatement kStatements[] = {
      2},
     {kTouchApiKey, "rm_touch_api_key",
      "UPDATE api_keys SET last_used_at = to_timestamp($2::bigint) WHERE id = $1", 2},
+    {kGroupBegin, "rm_group_begin", "BEGIN", 0},
+    {kUnitRollback, "rm_unit_rollback", "ROLLBACK TO SAVEPOINT rm_unit", 0},
+    {kUnitRelease, "rm_unit_release", "RELEASE SAVEPOINT rm_unit", 0},
+    {kUnitSavepoint, "rm_unit_savepoint", "SAVEPOINT rm_unit", 0},
 };
 
 }  // namespace
@@ -257,6 +261,16 @@ const PgStatement& GetPgStatement(PgStatementId id) {
   const PgStatement& s = kStatements[static_cast<size_t>(id)];
   CHECK(s.id == id, "kStatements is in PgStatementId order");
   return s;
+}
+
+bool PgGroupable(PgStatementId id) {
+  switch (id) {
+    case PgStatementId::kDeliver:
+    case PgStatementId::kUpdateFlags:
+    case PgStatementId::kExpunge:
+    case PgStatementId::kAddEmailPlacements: return true;
+    default: return false;
+  }
 }
 
 }  // namespace ringmail::postgres

@@ -74,6 +74,12 @@ enum class PgStatementId : uint8_t {
   kFindApiKey,
   kDeleteApiKey,
   kTouchApiKey,
+  // Group commit (pg_connection.h): several write units in one transaction, each inside the
+  // savepoint rm_unit so that one unit's failure rolls back that unit alone.
+  kGroupBegin,
+  kUnitRollback,
+  kUnitRelease,
+  kUnitSavepoint,
 };
 
 struct PgStatement {
@@ -86,6 +92,12 @@ struct PgStatement {
 // Indexed by PgStatementId.
 std::span<const PgStatement> PgStatements();
 const PgStatement& GetPgStatement(PgStatementId id);
+
+// Whether a unit made of this statement may share a transaction with others (group commit,
+// pg_connection.h): one call of a write function that locks its accounts first, whose effects
+// are all in the database (so rolling it back to a savepoint undoes it entirely). The hot
+// writes of mail delivery and IMAP/JMAP flag changes only.
+bool PgGroupable(PgStatementId id);
 
 // Flags travel as a bitmask (the schema's functions take and return it).
 inline constexpr int kFlagSeen = 1, kFlagAnswered = 2, kFlagFlagged = 4, kFlagDeleted = 8,

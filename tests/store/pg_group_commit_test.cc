@@ -1,0 +1,144 @@
+// Group commit on the PostgreSQL backend (store/postgres/pg_connection.h): writes queued on one
+// core's only connection share transactions. Concurrent writers still get distinct UIDs and
+// strictly increasing modseqs, and a unit that fails inside a group fails alone while the
+// others commit.
+#include <gtest/gtest.h>
+
+#include "metadata_conformance.h"
+#include "postgres_test_server.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_store.h"
+#include "testing/run_on_reactor.h"
+
+namespace ringmail::testing {
+namespace {
+
+using conformance::MakeAccount;
+
+// A fresh schema, and a store with one connection on the core: every write goes through it.
+class PgGroupCommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why_not;
+    const std::string base = SharedPostgresUri(&why_not);
+    ASSERT_FALSE(base.empty()) << "no PostgreSQL for the tests: " << why_not;
+    schema_ = std::make_unique<TestSchema>(base);
+    ASSERT_EQ(schema_->error(), "");
+    PostgresStoreOptions options;
+    options.uri = schema_->uri();
+    options.connections_per_core = 1;
+    Result<std::unique_ptr<PostgresMetadataStore>> store = PostgresMetadataStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+  void TearDown() override { store_.reset(); }  // before the schema is dropped
+
+  std::unique_ptr<TestSchema> schema_;
+  std::unique_ptr<PostgresMetadataStore> store_;
+};
+
+struct Outcome {
+  Result<std::vector<PlacedMessage>> placed = MakeError(ErrorCode::kInternal, "not run");
+};
+
+Task<void> DeliverOne(MetadataStore* store, int64_t mailbox, std::string content, Outcome* out,
+                      Latch* latch) {
+  out->placed = co_await store->Deliver(MakeRequest(content, mailbox));
+  latch->Done();
+}
+
+// Flags of one message changed by many writers at once, interleaved with the deliveries.
+Task<void> FlagOne(MetadataStore* store, int64_t mailbox, uint32_t uid, int i,
+                   Result<FlagUpdateResult>* out, Latch* latch) {
+  FlagUpdate update;
+  update.mailbox_id = mailbox;
+  update.uids = UidList(uid);
+  update.operation = i % 2 == 0 ? FlagOperation::kAdd : FlagOperation::kRemove;
+  update.flags.flagged = true;
+  *out = co_await store->UpdateFlags(std::move(update));
+  latch->Done();
+}
+
+constexpr int kWriters = 150;
+
+Task<void> ManyWriters(MetadataStore* store) {
+  CO_ASSERT_OK(alice, MakeAccount(store, "alice"));
+  const int64_t inbox = alice->Mailbox("INBOX");
+  CO_ASSERT_OK(first, store->Deliver(MakeRequest("the flagged one", inbox)));
+  std::vector<Outcome> delivered(kWriters);
+  std::vector<Result<FlagUpdateResult>> flagged(kWriters, MakeError(ErrorCode::kInternal, ""));
+  const uint64_t grouped_before = postgres::PgGroupedUnits();
+  Latch latch(2 * kWriters);
+  // All spawned in one go: the first write goes alone, the rest queue behind it.
+  for (int i = 0; i < kWriters; ++i) {
+    Spawn(DeliverOne(store, inbox, "message " + std::to_string(i), &delivered[i], &latch));
+    Spawn(FlagOne(store, inbox, (*first)[0].uid, i, &flagged[i], &latch));
+  }
+  co_await latch.Wait();
+  EXPECT_GT(postgres::PgGroupedUnits() - grouped_before, static_cast<uint64_t>(kWriters));
+  std::vector<PlacedMessage> placed = *first;
+  std::vector<uint64_t> modseqs;
+  for (const Outcome& o : delivered) {
+    CO_ASSERT_TRUE(o.placed.has_value());
+    placed.push_back(o.placed->front());
+    modseqs.push_back(o.placed->front().modseq);
+  }
+  for (const Result<FlagUpdateResult>& f : flagged) {
+    CO_ASSERT_TRUE(f.has_value());
+    CO_ASSERT_TRUE(f->changed.size() == 1);
+    modseqs.push_back(f->changed[0].modseq);
+  }
+  conformance::ExpectDistinctUidsAndIncreasingModseqs(placed, kWriters + 1);
+  // One modseq per write, none shared, none skipped: the first delivery's, then one each.
+  std::sort(modseqs.begin(), modseqs.end());
+  for (size_t i = 0; i < modseqs.size(); ++i) EXPECT_EQ(modseqs[i], (*first)[0].modseq + 1 + i);
+  CO_ASSERT_OK(snapshot, store->LoadMailbox(inbox));
+  EXPECT_EQ(snapshot->mailbox.message_count, static_cast<uint64_t>(kWriters + 1));
+  ExpectCountersMatchRows(*snapshot);
+}
+
+TEST_F(PgGroupCommitTest, ConcurrentWritersGetDistinctUidsAndIncreasingModseqs) {
+  RunOnReactor(ManyWriters(store_.get()));
+}
+
+Task<void> OneFailsInAGroup(MetadataStore* store) {
+  CO_ASSERT_OK(alice, MakeAccount(store, "alice"));
+  const int64_t inbox = alice->Mailbox("INBOX");
+  CO_ASSERT_OK(doomed, store->CreateMailbox(alice->id(), "Doomed", ""));
+  CO_ASSERT_OK(deleted, store->DeleteMailbox(alice->id(), doomed->id));
+  constexpr int kUnits = 12;
+  constexpr int kFailing = 6;  // in the middle of the group that forms behind unit 0
+  std::vector<Outcome> outcomes(kUnits);
+  const uint64_t grouped_before = postgres::PgGroupedUnits();
+  Latch latch(kUnits);
+  for (int i = 0; i < kUnits; ++i) {
+    Spawn(DeliverOne(store, i == kFailing ? doomed->id : inbox, "unit " + std::to_string(i),
+                     &outcomes[i], &latch));
+  }
+  co_await latch.Wait();
+  EXPECT_EQ(postgres::PgGroupedUnits() - grouped_before, static_cast<uint64_t>(kUnits - 1));
+  std::vector<PlacedMessage> placed;
+  for (int i = 0; i < kUnits; ++i) {
+    if (i == kFailing) {
+      CO_ASSERT_TRUE(!outcomes[i].placed.has_value());
+      EXPECT_EQ(outcomes[i].placed.error().code, ErrorCode::kNotFound);
+    } else {
+      CO_ASSERT_TRUE(outcomes[i].placed.has_value());
+      placed.push_back(outcomes[i].placed->front());
+    }
+  }
+  conformance::ExpectDistinctUidsAndIncreasingModseqs(placed, kUnits - 1);
+  CO_ASSERT_OK(snapshot, store->LoadMailbox(inbox));
+  EXPECT_EQ(snapshot->mailbox.message_count, static_cast<uint64_t>(kUnits - 1));
+  ExpectCountersMatchRows(*snapshot);
+  // The failed unit left nothing behind: no blob row for its message.
+  CO_ASSERT_OK(has, store->HasBlob(BlobKey::Of("unit " + std::to_string(kFailing))));
+  EXPECT_FALSE(*has);
+}
+
+TEST_F(PgGroupCommitTest, AFailingUnitFailsAloneAndItsNeighboursCommit) {
+  RunOnReactor(OneFailsInAGroup(store_.get()));
+}
+
+}  // namespace
+}  // namespace ringmail::testing
