@@ -19,6 +19,9 @@ std::span<const SchemaMigration> Migrations() {
       {7, "jmap blob uploads", kBlobUploadsV7},
       {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
       {9, "auth: account roles, API keys", kAuthV9},
+      // Placeholder for the PostgreSQL write path's migration 10 (another branch): replace.
+      {10, "reserved", "SELECT 1"},
+      {11, "mailbox index: one packed entry per message", kIndexEntryV11},
   };
   return migrations;
 }

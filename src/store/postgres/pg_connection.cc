@@ -122,13 +122,16 @@ Task<Result<std::vector<PgRows>>> PgConnection::Execute(std::vector<PgQuery> que
       values.push_back(p ? p->c_str() : nullptr);
     }
     const int count = static_cast<int>(values.size());
+    const int format = q.binary ? 1 : 0;
     int sent;
     if (q.sql != nullptr) {
-      sent = PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr, 0);
+      sent =
+          PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr, format);
     } else {
       const PgStatement& s = GetPgStatement(q.statement);
       DCHECK(s.parameters == count);
-      sent = PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0);
+      sent =
+          PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, format);
     }
     if (sent != 1) {
       // Part of the unit may be in libpq's buffer: the pipeline is out of step for good.
