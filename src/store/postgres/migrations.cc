@@ -19,6 +19,7 @@ std::span<const SchemaMigration> Migrations() {
       {7, "jmap blob uploads", kBlobUploadsV7},
       {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
       {9, "auth: account roles, API keys", kAuthV9},
+      {10, "mailbox index: one packed entry per message", kIndexEntryV10},
   };
   return migrations;
 }

@@ -44,5 +44,7 @@ extern const char kBlobUploadsV7[];
 extern const char kSubmissionV8[];
 // Migration 9 (migrations_auth.cc).
 extern const char kAuthV9[];
+// Migration 10 (migrations_index.cc).
+extern const char kIndexEntryV10[];
 
 }  // namespace ringmail::postgres

@@ -123,12 +123,15 @@ bool PgConnection::SendQuery(const PgQuery& q) {
     values.push_back(p ? p->c_str() : nullptr);
   }
   const int count = static_cast<int>(values.size());
+  const int format = q.binary ? 1 : 0;  // of the results; parameters are always text
   if (q.sql != nullptr) {
-    return PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr, 0) == 1;
+    return PQsendQueryParams(conn_, q.sql, count, nullptr, values.data(), nullptr, nullptr,
+                             format) == 1;
   }
   const PgStatement& s = GetPgStatement(q.statement);
   DCHECK(s.parameters == count);
-  return PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr, 0) == 1;
+  return PQsendQueryPrepared(conn_, s.name, s.parameters, values.data(), nullptr, nullptr,
+                             format) == 1;
 }
 
 bool PgConnection::SendUnit(Unit* unit, std::span<const PgQuery> prefix,

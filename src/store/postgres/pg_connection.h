@@ -66,6 +66,9 @@ struct PgQuery {
   // When set: this SQL text is sent instead of `statement`, unprepared (PQsendQueryParams,
   // parameter types inferred by the server). Must outlive Execute().
   const char* sql = nullptr;
+  // Rows in binary format: PgRows::Text gives each field's raw bytes (an int8 is 8 bytes,
+  // big-endian; a bytea its bytes). For results too large to spell in text.
+  bool binary = false;
 
   // A query with its own SQL text.
   static PgQuery Text(const char* sql, PgParams params) {

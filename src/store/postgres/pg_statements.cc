@@ -90,12 +90,12 @@ constexpr PgStatement kStatements[] = {
      "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS
      " FROM mailbox_messages WHERE mailbox_id = $1 ORDER BY uid",
      1},
-    // LoadMailboxIndex: an index-only scan of the primary key, which carries modseq and the
-    // system flags (migration 4); then the few messages with keywords, through a partial
-    // index of them.
+    // LoadMailboxIndex: one bytea of every message's entry, in UID order (pg_index.h; NULL for
+    // none): an index-only scan of the primary key (migration 10), whose rows are fed in order to
+    // the aggregate; then the few messages with keywords, through a partial index of them.
     {kLoadIndex, "rm_load_index",
-     "SELECT uid, modseq, rm_flag_bits(seen, answered, flagged, deleted, draft) "
-     "FROM mailbox_messages WHERE mailbox_id = $1 ORDER BY uid",
+     "SELECT string_agg(index_entry, ''::bytea) FROM (SELECT index_entry FROM mailbox_messages "
+     "WHERE mailbox_id = $1 ORDER BY uid) s",
      1},
     {kLoadKeywords, "rm_load_keywords",
      "SELECT uid, array_to_string(keywords, ' ') FROM mailbox_messages "

@@ -5,6 +5,7 @@
 
 #include "base/check.h"
 #include "store/metadata_rules.h"
+#include "store/postgres/pg_index.h"
 
 namespace ringmail {
 
@@ -108,15 +109,12 @@ MessageRecord MessageFromRow(const PgRows& r, int row, int first) {
   return m;
 }
 
-// LoadMailboxIndex's rows, both in UID order and from one snapshot: `messages` holds every
-// message's uid, modseq and flag bits; `keywords` the uid and keywords of those with any.
-void IndexFromRows(const PgRows& messages, const PgRows& keywords, MailboxIndex* index) {
-  index->messages.resize(static_cast<size_t>(messages.size()));
-  for (int i = 0; i < messages.size(); ++i) {
-    IndexEntry& e = index->messages[static_cast<size_t>(i)];
-    e.uid = static_cast<uint32_t>(messages.Int(i, 0));
-    e.modseq = static_cast<uint64_t>(messages.Int(i, 1));
-    e.flag_bits = static_cast<uint8_t>(messages.Int(i, 2));
+// LoadMailboxIndex's rows, both from one snapshot: `messages` is kLoadIndex's packed entries
+// (binary format); `keywords` the uid and keywords of the messages with any, in UID order.
+Result<void> IndexFromRows(const PgRows& messages, const PgRows& keywords, MailboxIndex* index) {
+  if (messages.size() != 1) return MakeError(ErrorCode::kInternal, "kLoadIndex: not one row");
+  if (!messages.IsNull(0, 0)) {
+    index->messages = TRY(postgres::DecodeIndexEntries(messages.Text(0, 0)));
   }
   // Keyword lists as sent (space-joined; views into `keywords`) to their keyword_sets index.
   std::unordered_map<std::string_view, uint32_t> sets;
@@ -130,6 +128,7 @@ void IndexFromRows(const PgRows& messages, const PgRows& keywords, MailboxIndex*
     if (added) index->keyword_sets.push_back(SplitKeywords(it->first));
     index->messages[next].keyword_set = it->second;
   }
+  return {};
 }
 
 std::vector<uint32_t> UidsFromRows(const PgRows& r) {
@@ -435,7 +434,7 @@ Task<Result<MailboxIndex>> PostgresMetadataStore::LoadMailboxIndex(int64_t mailb
   std::vector<PgQuery> unit;
   unit.push_back({PgStatementId::kBeginSnapshot, {}});
   unit.push_back({PgStatementId::kReadMailbox, {Int(mailbox_id)}});
-  unit.push_back({PgStatementId::kLoadIndex, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadIndex, {Int(mailbox_id)}, nullptr, /*binary=*/true});
   unit.push_back({PgStatementId::kLoadKeywords, {Int(mailbox_id)}});
   unit.push_back({PgStatementId::kCommit, {}});
   Result<std::vector<PgRows>> rows = co_await Pool().Execute(std::move(unit));
@@ -443,7 +442,8 @@ Task<Result<MailboxIndex>> PostgresMetadataStore::LoadMailboxIndex(int64_t mailb
   if ((*rows)[1].size() == 0) co_return std::unexpected(NoMailbox(mailbox_id));
   MailboxIndex index;
   index.mailbox = MailboxFromRow((*rows)[1], 0);
-  IndexFromRows((*rows)[2], (*rows)[3], &index);
+  Result<void> read = IndexFromRows((*rows)[2], (*rows)[3], &index);
+  if (!read) co_return std::unexpected(read.error());
   co_return index;
 }
 

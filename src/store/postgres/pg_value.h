@@ -1,6 +1,8 @@
 // Values crossing libpq in text format: parameters we send (integers, booleans, bytea,
 // arrays) and the fields of the rows we read. Text format keeps parameters and rows readable
-// in PostgreSQL's logs; the conversions are cheap next to a round trip.
+// in PostgreSQL's logs; the conversions are cheap next to a round trip. The exception is a
+// result too large for that: LoadMailboxIndex's packed entries come in binary format
+// (PgQuery::binary, pg_index.h), where Text() is the field's raw bytes.
 #pragma once
 
 #include <libpq-fe.h>

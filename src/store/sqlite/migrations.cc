@@ -353,6 +353,8 @@ constexpr SchemaMigration kMigrations[] = {
     {7, "jmap blob uploads", kBlobUploadsV7},
     {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
     {9, "auth: account roles, API keys", kAuthV9},
+    // PostgreSQL's packed index entries; SQLite's index (migration 4) serves as it is.
+    {10, "mailbox index: one packed entry per message", ""},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.
