@@ -16,6 +16,8 @@
 
 #include "base/ascii.h"
 #include "base/check.h"
+#include "tls/libcrypto_rsa.h"
+#include "tls/rsa_signer.h"
 #include "tls/session_tickets.h"
 #include "tls/tls_policy.h"
 
@@ -153,8 +155,8 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
     Entry entry;
     entry.ctx = wolfSSL_CTX_new(wolfTLS_server_method());
     if (entry.ctx == nullptr) return MakeError(ErrorCode::kInternal, "wolfSSL_CTX_new failed");
-    self->entries_.push_back(entry);  // freed with self from here on
     WOLFSSL_CTX* ctx = entry.ctx;
+    self->entries_.push_back(std::move(entry));  // freed with self from here on
     if (wolfSSL_CTX_use_certificate_chain_buffer_format(
             ctx, reinterpret_cast<const unsigned char*>(chain.data()),
             static_cast<long>(chain.size()), WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
@@ -166,6 +168,7 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
                                           WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
       return MakeError(ErrorCode::kConfig, where + spec.private_key + ": bad PEM private key");
     }
+    self->entries_.back().rsa_key = InstallLibcryptoRsaSigner(ctx, key);
     if (wolfSSL_CTX_SetMinVersion(ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
         wolfSSL_CTX_set_cipher_list(ctx, ServerCipherList()) != WOLFSSL_SUCCESS) {
       return MakeError(ErrorCode::kInternal, "wolfSSL rejected the TLS policy");
@@ -190,7 +193,7 @@ Result<std::shared_ptr<const TlsServerContext>> TlsServerContext::Create(
 }
 
 TlsServerContext::~TlsServerContext() {
-  for (Entry& e : entries_) wolfSSL_CTX_free(e.ctx);
+  for (Entry& e : entries_) wolfSSL_CTX_free(e.ctx);  // then each rsa_key, member-wise
 }
 
 WOLFSSL* TlsServerContext::NewSession() const { return wolfSSL_new(entries_[default_].ctx); }

@@ -1,7 +1,8 @@
 // TlsServerContext: the server side of TLS as configured — one wolfSSL context per certificate
 // entry, the SNI choice among them, and the policy every session gets: TLS 1.2 and 1.3 only,
 // AEAD suites with ECDHE only, the server's cipher order, ALPN (http/1.1, imap, smtp) and
-// session tickets under rotating keys (session_tickets.h).
+// session tickets under rotating keys (session_tickets.h). An RSA key is also loaded into
+// libcrypto, which makes the handshakes' RSA signatures (rsa_signer.h).
 //
 // Immutable once built; shared by every core through a shared_ptr. A reload builds a new one
 // and swaps the pointer: sessions keep the context they started with (each holds a reference).
@@ -18,6 +19,8 @@ struct WOLFSSL_CTX;
 struct WOLFSSL;
 
 namespace ringmail {
+
+class LibcryptoRsaKey;
 
 // One certificate entry ([tls] or [tls.NAME]).
 struct TlsCertificateSpec {
@@ -55,7 +58,8 @@ class TlsServerContext {
  private:
   struct Entry {
     WOLFSSL_CTX* ctx = nullptr;
-    std::vector<std::string> domains;  // lower case
+    std::vector<std::string> domains;          // lower case
+    std::unique_ptr<LibcryptoRsaKey> rsa_key;  // signs ctx's RSA handshakes (rsa_signer.h)
   };
   TlsServerContext() = default;
 

@@ -2,7 +2,8 @@
 
 imaplib.IMAP4_SSL and smtplib.SMTP_SSL with certificate verification, `openssl s_client` with
 TLS 1.2 and 1.3 and each AEAD suite (and the refusal of TLS 1.1 and of non-AEAD suites),
-`gnutls-cli`, `curl` over HTTPS to the metrics listener, SNI (exact, wildcard, default),
+`gnutls-cli`, an RSA-2048 certificate (TLS 1.2 ECDHE-RSA with PKCS#1 v1.5 and RSA-PSS
+signatures, TLS 1.3 RSA-PSS: the signatures libcrypto makes, docs/tls.md), `curl` over HTTPS to the metrics listener, SNI (exact, wildcard, default),
 handshakes that fail (garbage, a client that stops mid-handshake), and certificate reload on
 SIGHUP (a bad new certificate keeps the old one).
 
@@ -43,6 +44,11 @@ certificate = "@OTHER_CERT@"
 private-key = "@OTHER_KEY@"
 domains = ["*.other.test"]
 
+[tls.rsa]
+certificate = "@RSA_CERT@"
+private-key = "@RSA_KEY@"
+domains = ["rsa.test"]
+
 [listener.imaps]
 protocol = "imap"
 bind = ["127.0.0.1:0"]
@@ -61,6 +67,7 @@ tls = "implicit"
 
 TLS12_SUITES = ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
                 "ECDHE-ECDSA-CHACHA20-POLY1305"]
+RSA_TLS12_SUITES = ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305"]
 TLS13_SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
                 "TLS_CHACHA20_POLY1305_SHA256"]
 
@@ -103,8 +110,10 @@ class TlsTest(unittest.TestCase):
         cls.ca = TestCa()
         cls.cert, cls.key = cls.ca.issue("mail", ["localhost", "mail.example.test"])
         other_cert, other_key = cls.ca.issue("other", ["*.other.test"])
+        rsa_cert, rsa_key = cls.ca.issue("rsa", ["rsa.test"], rsa=True)
         text = (CONFIG.replace("@CERT@", cls.cert).replace("@KEY@", cls.key)
-                .replace("@OTHER_CERT@", other_cert).replace("@OTHER_KEY@", other_key))
+                .replace("@OTHER_CERT@", other_cert).replace("@OTHER_KEY@", other_key)
+                .replace("@RSA_CERT@", rsa_cert).replace("@RSA_KEY@", rsa_key))
         cls.daemon = Daemon(BINARY, text).wait_ready()
         cls.imaps = cls.daemon.listeners["imaps"][1]
         cls.submissions = cls.daemon.listeners["submissions"][1]
@@ -161,6 +170,23 @@ class TlsTest(unittest.TestCase):
             out = s_client(self.imaps, "-tls1_3", "-ciphersuites", suite, ca=self.ca.cert)
             self.assertIn(f"Cipher is {suite}", out)
             self.assertIn("Verify return code: 0 (ok)", out)
+
+    def test_rsa_certificate_pkcs1_and_pss_signatures(self):
+        for sigalgs, signature in [("RSA+SHA256", "RSA"), ("RSA+SHA384", "RSA"),
+                                   ("rsa_pss_rsae_sha256", "RSA-PSS"),
+                                   ("rsa_pss_rsae_sha512", "RSA-PSS")]:
+            for suite in RSA_TLS12_SUITES:
+                out = s_client(self.imaps, "-tls1_2", "-cipher", suite, "-sigalgs", sigalgs,
+                               servername="rsa.test", ca=self.ca.cert)
+                self.assertIn(f"Cipher is {suite}", out, sigalgs)
+                self.assertIn(f"Peer signature type: {signature}\n", out, sigalgs)
+                self.assertIn("Verify return code: 0 (ok)", out, sigalgs)
+        for sigalgs in ["rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384"]:
+            out = s_client(self.imaps, "-tls1_3", "-sigalgs", sigalgs, servername="rsa.test",
+                           ca=self.ca.cert)
+            self.assertIn("Cipher is TLS_", out, sigalgs)
+            self.assertIn("Peer signature type: RSA-PSS\n", out, sigalgs)
+            self.assertIn("Verify return code: 0 (ok)", out, sigalgs)
 
     def test_refuses_old_versions_and_weak_suites(self):
         before = self.metric(self.scrape(),
@@ -238,13 +264,16 @@ class TlsTest(unittest.TestCase):
         self.daemon.wait_for(r"event=tls_reload_failed")
         out = s_client(self.imaps, "-tls1_3", ca=self.ca.cert)
         self.assertIn("Verify return code: 0 (ok)", out)
-        # A new certificate (another name): the reload takes it.
-        new_cert, new_key = self.ca.issue("renewed", ["localhost", "renewed.example.test"])
+        # A new certificate (another name, an RSA key where the old one was ECDSA): the reload
+        # takes it, and libcrypto signs with the new key.
+        new_cert, new_key = self.ca.issue("renewed", ["localhost", "renewed.example.test"],
+                                          rsa=True)
         shutil.copyfile(new_cert, self.cert)
         shutil.copyfile(new_key, self.key)
         self.daemon.proc.send_signal(signal.SIGHUP)
         self.daemon.wait_for(r"event=tls_reloaded why=SIGHUP")
         out = s_client(self.imaps, "-tls1_3", ca=self.ca.cert)
+        self.assertIn("Peer signature type: RSA-PSS", out)
         self.assertIn("renewed.example.test", subprocess.run(
             ["openssl", "x509", "-noout", "-ext", "subjectAltName"],
             input=out.encode(), capture_output=True, timeout=10).stdout.decode())
