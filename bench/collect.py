@@ -209,7 +209,8 @@ def http(text):
         r.setdefault("scenario", "autoconfig")
     titles = {"autoconfig": "HTTP GET autoconfig", "jmap-echo": "JMAP Core/echo",
               "jmap-email-query": "JMAP Email/query (50 of 10k)",
-              "jmap-email-get": "JMAP Email/get (50 emails)"}
+              "jmap-email-get": "JMAP Email/get (50 emails)",
+              "jmap-email-get-one": "JMAP Email/get (1 email)"}
     out = []
     metrics = (("requests_per_s", "requests/s", "req/s", "higher"),
                ("p50_us", "p50 latency", "us", "lower"), ("p99_us", "p99 latency", "us", "lower"))

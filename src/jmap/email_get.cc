@@ -1,6 +1,7 @@
 // Email/get (RFC 8621 §4.2): the store's record for every id (from the account's cached
-// list, jmap/account_emails.h), and the message's bytes only when a property asked for
-// needs them.
+// list, jmap/account_emails.h), the summary properties from this core's cache
+// (jmap/email_summary.h), and the message's bytes only when a property asked for needs them
+// or the summary is not cached yet.
 #include <algorithm>
 
 #include "jmap/account_emails.h"
@@ -8,6 +9,7 @@
 #include "jmap/email_body.h"
 #include "jmap/email_methods.h"
 #include "jmap/email_render.h"
+#include "jmap/email_summary.h"
 #include "jmap/ids.h"
 #include "server/protocol_setup.h"
 
@@ -73,8 +75,14 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
     if (emails.size() > context.limits->max_objects_in_get)
       co_return MethodError("requestTooLarge");
   }
-  const bool needs_message = std::any_of(fetch.properties.begin(), fetch.properties.end(),
-                                         [](const std::string& p) { return NeedsMessage(p); });
+  // Summary properties come from this core's cache (email_summary.h); the message is read
+  // for the others, and for a summary not cached yet.
+  const bool needs_summary =
+      std::any_of(fetch.properties.begin(), fetch.properties.end(),
+                  [](const std::string& p) { return SummaryPropertyIndex(p).has_value(); });
+  const bool needs_message = std::any_of(
+      fetch.properties.begin(), fetch.properties.end(),
+      [](const std::string& p) { return NeedsMessage(p) && !SummaryPropertyIndex(p).has_value(); });
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
@@ -84,15 +92,21 @@ Task<MethodResponse> EmailGet(CallContext& context, simdjson::dom::object argume
   for (const EmailRecord* email : emails) {
     const EmailRecord& e = *email;
     found.push_back(EmailId(e.id));
-    if (!needs_message) {
-      WriteEmail(w, e, nullptr, fetch);
+    std::shared_ptr<const EmailSummaryJson> summary;
+    if (needs_summary) summary = FindEmailSummary(e.blob);
+    if (!needs_message && (!needs_summary || summary != nullptr)) {
+      WriteEmail(w, e, nullptr, fetch, summary.get());
       continue;
     }
     Result<std::string> bytes = co_await context.services->stores->blobs->Get(e.blob);
     if (!bytes) co_return StoreFailure(bytes.error());
     LoadedMessage message{std::move(*bytes), {}};
     message.tree = mime::ParseMessage(message.bytes);
-    WriteEmail(w, e, &message, fetch);
+    if (needs_summary && summary == nullptr) {
+      summary = RenderEmailSummary(message);
+      KeepEmailSummary(e.blob, summary);
+    }
+    WriteEmail(w, e, &message, fetch, summary.get());
   }
   w.EndArray().Key("notFound").BeginArray();
   std::vector<std::string> not_found;

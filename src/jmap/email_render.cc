@@ -161,8 +161,20 @@ std::string EmailPreview(const LoadedMessage& message) {
   return imap::MakePreview(message.bytes, message.tree);
 }
 
+std::shared_ptr<const EmailSummaryJson> RenderEmailSummary(const LoadedMessage& message) {
+  auto summary = std::make_shared<EmailSummaryJson>();
+  const BodyLists lists = PickBodyParts(message.tree);
+  const EmailRecord unused_record;  // summary properties read neither record nor fetch
+  const EmailFetch unused_fetch;
+  for (size_t i = 0; i < kSummaryPropertyCount; ++i) {
+    JsonWriter w(&summary->values[i]);
+    WriteMessageProperty(w, unused_record, message, lists, kSummaryProperties[i], unused_fetch);
+  }
+  return summary;
+}
+
 void WriteEmail(JsonWriter& w, const EmailRecord& email, const LoadedMessage* message,
-                const EmailFetch& fetch) {
+                const EmailFetch& fetch, const EmailSummaryJson* summary) {
   std::optional<BodyLists> lists;
   if (message != nullptr) lists = PickBodyParts(message->tree);
   w.BeginObject();
@@ -173,6 +185,8 @@ void WriteEmail(JsonWriter& w, const EmailRecord& email, const LoadedMessage* me
     } else if (!NeedsMessage(property)) {
       w.Key(property);
       WriteStoreProperty(w, email, property);
+    } else if (std::optional<size_t> i = SummaryPropertyIndex(property); summary != nullptr && i) {
+      w.Key(property).Raw(summary->values[*i]);
     } else if (message != nullptr) {
       w.Key(property);
       WriteMessageProperty(w, email, *message, *lists, property, fetch);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/json_writer.h"
+#include "jmap/email_summary.h"
 #include "mime/message_parser.h"
 #include "store/metadata_store.h"
 
@@ -41,9 +42,14 @@ struct LoadedMessage {
   mime::ParsedMessage tree;
 };
 
-// Writes the Email. REQUIRES: `message` is set when a property NeedsMessage.
+// Writes the Email. Summary properties (email_summary.h) come from `summary` when it is set,
+// the other properties that NeedsMessage from `message`. REQUIRES: `message` is set when a
+// property NeedsMessage and is not answered by `summary`.
 void WriteEmail(JsonWriter& w, const EmailRecord& email, const LoadedMessage* message,
-                const EmailFetch& fetch);
+                const EmailFetch& fetch, const EmailSummaryJson* summary = nullptr);
+
+// Every summary property of the message, rendered as WriteEmail renders it from `message`.
+std::shared_ptr<const EmailSummaryJson> RenderEmailSummary(const LoadedMessage& message);
 
 // The preview RFC 8621 asks for (up to 256 characters of text).
 std::string EmailPreview(const LoadedMessage& message);

@@ -1,6 +1,8 @@
 // Mailbox/get and Mailbox/changes (RFC 8621 §2.1–2.2, RFC 8620 §5.1–5.2).
 #include <algorithm>
+#include <unordered_map>
 
+#include "jmap/account_emails.h"
 #include "jmap/args.h"
 #include "jmap/ids.h"
 #include "jmap/mailbox_tree.h"
@@ -17,6 +19,35 @@ void WriteIds(JsonWriter& w, const std::vector<int64_t>& ids) {
   w.BeginArray();
   for (int64_t id : ids) w.String(MailboxId(id));
   w.EndArray();
+}
+
+bool WantsCounts(const std::vector<std::string>& properties) {
+  return properties.empty() || std::any_of(properties.begin(), properties.end(), [](auto& p) {
+           return p.ends_with("Emails") || p.ends_with("Threads");
+         });
+}
+
+// Sets every mailbox's counts to the emails JMAP shows: the store's counts include
+// \Deleted messages, which JMAP must not show (RFC 8621 §4.1.1). From the account's cached
+// emails (account_emails.h), which Email/query reads too.
+Task<Result<void>> CountVisibleEmails(CallContext* context, MailboxTree* tree) {
+  Result<std::shared_ptr<AccountEmails>> account = co_await LoadAccountEmails(*context);
+  if (!account) co_return std::unexpected(account.error());
+  std::unordered_map<int64_t, std::pair<uint64_t, uint64_t>> counts;  // mailbox: total, unseen
+  for (const EmailRecord& e : (*account)->emails) {
+    if (e.flags.deleted) continue;
+    for (const EmailPlacement& p : e.placements) {
+      auto& [total, unseen] = counts[p.mailbox_id];
+      ++total;
+      unseen += e.flags.seen ? 0 : 1;
+    }
+  }
+  for (MailboxNode& node : tree->nodes) {
+    auto it = counts.find(node.record.id);
+    node.record.message_count = it == counts.end() ? 0 : it->second.first;
+    node.record.unseen_count = it == counts.end() ? 0 : it->second.second;
+  }
+  co_return Result<void>();
 }
 
 }  // namespace
@@ -38,6 +69,10 @@ Task<MethodResponse> MailboxGet(CallContext& context, simdjson::dom::object argu
   }
   Result<MailboxTree> tree = co_await LoadMailboxTree(&context);
   if (!tree) co_return StoreFailure(tree.error());
+  if (WantsCounts(properties)) {
+    Result<void> counted = co_await CountVisibleEmails(&context, &*tree);
+    if (!counted) co_return StoreFailure(counted.error());
+  }
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);

@@ -99,21 +99,56 @@ Task<Result<std::vector<std::string>>> AccountAddresses(const CallContext& conte
   co_return std::move(principal->emails);
 }
 
+std::vector<int64_t> DuplicateDefaults(const std::vector<IdentityRecord>& stored,
+                                       const std::vector<IdentityRecord>& defaults) {
+  auto without_id = [](IdentityRecord r) {
+    r.id = 0;
+    return r;
+  };
+  std::vector<int64_t> extra;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    const IdentityRecord candidate = without_id(stored[i]);
+    if (std::find(defaults.begin(), defaults.end(), candidate) == defaults.end()) continue;
+    for (size_t j = 0; j < i; ++j) {
+      if (without_id(stored[j]) == candidate) {
+        extra.push_back(stored[i].id);
+        break;
+      }
+    }
+  }
+  return extra;
+}
+
 Task<Result<IdentityList>> LoadIdentities(const CallContext& context) {
   MetadataStore* store = context.services->stores->metadata.get();
   Result<IdentityList> list = co_await store->ListIdentities(context.account_id);
   if (!list || !list->identities.empty()) co_return list;
   Result<std::vector<std::string>> owned = co_await AccountAddresses(context);
   if (!owned) co_return std::unexpected(owned.error());
+  std::vector<IdentityRecord> defaults;
   for (const std::string& address : *owned) {
     IdentityRecord identity;
     identity.name = context.account_name;
     identity.email = address.starts_with('@') ? "*" + address : address;
     Result<IdentityRecord> saved = co_await store->SaveIdentity(context.account_id, identity);
     if (!saved) co_return std::unexpected(saved.error());
+    defaults.push_back(std::move(identity));
   }
   Result<IdentityList> made = co_await store->ListIdentities(context.account_id);
-  co_return made;
+  if (!made) co_return made;
+  // Two first calls at once (two requests, cores or nodes) both found none and both made the
+  // defaults: each keeps the oldest copy of a default and deletes the newer ones, so both
+  // leave the same set (the other's deletes of the same ids answer kNotFound).
+  const std::vector<int64_t> extra = DuplicateDefaults(made->identities, defaults);
+  if (extra.empty()) co_return made;
+  for (int64_t id : extra) {
+    Result<void> deleted = co_await store->DeleteIdentity(context.account_id, id);
+    if (!deleted && deleted.error().code != ErrorCode::kNotFound) {
+      co_return std::unexpected(deleted.error());
+    }
+  }
+  Result<IdentityList> deduplicated = co_await store->ListIdentities(context.account_id);
+  co_return deduplicated;
 }
 
 MethodResponse ChangesWithoutHistory(const CallContext& context, std::string_view method,

@@ -80,6 +80,11 @@ Task<Result<std::vector<std::string>>> AccountAddresses(const CallContext& conte
 // "*@domain") is stored first, so that a client always has something to send as.
 Task<Result<IdentityList>> LoadIdentities(const CallContext& context);
 
+// The ids of `stored` identities (ascending id) that are a newer copy of an older one equal to
+// one of `defaults` (ids aside): what two concurrent first LoadIdentities made twice. Pure.
+std::vector<int64_t> DuplicateDefaults(const std::vector<IdentityRecord>& stored,
+                                       const std::vector<IdentityRecord>& defaults);
+
 // Foo/changes for a type whose history is not kept: no changes when `since` is the current
 // state, cannotCalculateChanges otherwise (RFC 8620 §5.2 allows it).
 MethodResponse ChangesWithoutHistory(const CallContext& context, std::string_view method,

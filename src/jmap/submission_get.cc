@@ -1,7 +1,7 @@
 // EmailSubmission/get, /changes, /query, /queryChanges (RFC 8621 §7.1-7.4) over the stored
 // submissions (the newest kSubmissionsMax per account), and RegisterSubmissionMethods.
-// Submissions are final once created; deliveryStatus says what the queue was given
-// ("queued"): per-recipient outcomes are not tracked back from the queue yet.
+// Submissions are final once created; deliveryStatus is what was kept at creation, brought up
+// to date from the outbound queue for recipients still queued (jmap/submission_status.h).
 #include <algorithm>
 
 #include "jmap/email_args.h"
@@ -9,19 +9,59 @@
 #include "jmap/ids.h"
 #include "jmap/submission_common.h"
 #include "jmap/submission_methods.h"
+#include "jmap/submission_status.h"
 #include "server/protocol_setup.h"
 
 namespace ringmail::jmap {
 namespace {
 
-void WriteSubmission(JsonWriter& w, const SubmissionRecord& s) {
+// A stored submission with its envelope column decoded.
+struct SubmissionView {
+  int64_t id = 0;
+  const SubmissionRecord* record = nullptr;
+  SubmissionState state;
+};
+
+void WriteSubmission(JsonWriter& w, const SubmissionView& v) {
+  const SubmissionRecord& s = *v.record;
   w.BeginObject().Key("id").String(SubmissionId(s.id));
   w.Key("identityId").String(IdentityId(s.identity_id)).Key("emailId").String(EmailId(s.email_id));
-  w.Key("threadId").String(ThreadId(s.thread_id)).Key("envelope").Raw(s.envelope);
+  w.Key("threadId").String(ThreadId(s.thread_id)).Key("envelope").Raw(v.state.envelope);
   w.Key("sendAt").String(UtcDate(s.send_at)).Key("undoStatus").String("final");
-  w.Key("deliveryStatus").Null();
+  w.Key("deliveryStatus");
+  WriteDeliveryStatus(w, v.state.delivery);
   w.Key("dsnBlobIds").BeginArray().EndArray().Key("mdnBlobIds").BeginArray().EndArray();
   w.EndObject();
+}
+
+// Updates the views whose recipients are still queued from one read of the queue, from the
+// oldest of their messages on (kSubmissionQueueLookupMax messages at most: a message past
+// what was read keeps its last known state).
+Task<Result<void>> FollowQueue(const CallContext* context, std::vector<SubmissionView>* views) {
+  int64_t oldest = 0;
+  for (const SubmissionView& v : *views) {
+    if (AwaitsQueue(v.state) && (oldest == 0 || v.state.queue_id < oldest)) {
+      oldest = v.state.queue_id;
+    }
+  }
+  if (oldest == 0) co_return Result<void>();
+  Result<std::vector<QueuedMessageRecord>> queue =
+      co_await context->services->stores->metadata->ListQueue(oldest - 1,
+                                                              kSubmissionQueueLookupMax);
+  if (!queue) co_return std::unexpected(queue.error());
+  const bool whole = queue->size() < kSubmissionQueueLookupMax;
+  const int64_t last = queue->empty() ? 0 : queue->back().id;
+  for (SubmissionView& v : *views) {
+    if (!AwaitsQueue(v.state)) continue;
+    auto it = std::find_if(queue->begin(), queue->end(),
+                           [&](const QueuedMessageRecord& m) { return m.id == v.state.queue_id; });
+    if (it != queue->end()) {
+      ApplyQueueState(&*it, &v.state);
+    } else if (whole || v.state.queue_id < last) {
+      ApplyQueueState(nullptr, &v.state);  // it left the queue
+    }
+  }
+  co_return Result<void>();
 }
 
 // Whether a submission passes an EmailSubmission/query filter (RFC 8621 §7.3); `bad` set when
@@ -68,8 +108,15 @@ Task<MethodResponse> SubmissionGet(CallContext& context, simdjson::dom::object a
   Result<SubmissionList> list =
       co_await context.services->stores->metadata->ListSubmissions(context.account_id);
   if (!list) co_return StoreFailure(list.error());
-  co_return MethodResponse{"EmailSubmission/get", GetAnswer(context, list->state, list->submissions,
-                                                            ids, SubmissionId, WriteSubmission)};
+  std::vector<SubmissionView> views;
+  for (const SubmissionRecord& s : list->submissions) {
+    if (ids && std::find(ids->begin(), ids->end(), SubmissionId(s.id)) == ids->end()) continue;
+    views.push_back({s.id, &s, DecodeSubmissionState(s.envelope)});
+  }
+  Result<void> followed = co_await FollowQueue(&context, &views);
+  if (!followed) co_return StoreFailure(followed.error());
+  co_return MethodResponse{"EmailSubmission/get", GetAnswer(context, list->state, views, ids,
+                                                            SubmissionId, WriteSubmission)};
 }
 
 Task<MethodResponse> SubmissionChanges(CallContext& context, simdjson::dom::object arguments) {

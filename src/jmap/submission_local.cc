@@ -28,6 +28,7 @@ Task<Result<RecipientSplit>> SplitRecipients(const MailServices* services,
       split.unknown.push_back(std::move(address));
       continue;
     }
+    split.local.push_back(address);
     for (const Principal& p : resolved->principals) {
       Result<AccountRecord> account = co_await store->GetAccount(p.name);
       if (!account) co_return std::unexpected(account.error());

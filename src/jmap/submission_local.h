@@ -18,6 +18,7 @@ namespace ringmail::jmap {
 
 struct RecipientSplit {
   std::vector<int64_t> inboxes;      // the INBOXes of the local recipients, each once
+  std::vector<std::string> local;    // the local recipients' addresses
   std::vector<std::string> remote;   // addresses of domains that are not ours
   std::vector<std::string> unknown;  // addresses of our domains that nobody (active) has
 };

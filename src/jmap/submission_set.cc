@@ -2,9 +2,10 @@
 // outbound queue, as authenticated SMTP submission does (smtp/session_delivery.cc): the From
 // addresses and MAIL FROM must be the account's (SendAsAllowed), Bcc is stripped from the copy
 // sent, the envelope comes from the identity and the message when not given, and the
-// [smtp] limits (message-size-max, recipients-max) apply. Mail is never held: undoStatus is
-// "final" at once, so update can only answer cannotUnsend. onSuccessUpdateEmail /
-// onSuccessDestroyEmail run as an implicit Email/set whose response follows this one.
+// [smtp] limits (message-size-max, recipients-max) apply; deliveryStatus is kept with the
+// submission (jmap/submission_status.h). Mail is never held: undoStatus is "final" at once,
+// so update can only answer cannotUnsend. onSuccessUpdateEmail / onSuccessDestroyEmail run as
+// an implicit Email/set whose response follows this one.
 #include <ctime>
 
 #include "directory/address.h"
@@ -16,6 +17,7 @@
 #include "jmap/submission_local.h"
 #include "jmap/submission_message.h"
 #include "jmap/submission_methods.h"
+#include "jmap/submission_status.h"
 #include "mime/header.h"
 #include "server/protocol_setup.h"
 
@@ -122,10 +124,11 @@ Task<Result<std::optional<Subject>>> FindSubject(SubmissionCall& call, simdjson:
   co_return s;
 }
 
-// Sends the message: local recipients' copies delivered now, the others queued.
+// Sends the message: local recipients' copies delivered now, the others queued; `state`
+// gets each recipient's delivery status and the queue id.
 Task<Result<std::optional<ObjectSetError>>> Send(const SubmissionCall& call,
                                                  const DerivedEnvelope& envelope,
-                                                 std::string message) {
+                                                 std::string message, SubmissionState* state) {
   const MailServices* services = call.context->services;
   Result<RecipientSplit> split = co_await SplitRecipients(services, envelope.rcpt_to);
   if (!split) co_return std::unexpected(split.error());
@@ -141,12 +144,20 @@ Task<Result<std::optional<ObjectSetError>>> Send(const SubmissionCall& call,
         co_await DeliverToInboxes(services, std::move(copy), std::move(split->inboxes));
     if (!delivered) co_return std::unexpected(delivered.error());
   }
+  for (std::string& r : split->local) {
+    state->delivery.push_back({std::move(r), std::string(kLocalDeliveredReply), "yes"});
+  }
   if (split->remote.empty()) co_return std::nullopt;
   OutboundMessage out;
   out.sender = envelope.mail_from;
-  for (std::string& r : split->remote) out.recipients.push_back({std::move(r), 0, ""});
+  for (const std::string& r : split->remote) {
+    out.recipients.push_back({r, 0, ""});
+    state->delivery.push_back({r, std::string(kQueuedReply), "queued"});
+  }
   out.authenticated_as = call.context->account_name;
   out.message = std::move(message);
+  // The queue's id of the message is not told by Outbound::Enqueue yet, so queue_id stays 0
+  // and the remote recipients show "queued" (submission_status.h follows them once it is).
   Result<void> queued = co_await services->outbound->Enqueue(std::move(out));
   if (!queued) co_return std::unexpected(queued.error());
   co_return std::nullopt;
@@ -173,13 +184,16 @@ Task<Result<std::optional<ObjectSetError>>> CreateOne(SubmissionCall& call, std:
   }
   if (std::optional<ObjectSetError> refused = CheckMessage(call, header, *envelope, bytes->size()))
     co_return refused;
-  Result<std::optional<ObjectSetError>> sent = co_await Send(call, *envelope, WithoutBcc(*bytes));
+  SubmissionState state;
+  state.envelope = EnvelopeJson(*envelope);
+  Result<std::optional<ObjectSetError>> sent =
+      co_await Send(call, *envelope, WithoutBcc(*bytes), &state);
   if (!sent || *sent) co_return sent;
   SubmissionRecord record{0,
                           (*subject)->identity->id,
                           (*subject)->email.id,
                           (*subject)->email.thread_id,
-                          EnvelopeJson(*envelope),
+                          EncodeSubmissionState(state),
                           static_cast<int64_t>(std::time(nullptr))};
   Result<int64_t> id =
       co_await services.stores->metadata->CreateSubmission(call.context->account_id, record);
@@ -189,7 +203,9 @@ Task<Result<std::optional<ObjectSetError>>> CreateOne(SubmissionCall& call, std:
   JsonWriter w = AppendItem(&call.created);
   w.Key(key).BeginObject().Key("id").String(SubmissionId(*id));
   w.Key("threadId").String(ThreadId(record.thread_id)).Key("undoStatus").String("final");
-  w.Key("sendAt").String(UtcDate(record.send_at)).EndObject();
+  w.Key("sendAt").String(UtcDate(record.send_at)).Key("deliveryStatus");
+  WriteDeliveryStatus(w, state.delivery);
+  w.EndObject();
   co_return std::nullopt;
 }
 

@@ -139,6 +139,34 @@ class JmapEmailTest(unittest.TestCase):
         self.assertEqual(writer.select("Archive")[1], [b"0"])
         self.assertEqual(self.call("Email/get", {"ids": [email_id]})["notFound"], [email_id])
 
+    def test_imap_deleted_flag_hides_the_email_from_jmap(self):
+        # RFC 8621 §4.1.1: \Deleted emails are not visible to JMAP.
+        message = MESSAGE.replace(b"Over both protocols", b"Soon deleted").replace(
+            b"<jmap-it@", b"<jmap-deleted@")
+        writer = self.imap()
+        self.assertEqual(writer.append("INBOX", None, None, message)[0], "OK")
+        found = self.call("Email/query", {"filter": {"subject": "Soon deleted"}})
+        self.assertEqual(len(found["ids"]), 1)
+        email_id = found["ids"][0]
+        state = self.call("Email/get", {"ids": []})["state"]
+        inbox = [m for m in self.call("Mailbox/get", {"ids": None})["list"]
+                 if m["role"] == "inbox"][0]
+        writer.select("INBOX")
+        typ, data = writer.search(None, "SUBJECT", '"Soon deleted"')
+        self.assertEqual(typ, "OK")
+        self.assertEqual(writer.store(data[0].split()[0], "+FLAGS", "(\\Deleted)")[0], "OK")
+
+        changes = self.call("Email/changes", {"sinceState": state})
+        self.assertEqual(changes["destroyed"], [email_id])
+        self.assertEqual(changes["updated"], [])
+        self.assertEqual(self.call("Email/get", {"ids": [email_id]})["notFound"], [email_id])
+        self.assertEqual(self.call("Email/query", {"filter": {"subject": "Soon deleted"}})["ids"],
+                         [])
+        after = [m for m in self.call("Mailbox/get", {"ids": [inbox["id"]]})["list"]][0]
+        self.assertEqual(after["totalEmails"], inbox["totalEmails"] - 1)
+        self.assertEqual(after["unreadEmails"], inbox["unreadEmails"] - 1)
+        writer.expunge()
+
     def test_errors(self):
         answer = self.http("POST", self.api, {"using": [CORE, MAIL], "methodCalls": [
             ["Email/query", {"accountId": self.account, "filter": {"color": "red"}}, "a"],

@@ -187,6 +187,9 @@ class JmapSubmissionTest(unittest.TestCase):
         self.assertEqual([r[0] for r in responses], ["EmailSubmission/set", "Email/set"])
         created = responses[0][1]["created"]["s1"]
         self.assertEqual(created["undoStatus"], "final")
+        self.assertEqual(sorted(created["deliveryStatus"]),
+                         ["bob@remote.test", "carol@remote.test", "dave@remote.test"])
+        self.assertEqual({s["delivered"] for s in created["deliveryStatus"].values()}, {"queued"})
         self.assertIn(email_id, responses[1][1]["updated"])
         keywords = self.call("Email/get", {"ids": [email_id], "properties": ["keywords"]})
         self.assertNotIn("$draft", keywords["list"][0]["keywords"])
@@ -203,6 +206,11 @@ class JmapSubmissionTest(unittest.TestCase):
         listed = self.call("EmailSubmission/get", {"ids": [created["id"]]})["list"][0]
         self.assertEqual((listed["emailId"], listed["identityId"]), (email_id, identity))
         self.assertEqual(len(listed["envelope"]["rcptTo"]), 3)
+        # Remote recipients went to the outbound queue (Outbound::Enqueue does not tell the
+        # queue's id yet, so they stay "queued": docs/jmap_email.md).
+        for status in listed["deliveryStatus"].values():
+            self.assertEqual((status["delivered"], status["smtpReply"], status["displayed"]),
+                             ("queued", "250 2.0.0 Queued", "unknown"))
         query = self.call("EmailSubmission/query", {"filter": {"emailIds": [email_id]}})
         self.assertEqual(query["ids"], [created["id"]])
 
@@ -214,6 +222,8 @@ class JmapSubmissionTest(unittest.TestCase):
         local = self.call("EmailSubmission/set", {
             "create": {"s3": {"identityId": identity, "emailId": note[0]}}})
         self.assertIn("s3", local["created"], local)
+        self.assertEqual(local["created"]["s3"]["deliveryStatus"], {"al@example.test": {
+            "smtpReply": "250 2.1.5 Delivered", "delivered": "yes", "displayed": "unknown"}})
         inbox = self.call("Email/query", {"filter": {"subject": "Note to self",
                                                      "inMailbox": self.mailbox("inbox")}})
         self.assertEqual(len(inbox["ids"]), 1)

@@ -37,6 +37,24 @@ TEST(SubmissionIdentity, EmailAddressListsAreChecked) {
   EXPECT_FALSE(json(R"({"email":"a@b.org"})"));
 }
 
+TEST(SubmissionIdentity, DuplicateDefaultsKeepTheOldestCopy) {
+  auto identity = [](int64_t id, std::string email, std::string signature = "") {
+    IdentityRecord r;
+    r.id = id;
+    r.name = "alice";
+    r.email = std::move(email);
+    r.text_signature = std::move(signature);
+    return r;
+  };
+  const std::vector<IdentityRecord> defaults = {identity(0, "a@x.test"), identity(0, "*@y.test")};
+  // Two racers each stored both defaults; the user had also made an edited copy.
+  const std::vector<IdentityRecord> stored = {
+      identity(1, "a@x.test"), identity(2, "*@y.test"), identity(3, "a@x.test", "sig"),
+      identity(4, "a@x.test"), identity(5, "*@y.test"), identity(6, "a@x.test", "sig")};
+  EXPECT_EQ(DuplicateDefaults(stored, defaults), (std::vector<int64_t>{4, 5}));
+  EXPECT_TRUE(DuplicateDefaults({stored[0], stored[1]}, defaults).empty());
+}
+
 constexpr std::string_view kMessage =
     "From: Alice <alice@example.com>\r\n"
     "To: bob@example.org, Carol <carol@example.org>\r\n"
