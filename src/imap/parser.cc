@@ -38,6 +38,9 @@ std::string ExtractTag(std::string_view text) {
   return std::string(text.substr(0, i));
 }
 
+// The command text capacity kept between commands.
+constexpr size_t kTextKeptMax = 1024;
+
 // The discard scanner's states: what of a literal marker the discarded line ends with.
 enum ScanState { kScanNone, kScanOpen, kScanDigits, kScanPlus, kScanSync, kScanNonSync };
 
@@ -226,8 +229,14 @@ void CommandReader::SetError(ErrorStatus status, const char* code, const char* t
 
 void CommandReader::ResetCommand() {
   state_ = State::kLine;
-  text_.clear();
-  literals_.clear();
+  // A long command's buffers are freed, not kept for the connection's life (an idle
+  // connection's memory is docs/imap.md's per-connection budget).
+  if (text_.capacity() > kTextKeptMax) {
+    std::string().swap(text_);
+  } else {
+    text_.clear();
+  }
+  std::vector<LiteralData>().swap(literals_);
   in_quote_ = escape_ = false;
   head_checked_ = append_ = false;
   literal_left_ = literal_total_ = 0;

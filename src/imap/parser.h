@@ -90,6 +90,9 @@ class CommandReader {
   void set_utf8(bool utf8) { utf8_ = utf8; }
   // True while the rest of a refused command is being skipped.
   bool discarding() const { return state_ == State::kDiscardLine || state_ == State::kDiscardData; }
+  // Heap bytes the reader keeps between commands (at most 1 KiB of command text; a longer
+  // command's buffer is freed when it ends); for memory accounting in tests.
+  size_t buffer_bytes() const { return text_.capacity() + literals_.capacity(); }
 
  private:
   enum class State { kLine, kLiteral, kDiscardLine, kDiscardData };

@@ -119,7 +119,11 @@ class Session final : private MailboxWatcher {
 
   // The loop (session.cc).
   Task<bool> ReadCommand(Command* command);
-  Task<void> Dispatch(Command command);
+  // Answers `command` (moved from), then writes live updates and the tagged answer.
+  Task<void> Dispatch(Command* command);
+  // The command's handler, not started yet (a plain function; session.cc says why).
+  Task<void> Handler(Command command);
+  Task<void> NotSupported(std::string tag);
   bool Allowed(const Command& command) const;
 
   // Responses (session.cc).
@@ -238,7 +242,8 @@ class Session final : private MailboxWatcher {
   // commands/compress.cc
   Task<void> Compress(Command command);
   // commands/idle.cc
-  Task<void> Idle(Command command);
+  // Takes only the tag: its frame stays alive for the whole IDLE.
+  Task<void> Idle(std::string tag);
 
   const SessionServices* services_;
   Stream* stream_;  // the upgraded stream after STARTTLS, deflate_ after COMPRESS

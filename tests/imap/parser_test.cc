@@ -48,6 +48,20 @@ TEST(ImapReader, SimpleCommand) {
   EXPECT_EQ(RunCommand("t LoGoUt\r\n").command.name, CommandName::kLogout);
 }
 
+// An idle connection does not keep the buffer of the longest command it ever sent.
+TEST(ImapReader, LongCommandBufferIsFreed) {
+  CommandReader reader;
+  const std::string long_line = "a1 LOGIN user \"" + std::string(8000, 'x') + "\"\r\n";
+  ReadResult r = reader.Feed(long_line);
+  ASSERT_EQ(r.state, ReadState::kDone);
+  EXPECT_EQ(r.consumed, long_line.size());
+  EXPECT_EQ(std::get<LoginArgs>(reader.TakeCommand().args).password.size(), 8000u);
+  EXPECT_LE(reader.buffer_bytes(), 1024u);
+  r = reader.Feed("a2 SELECT INBOX\r\n");
+  ASSERT_EQ(r.state, ReadState::kDone);
+  EXPECT_EQ(reader.TakeCommand().name, CommandName::kSelect);
+}
+
 TEST(ImapReader, EveryNameParses) {
   for (int i = 0; i <= static_cast<int>(CommandName::kUnsubscribe); ++i) {
     auto name = static_cast<CommandName>(i);

@@ -6,7 +6,7 @@
 
 namespace ringmail::imap {
 
-Task<void> Session::Idle(Command c) {
+Task<void> Session::Idle(std::string tag) {
   Write("+ idling\r\n");
   bool ok = co_await FlushOut();
   if (!ok) {
@@ -29,9 +29,9 @@ Task<void> Session::Idle(Command c) {
       idling_ = false;
       stream_->set_read_timeout_ms(services_->limits.idle_timeout_ms);
       if (done) {
-        Tagged(c.tag, "OK", "IDLE terminated");
+        Tagged(tag, "OK", "IDLE terminated");
       } else {
-        Tagged(c.tag, "BAD", "Expected DONE");
+        Tagged(tag, "BAD", "Expected DONE");
       }
       co_return;
     }
