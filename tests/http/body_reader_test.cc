@@ -187,13 +187,22 @@ Task<void> Drive(ServerSession* session, ScriptStream* stream) {
   stream->Ended();
 }
 
-Task<void> SessionStreamsBodies() {
+// One connection to a session with a StreamingHandler.
+struct Connection {
+  Task<void> Start() {
+    Spawn(Drive(&session, &stream));
+    co_await stream.Idle();
+  }
   ServerLimits limits;
   StreamingHandler handler;
   ScriptStream stream;
-  ServerSession session(&stream, &handler, &limits);
-  Spawn(Drive(&session, &stream));
-  co_await stream.Idle();
+  ServerSession session{&stream, &handler, &limits};
+};
+
+Task<void> SessionStreamsBodies() {
+  Connection c;
+  co_await c.Start();
+  ScriptStream& stream = c.stream;
   std::string out = co_await stream.Exchange(
       "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(out, "HTTP/1.1 100 Continue\r\n\r\n");
@@ -217,12 +226,9 @@ Task<void> SessionStreamsBodies() {
 TEST(BodyReaderTest, SessionStreamsBodies) { RunOnReactor(SessionStreamsBodies()); }
 
 Task<void> RefusedFromTheHead() {
-  ServerLimits limits;
-  StreamingHandler handler;
-  ScriptStream stream;
-  ServerSession session(&stream, &handler, &limits);
-  Spawn(Drive(&session, &stream));
-  co_await stream.Idle();
+  Connection c;
+  co_await c.Start();
+  ScriptStream& stream = c.stream;
   // No 100 Continue: the final status, and the unread body's connection closes.
   std::string out = co_await stream.Exchange(
       "POST /up/refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
@@ -230,10 +236,9 @@ Task<void> RefusedFromTheHead() {
   EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
   EXPECT_TRUE(stream.ended());
 
-  ScriptStream bad_stream;
-  ServerSession bad(&bad_stream, &handler, &limits);
-  Spawn(Drive(&bad, &bad_stream));
-  co_await bad_stream.Idle();
+  Connection bad;
+  co_await bad.Start();
+  ScriptStream& bad_stream = bad.stream;
   out = co_await bad_stream.Exchange(
       "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
   EXPECT_TRUE(out.starts_with("HTTP/1.1 400 ")) << out;  // the session's, not the handler's 500
@@ -242,12 +247,9 @@ Task<void> RefusedFromTheHead() {
 TEST(BodyReaderTest, RefusedFromTheHead) { RunOnReactor(RefusedFromTheHead()); }
 
 Task<void> SizedStreamAborts() {
-  ServerLimits limits;
-  StreamingHandler handler;
-  ScriptStream stream;
-  ServerSession session(&stream, &handler, &limits);
-  Spawn(Drive(&session, &stream));
-  co_await stream.Idle();
+  Connection c;
+  co_await c.Start();
+  ScriptStream& stream = c.stream;
   std::string out = co_await stream.Exchange("GET /down/bad HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(out.find("Content-Length: 12\r\n"), std::string::npos) << out;
   EXPECT_TRUE(out.ends_with("\r\n\r\nabcd")) << out;  // cut short, then closed
