@@ -13,25 +13,40 @@ bool Router::Matches(const Route& route, std::string_view path) {
   return path == route.prefix;
 }
 
-Task<Response> Router::Handle(Request request) {
-  std::string_view method = request.method;
-  if (method == "HEAD") method = "GET";
-  bool any = false;
-  size_t longest = 0;
+std::optional<size_t> Router::LongestPrefix(std::string_view path) const {
+  std::optional<size_t> longest;
   for (const Route& route : routes_) {
-    if (Matches(route, request.path) && (!any || route.prefix.size() > longest)) {
-      any = true;
+    if (Matches(route, path) && (!longest || route.prefix.size() > *longest)) {
       longest = route.prefix.size();
     }
   }
-  if (!any) co_return Response::Text(404, "not found\n");
-  std::string allow;
+  return longest;
+}
+
+Handler* Router::Find(std::string_view method, std::string_view path, size_t longest,
+                      std::string* allow) const {
+  if (method == "HEAD") method = "GET";
   Handler* handler = nullptr;
   for (const Route& route : routes_) {
-    if (!Matches(route, request.path) || route.prefix.size() != longest) continue;
+    if (!Matches(route, path) || route.prefix.size() != longest) continue;
     if (route.method == method) handler = route.handler;
-    allow += allow.empty() ? route.method : ", " + route.method;
+    if (allow != nullptr) *allow += allow->empty() ? route.method : ", " + route.method;
   }
+  return handler;
+}
+
+bool Router::StreamsBody(const Request& request) const {
+  const std::optional<size_t> longest = LongestPrefix(request.path);
+  if (!longest) return false;
+  const Handler* handler = Find(request.method, request.path, *longest, nullptr);
+  return handler != nullptr && handler->StreamsBody(request);
+}
+
+Task<Response> Router::Handle(Request request) {
+  const std::optional<size_t> longest = LongestPrefix(request.path);
+  if (!longest) co_return Response::Text(404, "not found\n");
+  std::string allow;
+  Handler* handler = Find(request.method, request.path, *longest, &allow);
   if (handler == nullptr) {
     Response r = Response::Text(405, "method not allowed\n");
     r.With("Allow", allow);

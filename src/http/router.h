@@ -7,6 +7,7 @@
 // method: 405 with Allow. Built at start, then read-only; any core.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ class Router final : public Handler {
   void Add(std::string method, std::string prefix, Handler* handler);
 
   Task<Response> Handle(Request request) override;
+  // The routed handler's answer; false when no route takes the request.
+  bool StreamsBody(const Request& request) const override;
 
  private:
   struct Route {
@@ -28,6 +31,12 @@ class Router final : public Handler {
     Handler* handler;
   };
   static bool Matches(const Route& route, std::string_view path);
+  // The longest prefix of a route matching `path`, if any.
+  std::optional<size_t> LongestPrefix(std::string_view path) const;
+  // The handler of `method` among the routes with that prefix length; the methods they take
+  // are appended to *allow (may be null).
+  Handler* Find(std::string_view method, std::string_view path, size_t longest,
+                std::string* allow) const;
   std::vector<Route> routes_;
 };
 

@@ -202,6 +202,11 @@ Task<void> ServerSession::Run() {
     Framing framing;
     Step step = co_await ReadHead(&request, &framing);
     if (step == Step::kClose) break;
+    if ((framing.chunked || framing.content_length > 0) && handler_->StreamsBody(request)) {
+      step = co_await HandleStreamed(framing, std::move(request));
+      if (step == Step::kClose) break;
+      continue;
+    }
     step = co_await ReadBody(framing, &request);
     if (step == Step::kClose) break;
     const bool head_only = request.method == "HEAD";
@@ -221,6 +226,10 @@ Task<ServerSession::Step> ServerSession::Answer(Framing framing, Response respon
   const bool keep_alive = framing.keep_alive && !response.close && !stream_->shutdown_requested();
   if (response.stream != nullptr && CanHaveBody(response.status)) {
     response.stream->stream_ = stream_;
+    if (response.stream_size) {
+      Step step = co_await SendSized(std::move(response), keep_alive, head_only);
+      co_return step;
+    }
     if (framing.version_minor == 1) {
       Step step = co_await SendStream(std::move(response), keep_alive, head_only);
       co_return step;
@@ -257,29 +266,6 @@ Task<ServerSession::Step> ServerSession::Answer(Framing framing, Response respon
     if (!flushed) co_return Step::kClose;
   }
   co_return Step::kContinue;
-}
-
-Task<ServerSession::Step> ServerSession::SendStream(Response response, bool keep_alive,
-                                                    bool head_only) {
-  std::vector<Header> extra;
-  for (const auto& [name, value] : response.headers) extra.push_back({name, value});
-  std::string out;
-  WriteChunkedResponseHead(&out, response.status, response.content_type, keep_alive, extra);
-  stream_->Write(out);
-  if (head_only) co_return keep_alive ? Step::kContinue : Step::kClose;
-  for (bool more = true; more;) {
-    std::string piece;
-    Result<bool> next = co_await response.stream->Next(&piece);
-    if (!next) co_return Step::kClose;
-    more = *next;
-    std::string framed;
-    AppendChunk(&framed, piece);
-    if (!more) AppendLastChunk(&framed);
-    stream_->Write(framed);
-    Result<void> flushed = co_await stream_->Flush();
-    if (!flushed) co_return Step::kClose;
-  }
-  co_return keep_alive ? Step::kContinue : Step::kClose;
 }
 
 }  // namespace ringmail::http

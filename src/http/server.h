@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,7 @@
 
 #include "base/result.h"
 #include "base/socket_address.h"
+#include "http/body_reader.h"
 #include "http/parser.h"
 #include "runtime/stream.h"
 #include "runtime/task.h"
@@ -42,6 +44,9 @@ struct Request {
   std::string query;   // after '?', without it
   std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
   std::string body;                                          // decoded (chunked or not)
+  // Set instead of `body` when the handler streams the body (Handler::StreamsBody): pull it
+  // from here during Handle; owned by the session, valid until Handle completes.
+  BodyReader* body_reader = nullptr;
   SocketAddress peer;
   bool encrypted = false;
 
@@ -83,6 +88,12 @@ struct Response {
   // Content-Encoding, Vary).
   std::vector<std::pair<std::string, std::string>> headers;
   std::unique_ptr<BodySource> stream;
+  // With `stream`: the body's exact size, sent as Content-Length (no chunked coding, no
+  // content coding, HTTP/1.0 too), the pieces written as they come with one flush each (the
+  // back-pressure: the next piece is asked for once the previous one is sent). A source that
+  // fails or ends at another size aborts the connection: the peer sees a short body, never a
+  // complete-looking wrong one.
+  std::optional<uint64_t> stream_size;
   bool close = false;  // end the connection after this answer
 
   static Response Text(int status, std::string body);
@@ -100,6 +111,10 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual Task<Response> Handle(Request request) = 0;
+  // Whether Handle pulls this request's body itself from Request::body_reader (a large
+  // upload) instead of receiving it whole in Request::body, bounded by body_size_max. Asked
+  // with the head only (body empty).
+  virtual bool StreamsBody(const Request& /*request*/) const { return false; }
 };
 
 inline constexpr size_t kPendingOutputMax = 64 * 1024;  // answers queued before a flush
@@ -137,6 +152,10 @@ class ServerSession {
   Task<Step> Answer(Framing framing, Response response, std::string accept_encoding,
                     bool head_only);
   Task<Step> SendStream(Response response, bool keep_alive, bool head_only);
+  Task<Step> SendSized(Response response, bool keep_alive, bool head_only);
+  // Hands the request to the handler with a BodyReader over the unread body; kClose when the
+  // body failed (answered here) or was left unread.
+  Task<Step> HandleStreamed(Framing framing, Request request);
   void WriteError(int status, std::string_view reason);
 
   Stream* stream_;

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/result.h"
 #include "runtime/task.h"
+#include "store/blob_stream.h"
 
 namespace ringmail {
 struct MailServices;
@@ -23,5 +25,10 @@ namespace ringmail::jmap {
 // ids never reveal what other accounts hold); the store's error when it fails.
 Task<Result<std::string>> ReadAccountBlob(const MailServices& services, int64_t account_id,
                                           std::string blob_id);
+
+// The same check, then the blob as a reader of verified pieces (BlobStore::OpenReader), for
+// a download of any size in bounded memory.
+Task<Result<std::unique_ptr<BlobReader>>> OpenAccountBlob(const MailServices& services,
+                                                          int64_t account_id, std::string blob_id);
 
 }  // namespace ringmail::jmap

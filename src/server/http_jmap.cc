@@ -3,6 +3,8 @@
 // http_jmap_download.cc.
 #include "server/http_jmap.h"
 
+#include <cstdlib>
+
 #include "base/log.h"
 #include "http/auth.h"
 #include "jmap/api.h"
@@ -40,7 +42,8 @@ bool SafeHost(std::string_view host) {
 }
 
 // [jmap]'s limits, with the request and upload sizes no larger than the HTTP listener takes
-// ([http] body-size-max; bodies arrive whole): what is advertised is what a client can send.
+// ([http] body-size-max bounds every request body, streamed uploads included): what is
+// advertised is what a client can send.
 jmap::Limits EffectiveLimits(const Config& config) {
   jmap::Limits limits = config.jmap;
   limits.max_size_request = std::min(limits.max_size_request, config.http.body_size_max);
@@ -48,10 +51,23 @@ jmap::Limits EffectiveLimits(const Config& config) {
   return limits;
 }
 
+// Where uploads too large for memory are spooled: the blob directory's tmp/ when blobs are
+// files (the same file system as the objects), else $TMPDIR or /var/tmp.
+std::string SpoolDir(const Config& config) {
+  constexpr std::string_view kFile = "file://";
+  if (config.storage.blobs.starts_with(kFile)) {
+    return config.storage.blobs.substr(kFile.size()) + "/tmp";
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? std::string(tmp) : std::string("/var/tmp");
+}
+
 class JmapHandler final : public http::Handler {
  public:
   explicit JmapHandler(const MailServices& services)
-      : services_(services), limits_(EffectiveLimits(*services.config)) {
+      : services_(services),
+        limits_(EffectiveLimits(*services.config)),
+        spool_dir_(SpoolDir(*services.config)) {
     jmap::RegisterCoreMethods(&table_);
     jmap::RegisterMailboxMethods(&table_);
     jmap::RegisterEmailMethods(&table_);
@@ -71,6 +87,11 @@ class JmapHandler final : public http::Handler {
     co_return r;
   }
 
+  // Uploads stream their bodies; every other request arrives whole.
+  bool StreamsBody(const http::Request& request) const override {
+    return request.method == "POST" && request.path.starts_with(jmap::kUploadPath);
+  }
+
  private:
   Task<http::Response> Authenticate(const http::Request& request, jmap_http::User* user);
   Task<http::Response> Dispatch(http::Request request, jmap_http::User user);
@@ -85,6 +106,7 @@ class JmapHandler final : public http::Handler {
   MailServices services_;
   jmap::MethodTable table_;
   jmap::Limits limits_;
+  std::string spool_dir_;
 };
 
 Task<http::Response> JmapHandler::Authenticate(const http::Request& request,
@@ -138,7 +160,11 @@ Task<http::Response> JmapHandler::Dispatch(http::Request request, jmap_http::Use
     co_return r;
   }
   if (path.starts_with(jmap::kUploadPath) && request.method == "POST") {
-    http::Response r = co_await jmap_http::Upload(services_, limits_, std::move(request), user);
+    jmap_http::UploadSettings settings;  // not braced in the co_await (GCC 12)
+    settings.limits = limits_;
+    settings.spool_dir = spool_dir_;
+    http::Response r =
+        co_await jmap_http::Upload(services_, std::move(settings), std::move(request), user);
     co_return r;
   }
   if (path.starts_with(jmap::kDownloadPath)) {
@@ -171,6 +197,7 @@ Task<http::Response> JmapHandler::Api(http::Request request, jmap_http::User use
 
 std::unique_ptr<http::Handler> AddJmapRoutes(http::Router* router, const MailServices& services) {
   auto handler = std::make_unique<JmapHandler>(services);
+  jmap_http::RegisterDownloadMetrics();
   router->Add("GET", "/.well-known/jmap", handler.get());
   router->Add("GET", std::string(jmap::kSessionPath), handler.get());
   router->Add("POST", "/jmap/api", handler.get());

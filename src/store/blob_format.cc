@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "store/blob_format_parts.h"
+
 namespace ringmail::blob_format {
 namespace {
 constexpr char kMagic[4] = {'R', 'M', 'B', '1'};
@@ -42,12 +44,8 @@ std::string Encode(std::string_view message, Compression compression, int zstd_l
   h.payload_size = payload.size();
   std::string out(h.object_size(), '\0');
   char* p = out.data();
-  std::memcpy(p, kMagic, 4);
-  p[4] = static_cast<char>(compression);
-  p[5] = static_cast<char>(h.chunk_log2);
-  PutU64(p + 8, h.message_size);
-  PutU64(p + 16, h.payload_size);
-  PutU64(p + 24, XXH3_64bits(p, 24));
+  const std::string head = EncodeHeader(h);
+  std::memcpy(p, head.data(), kHeaderSize);
   std::memcpy(p + kHeaderSize, payload.data(), payload.size());
   char* trailer = p + kHeaderSize + payload.size();
   const size_t chunk = size_t{1} << h.chunk_log2;
@@ -99,6 +97,30 @@ Result<std::string> Decode(std::string_view object) {
   size_t n = ZSTD_decompress(message.data(), message.size(), payload.data(), payload.size());
   if (ZSTD_isError(n) || n != h.message_size) return Corrupt("zstd payload does not decode");
   return message;
+}
+
+std::string EncodeHeader(const Header& header) {
+  std::string out(kHeaderSize, '\0');
+  char* p = out.data();
+  std::memcpy(p, kMagic, 4);
+  p[4] = static_cast<char>(header.compression);
+  p[5] = static_cast<char>(header.chunk_log2);
+  PutU64(p + 8, header.message_size);
+  PutU64(p + 16, header.payload_size);
+  PutU64(p + 24, XXH3_64bits(p, 24));
+  return out;
+}
+
+uint64_t ChunkChecksum(std::string_view chunk) { return XXH3_64bits(chunk.data(), chunk.size()); }
+
+uint64_t TrailerEntry(std::string_view entries, uint64_t index) {
+  return GetU64(entries.data() + 8 * index);
+}
+
+void AppendTrailerEntry(std::string* trailer, uint64_t checksum) {
+  char bytes[8];
+  PutU64(bytes, checksum);
+  trailer->append(bytes, 8);
 }
 
 }  // namespace ringmail::blob_format

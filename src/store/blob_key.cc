@@ -4,8 +4,12 @@
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "base/check.h"
+#include "store/blob_key_hasher.h"
 
 namespace ringmail {
+namespace {
+wc_Sha256* Sha(unsigned char* state) { return reinterpret_cast<wc_Sha256*>(state); }
+}  // namespace
 
 BlobKey BlobKey::Of(std::string_view bytes) {
   BlobKey key;
@@ -20,6 +24,28 @@ BlobKey BlobKey::Of(std::string_view bytes) {
   }
   CHECK(wc_Sha256Final(&sha, key.sha256.data()) == 0);
   wc_Sha256Free(&sha);
+  return key;
+}
+
+BlobKeyHasher::BlobKeyHasher() {
+  static_assert(sizeof(wc_Sha256) <= sizeof(state_) && alignof(wc_Sha256) <= 64);
+  CHECK(wc_InitSha256(Sha(state_)) == 0);
+}
+
+BlobKeyHasher::~BlobKeyHasher() { wc_Sha256Free(Sha(state_)); }
+
+void BlobKeyHasher::Update(std::string_view bytes) {
+  while (!bytes.empty()) {  // 32-bit lengths, as in BlobKey::Of
+    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
+    CHECK(wc_Sha256Update(Sha(state_), reinterpret_cast<const byte*>(bytes.data()),
+                          static_cast<word32>(n)) == 0);
+    bytes.remove_prefix(n);
+  }
+}
+
+BlobKey BlobKeyHasher::Finish() {
+  BlobKey key;
+  CHECK(wc_Sha256Final(Sha(state_), key.sha256.data()) == 0);
   return key;
 }
 

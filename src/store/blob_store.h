@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "runtime/task.h"
 #include "store/blob_format.h"
 #include "store/blob_key.h"
+#include "store/blob_stream.h"
 
 namespace ringmail {
 
@@ -48,6 +50,17 @@ class BlobStore {
 
   // The whole message. kNotFound when absent; kIo when the object is corrupt.
   virtual Task<Result<std::string>> Get(BlobKey key) = 0;
+
+  // The message piece by piece, each piece verified before it is returned
+  // (store/blob_stream.h): a download of any size in bounded memory. kNotFound when absent.
+  // The default reads the whole message with Get; the backends override it.
+  virtual Task<Result<std::unique_ptr<BlobReader>>> OpenReader(BlobKey key);
+
+  // Stores the `size` bytes of the open file `fd` (read from offset 0 with positional reads;
+  // the caller owns it and keeps it open until the task completes) under `key`: an upload
+  // spooled to disk. REQUIRES: key is the SHA-256 of those bytes. Durable and idempotent as
+  // Put. The default reads the file whole and calls Put; the directory store streams it.
+  virtual Task<Result<StoredBlob>> PutFile(BlobKey key, int fd, uint64_t size);
 
   // Removes the object; an absent object is not an error.
   virtual Task<Result<void>> Delete(BlobKey key) = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/worker_pool.h"
@@ -31,6 +32,10 @@ class FsBlobStore : public BlobStore {
   Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
   Task<Result<std::string>> Get(BlobKey key) override;
   Task<Result<void>> Delete(BlobKey key) override;
+  // Streaming entry points (fs_blob_stream.cc): the file read in verified windows, and an
+  // object encoded from a spooled file piece by piece, with Put's durability.
+  Task<Result<std::unique_ptr<BlobReader>>> OpenReader(BlobKey key) override;
+  Task<Result<StoredBlob>> PutFile(BlobKey key, int fd, uint64_t size) override;
   // The cursor is the last key of the previous page, in hex.
   Task<Result<BlobPage>> List(std::string cursor, size_t max) override;
   // The files in ROOT/tmp (each Put's own, named KEY.N) older than `before`.
@@ -40,6 +45,11 @@ class FsBlobStore : public BlobStore {
   FsBlobStore(FsBlobStoreOptions options, int root_fd)
       : options_(std::move(options)), root_fd_(root_fd) {}
   Task<Result<void>> EnsureParents(std::string hex);
+  // PutFile's parts: the object already stored under `path`, if complete; one encoding of
+  // the file into the temporary `out_fd` (the header it wrote, or an error).
+  Task<std::optional<StoredBlob>> Existing(std::string path, uint64_t size);
+  Task<Result<blob_format::Header>> EncodeFile(int in_fd, uint64_t size, int out_fd,
+                                               blob_format::Compression compression);
 
   FsBlobStoreOptions options_;
   int root_fd_;

@@ -21,4 +21,11 @@ namespace ringmail {
 Task<Result<BlobKey>> StoreUpload(BlobStore& blobs, MetadataStore& metadata, std::string bytes,
                                   BlobUploadRequest request, DeliveryRetry retry = {});
 
+// The same for an upload spooled to a file: its first `size` bytes, whose SHA-256 the caller
+// computed as they arrived (`key`), stored with BlobStore::PutFile. `fd` stays the caller's
+// and must stay open until the task completes.
+Task<Result<BlobKey>> StoreUploadFile(BlobStore& blobs, MetadataStore& metadata, int fd,
+                                      uint64_t size, BlobKey key, BlobUploadRequest request,
+                                      DeliveryRetry retry = {});
+
 }  // namespace ringmail

@@ -38,6 +38,10 @@ class S3BlobStore : public BlobStore {
 
   Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
   Task<Result<std::string>> Get(BlobKey key) override;
+  // Ranged GETs of kBlobPieceMax payload bytes each (and of the trailer in blocks), verified
+  // as they come (s3_blob_stream.cc). PutFile is BlobStore's default (the object whole in
+  // memory): a streamed PUT is not written yet.
+  Task<Result<std::unique_ptr<BlobReader>>> OpenReader(BlobKey key) override;
   Task<Result<void>> Delete(BlobKey key) override;
   // ListObjectsV2 of the whole bucket (blob keys have no common prefix); the cursor is S3's
   // continuation token. Keys that are not ab/cd/<hex> of a blob, and entries without a
