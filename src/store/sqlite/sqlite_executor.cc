@@ -138,6 +138,10 @@ size_t SqliteExecutor::RunTransaction(std::span<Op*> ops) {
 }
 
 bool SqliteExecutor::RunInSavepoint(Op* op, bool* succeeded) {
+  if (options_.read_only) {  // nothing to roll back: no savepoint
+    *succeeded = op->run(op, *db_);
+    return db_->in_transaction();
+  }
   Result<void> saved = db_->Exec("SAVEPOINT op");
   if (!saved) {
     op->fail(op, saved.error());  // it never ran

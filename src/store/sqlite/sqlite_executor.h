@@ -42,7 +42,8 @@ namespace ringmail::sqlite {
 struct ExecutorOptions {
   size_t batch_max = 256;  // operations per transaction; 1 turns group commit off
   int queue_max = 4096;    // operations waiting for the thread; more are refused (kBusy)
-  // A reader's executor: its batches are `BEGIN` (deferred) transactions that only read.
+  // A reader's executor: its batches are `BEGIN` (deferred) transactions that only read,
+  // without a savepoint per operation.
   bool read_only = false;
 };
 
@@ -98,7 +99,8 @@ class SqliteExecutor {
   void RunBatch(std::span<Op*> ops);
   // Runs a prefix of `ops` in one transaction; returns how many ran (at least one).
   size_t RunTransaction(std::span<Op*> ops);
-  // Runs one operation in its savepoint; false when the transaction broke.
+  // Runs one operation in its savepoint (a reader's without); false when the transaction
+  // broke.
   bool RunInSavepoint(Op* op, bool* succeeded);
 
   std::unique_ptr<SqliteDb> db_;
