@@ -28,15 +28,6 @@ Result<void> MakeDirs(const std::string& path) {
   return {};
 }
 
-// Opens a directory relative to `dir_fd`, fsyncs it, closes it.
-Task<Result<void>> SyncDir(int dir_fd, std::string path) {
-  Result<int> fd = co_await file::OpenAt(dir_fd, path, O_RDONLY | O_DIRECTORY);
-  if (!fd) co_return std::unexpected(fd.error());
-  Result<void> synced = co_await file::Sync(*fd);
-  Result<void> closed = co_await file::Close(*fd);
-  if (!synced) co_return synced;
-  co_return closed;
-}
 }  // namespace
 
 Result<std::unique_ptr<FsBlobStore>> FsBlobStore::Open(const FsBlobStoreOptions& options) {
@@ -47,22 +38,6 @@ Result<std::unique_ptr<FsBlobStore>> FsBlobStore::Open(const FsBlobStoreOptions&
 }
 
 FsBlobStore::~FsBlobStore() { ::close(root_fd_); }
-
-Task<Result<void>> FsBlobStore::EnsureParents(std::string hex) {
-  // Each fan-out level is created once and then exists for good; a level created here is
-  // made durable by syncing its parent.
-  std::string level1 = hex.substr(0, 2);
-  std::string level2 = level1 + "/" + hex.substr(2, 2);
-  Result<uint64_t> exists = co_await file::FileSize(root_fd_, level2);
-  if (exists) co_return Result<void>{};
-  Result<void> made = co_await file::MkdirAt(root_fd_, level1);
-  if (!made) co_return made;
-  made = co_await file::MkdirAt(root_fd_, level2);
-  if (!made) co_return made;
-  Result<void> synced = co_await SyncDir(root_fd_, ".");
-  if (!synced) co_return synced;
-  co_return co_await SyncDir(root_fd_, level1);
-}
 
 Task<Result<StoredBlob>> FsBlobStore::Put(BlobKey key, std::string_view message) {
   const std::string path = key.ObjectPath();
@@ -77,12 +52,12 @@ Task<Result<StoredBlob>> FsBlobStore::Put(BlobKey key, std::string_view message)
   Result<int> fd = co_await file::OpenAt(root_fd_, temp, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (!fd) co_return std::unexpected(fd.error());
   Result<void> written = co_await file::WriteAll(*fd, object, 0);
-  if (written) written = co_await file::Sync(*fd, true);
-  Result<void> closed = co_await file::Close(*fd);
-  if (written && !closed) written = closed;
-  if (written) written = co_await EnsureParents(key.Hex());
-  if (written) written = co_await file::RenameAt(root_fd_, temp, root_fd_, path);
-  if (written) written = co_await SyncDir(root_fd_, path.substr(0, 5));
+  if (written) {
+    // Durable together with the other Puts of this moment (fs_blob_sync.h); closes the file.
+    written = co_await syncs_.Commit(*fd, temp, path);
+  } else {
+    (void)co_await file::Close(*fd);
+  }
   if (!written) {
     (void)co_await file::UnlinkAt(root_fd_, temp);
     co_return std::unexpected(written.error());

@@ -1,9 +1,10 @@
 // The local-directory blob store: ROOT/ab/cd/<sha256 hex>, each object in the format of
 // store/blob_format.h. A write goes to ROOT/tmp, is fsynced, renamed into place, and the
-// directories it touched are fsynced: durable before Put succeeds. All file operations go
-// through the reactor's ring (runtime/file_io.h); no reactor thread blocks on the disk. The
-// directory walks of List and RemoveStaleTemporaries (store/fs_blob_listing.h), which the ring
-// cannot do, run on the worker pool.
+// directories it touched are fsynced: durable before Put succeeds. The syncing is shared by
+// the Puts of one core made at the same moment (group commit, store/fs_blob_sync.h). All file
+// operations go through the reactor's ring (runtime/file_io.h); no reactor thread blocks on the
+// disk. The directory walks of List and RemoveStaleTemporaries (store/fs_blob_listing.h), which the
+// ring cannot do, run on the worker pool.
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "runtime/worker_pool.h"
 #include "store/blob_store.h"
+#include "store/fs_blob_sync.h"
 
 namespace ringmail {
 
@@ -43,8 +45,7 @@ class FsBlobStore : public BlobStore {
 
  private:
   FsBlobStore(FsBlobStoreOptions options, int root_fd)
-      : options_(std::move(options)), root_fd_(root_fd) {}
-  Task<Result<void>> EnsureParents(std::string hex);
+      : options_(std::move(options)), root_fd_(root_fd), syncs_(root_fd) {}
   // PutFile's parts: the object already stored under `path`, if complete; one encoding of
   // the file into the temporary `out_fd` (the header it wrote, or an error).
   Task<std::optional<StoredBlob>> Existing(std::string path, uint64_t size);
@@ -53,6 +54,7 @@ class FsBlobStore : public BlobStore {
 
   FsBlobStoreOptions options_;
   int root_fd_;
+  FsSyncGroups syncs_;
 };
 
 }  // namespace ringmail

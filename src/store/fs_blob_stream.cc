@@ -35,15 +35,6 @@ class FileSource final : public ObjectSource {
   int fd_;
 };
 
-// fsync of the directory `path` below `dir_fd` (the rename into it is then durable).
-Task<Result<void>> SyncDirectory(int dir_fd, std::string path) {
-  Result<int> fd = co_await file::OpenAt(dir_fd, path, O_RDONLY | O_DIRECTORY);
-  if (!fd) co_return std::unexpected(fd.error());
-  Result<void> synced = co_await file::Sync(*fd);
-  Result<void> closed = co_await file::Close(*fd);
-  co_return synced ? closed : synced;
-}
-
 }  // namespace
 
 Task<Result<std::unique_ptr<BlobReader>>> FsBlobStore::OpenReader(BlobKey key) {
@@ -124,12 +115,12 @@ Task<Result<StoredBlob>> FsBlobStore::PutFile(BlobKey key, int fd, uint64_t size
                        header->payload_size >= size;
     Result<void> written;
     if (!header) written = std::unexpected(header.error());
-    if (written && !again) written = co_await file::Sync(*out, true);
-    Result<void> closed = co_await file::Close(*out);
-    if (written && !closed) written = closed;
-    if (written && !again) written = co_await EnsureParents(key.Hex());
-    if (written && !again) written = co_await file::RenameAt(root_fd_, temp, root_fd_, path);
-    if (written && !again) written = co_await SyncDirectory(root_fd_, path.substr(0, 5));
+    if (written && !again) {
+      // Durable together with the other Puts of this moment (fs_blob_sync.h); closes `out`.
+      written = co_await syncs_.Commit(*out, temp, path);
+    } else {
+      (void)co_await file::Close(*out);
+    }
     if (!written || again) (void)co_await file::UnlinkAt(root_fd_, temp);
     if (!written) co_return std::unexpected(written.error());
     if (!again) co_return StoredBlob{header->object_size(), header->compression};

@@ -74,7 +74,7 @@ void SqliteExecutor::ReadBatch(std::vector<Op*>* ops) {
 
 void SqliteExecutor::ThreadMain() {
   SetLogCore(-1);
-  pthread_setname_np(pthread_self(), "ringmail-store");
+  pthread_setname_np(pthread_self(), options_.read_only ? "ringmail-read" : "ringmail-store");
   MessagePoster poster;
   CHECK(poster.Init().has_value(), "store thread cannot create its message ring");
   std::vector<Op*> ops;
@@ -111,7 +111,7 @@ void SqliteExecutor::RunBatch(std::span<Op*> ops) {
 
 size_t SqliteExecutor::RunTransaction(std::span<Op*> ops) {
   transactions_.fetch_add(1, std::memory_order_relaxed);
-  Result<void> begun = db_->Exec("BEGIN IMMEDIATE");
+  Result<void> begun = db_->Exec(options_.read_only ? "BEGIN" : "BEGIN IMMEDIATE");
   if (!begun) {
     for (Op* op : ops) op->fail(op, begun.error());
     operations_.fetch_add(ops.size(), std::memory_order_relaxed);
@@ -138,6 +138,10 @@ size_t SqliteExecutor::RunTransaction(std::span<Op*> ops) {
 }
 
 bool SqliteExecutor::RunInSavepoint(Op* op, bool* succeeded) {
+  if (options_.read_only) {  // nothing to roll back: no savepoint
+    *succeeded = op->run(op, *db_);
+    return db_->in_transaction();
+  }
   Result<void> saved = db_->Exec("SAVEPOINT op");
   if (!saved) {
     op->fail(op, saved.error());  // it never ran

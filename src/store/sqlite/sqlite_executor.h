@@ -17,8 +17,9 @@
 // The callable runs on the store thread while the coroutine is suspended; it may reference
 // the coroutine's locals and must not touch reactor state.
 //
-// Reads take the same path for now. The next step is WAL readers: a read-only connection per
-// reactor core (or on the worker pool), which reads without waiting behind the writes.
+// Reads do not wait for a group: SqliteMetadataStore runs them on a second executor, over a
+// read-only connection (`read_only`), whose batches are deferred read transactions — a WAL
+// snapshot of what has committed, never the writer's lock and never an fsync.
 #pragma once
 
 #include <atomic>
@@ -41,6 +42,9 @@ namespace ringmail::sqlite {
 struct ExecutorOptions {
   size_t batch_max = 256;  // operations per transaction; 1 turns group commit off
   int queue_max = 4096;    // operations waiting for the thread; more are refused (kBusy)
+  // A reader's executor: its batches are `BEGIN` (deferred) transactions that only read,
+  // without a savepoint per operation.
+  bool read_only = false;
 };
 
 class SqliteExecutor {
@@ -95,7 +99,8 @@ class SqliteExecutor {
   void RunBatch(std::span<Op*> ops);
   // Runs a prefix of `ops` in one transaction; returns how many ran (at least one).
   size_t RunTransaction(std::span<Op*> ops);
-  // Runs one operation in its savepoint; false when the transaction broke.
+  // Runs one operation in its savepoint (a reader's without); false when the transaction
+  // broke.
   bool RunInSavepoint(Op* op, bool* succeeded);
 
   std::unique_ptr<SqliteDb> db_;

@@ -54,15 +54,25 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
   if (found > known) return std::unexpected(NewerSchemaError(found, known));
   TRY(Configure(*db));
   TRY(sqlite::Migrate(*db, sqlite::Migrations()));
+  // The read connection opens after the migrations: it sees the current schema.
+  std::unique_ptr<sqlite::SqliteDb> read_db =
+      TRY(sqlite::SqliteDb::Open(options.path, options.busy_timeout_ms));
+  TRY(read_db->Exec("PRAGMA query_only = ON"));
   std::unique_ptr<sqlite::SqliteExecutor> executor =
       TRY(sqlite::SqliteExecutor::Start(std::move(db), options.executor));
-  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(executor)));
+  sqlite::ExecutorOptions reader_options = options.reader;
+  reader_options.read_only = true;
+  std::unique_ptr<sqlite::SqliteExecutor> reader =
+      TRY(sqlite::SqliteExecutor::Start(std::move(read_db), reader_options));
+  return std::unique_ptr<SqliteMetadataStore>(
+      new SqliteMetadataStore(std::move(executor), std::move(reader)));
 }
 
 SqliteMetadataStore::~SqliteMetadataStore() = default;
 
-// Each method hands its operation to the store thread and waits there. The lambda references
-// the coroutine's parameters, which live in its frame until it resumes.
+// Each method hands its operation to the store thread (executor_), or to the read thread
+// (reader_) when it only reads, and waits there. The lambda references the coroutine's
+// parameters, which live in its frame until it resumes.
 
 Task<Result<int64_t>> SqliteMetadataStore::CreateDomain(std::string name) {
   Result<int64_t> r = co_await executor_->Call(
@@ -72,7 +82,7 @@ Task<Result<int64_t>> SqliteMetadataStore::CreateDomain(std::string name) {
 
 Task<Result<std::vector<std::string>>> SqliteMetadataStore::ListDomains() {
   Result<std::vector<std::string>> r =
-      co_await executor_->Call([](sqlite::SqliteDb& db) { return sqlite::ListDomains(db); });
+      co_await reader_->Call([](sqlite::SqliteDb& db) { return sqlite::ListDomains(db); });
   co_return r;
 }
 
@@ -84,13 +94,13 @@ Task<Result<AccountRecord>> SqliteMetadataStore::CreateAccount(AccountRecord acc
 
 Task<Result<AccountRecord>> SqliteMetadataStore::GetAccount(std::string name) {
   Result<AccountRecord> r =
-      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::GetAccount(db, name); });
+      co_await reader_->Call([&](sqlite::SqliteDb& db) { return sqlite::GetAccount(db, name); });
   co_return r;
 }
 
 Task<Result<bool>> SqliteMetadataStore::HasDomain(std::string name) {
   Result<bool> r =
-      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasDomain(db, name); });
+      co_await reader_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasDomain(db, name); });
   co_return r;
 }
 
@@ -102,7 +112,7 @@ Task<Result<void>> SqliteMetadataStore::DeleteDomain(std::string name) {
 
 Task<Result<std::vector<AccountRecord>>> SqliteMetadataStore::ListAccounts() {
   Result<std::vector<AccountRecord>> r =
-      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::ListAccounts(db); });
+      co_await reader_->Call([&](sqlite::SqliteDb& db) { return sqlite::ListAccounts(db); });
   co_return r;
 }
 
@@ -119,26 +129,26 @@ Task<Result<void>> SqliteMetadataStore::DeleteAccount(std::string name) {
 }
 
 Task<Result<std::vector<std::string>>> SqliteMetadataStore::FindAddress(std::string address) {
-  Result<std::vector<std::string>> r = co_await executor_->Call(
+  Result<std::vector<std::string>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::FindAddress(db, address); });
   co_return r;
 }
 
 Task<Result<std::vector<std::string>>> SqliteMetadataStore::ListMembers(std::string name) {
   Result<std::vector<std::string>> r =
-      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::ListMembers(db, name); });
+      co_await reader_->Call([&](sqlite::SqliteDb& db) { return sqlite::ListMembers(db, name); });
   co_return r;
 }
 
 Task<Result<std::vector<MailboxRecord>>> SqliteMetadataStore::ListMailboxes(int64_t account_id) {
-  Result<std::vector<MailboxRecord>> r = co_await executor_->Call(
+  Result<std::vector<MailboxRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListMailboxes(db, account_id); });
   co_return r;
 }
 
 Task<Result<std::optional<MailboxRecord>>> SqliteMetadataStore::FindMailbox(int64_t account_id,
                                                                             std::string name) {
-  Result<std::optional<MailboxRecord>> r = co_await executor_->Call(
+  Result<std::optional<MailboxRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::FindMailbox(db, account_id, name); });
   co_return r;
 }
@@ -170,7 +180,7 @@ Task<Result<void>> SqliteMetadataStore::SetSubscribed(int64_t account_id, int64_
 Task<Result<ChangesResult>> SqliteMetadataStore::LoadChanges(int64_t account_id,
                                                              std::string object_type,
                                                              uint64_t since, size_t max) {
-  Result<ChangesResult> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+  Result<ChangesResult> r = co_await reader_->Call([&](sqlite::SqliteDb& db) {
     return sqlite::LoadChanges(db, account_id, object_type, since, max);
   });
   co_return r;
@@ -189,27 +199,27 @@ Task<Result<std::vector<PlacedMessage>>> SqliteMetadataStore::Deliver(DeliveryRe
 }
 
 Task<Result<MailboxSnapshot>> SqliteMetadataStore::LoadMailbox(int64_t mailbox_id) {
-  Result<MailboxSnapshot> r = co_await executor_->Call(
+  Result<MailboxSnapshot> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadMailbox(db, mailbox_id); });
   co_return r;
 }
 
 Task<Result<MailboxIndex>> SqliteMetadataStore::LoadMailboxIndex(int64_t mailbox_id) {
-  Result<MailboxIndex> r = co_await executor_->Call(
+  Result<MailboxIndex> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadMailboxIndex(db, mailbox_id); });
   co_return r;
 }
 
 Task<Result<std::vector<MessageRecord>>> SqliteMetadataStore::LoadMessages(
     int64_t mailbox_id, std::vector<uint32_t> uids) {
-  Result<std::vector<MessageRecord>> r = co_await executor_->Call(
+  Result<std::vector<MessageRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadMessages(db, mailbox_id, uids); });
   co_return r;
 }
 
 Task<Result<std::vector<CachedSummary>>> SqliteMetadataStore::LoadSummaries(
     int64_t mailbox_id, std::vector<uint32_t> uids) {
-  Result<std::vector<CachedSummary>> r = co_await executor_->Call(
+  Result<std::vector<CachedSummary>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadSummaries(db, mailbox_id, uids); });
   co_return r;
 }
@@ -229,20 +239,20 @@ Task<Result<std::vector<uint32_t>>> SqliteMetadataStore::Expunge(int64_t mailbox
 
 Task<Result<std::vector<uint32_t>>> SqliteMetadataStore::ExpungedSince(int64_t mailbox_id,
                                                                        uint64_t modseq) {
-  Result<std::vector<uint32_t>> r = co_await executor_->Call(
+  Result<std::vector<uint32_t>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ExpungedSince(db, mailbox_id, modseq); });
   co_return r;
 }
 
 Task<Result<std::vector<EmailRecord>>> SqliteMetadataStore::LoadEmails(int64_t account_id,
                                                                        std::vector<int64_t> ids) {
-  Result<std::vector<EmailRecord>> r = co_await executor_->Call(
+  Result<std::vector<EmailRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadEmails(db, account_id, ids); });
   co_return r;
 }
 
 Task<Result<std::vector<EmailRecord>>> SqliteMetadataStore::ListEmails(int64_t account_id) {
-  Result<std::vector<EmailRecord>> r = co_await executor_->Call(
+  Result<std::vector<EmailRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListEmails(db, account_id); });
   co_return r;
 }
@@ -271,7 +281,7 @@ Task<Result<void>> SqliteMetadataStore::ForgetBlobs(std::vector<BlobKey> keys) {
 
 Task<Result<bool>> SqliteMetadataStore::HasBlob(BlobKey key) {
   Result<bool> r =
-      co_await executor_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasBlob(db, key); });
+      co_await reader_->Call([&](sqlite::SqliteDb& db) { return sqlite::HasBlob(db, key); });
   co_return r;
 }
 
@@ -282,7 +292,7 @@ Task<Result<void>> SqliteMetadataStore::RecordUpload(BlobUploadRequest request) 
 }
 
 Task<Result<bool>> SqliteMetadataStore::AccountHasBlob(int64_t account_id, BlobKey key) {
-  Result<bool> r = co_await executor_->Call(
+  Result<bool> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::AccountHasBlob(db, account_id, key); });
   co_return r;
 }
@@ -327,7 +337,7 @@ Task<Result<bool>> SqliteMetadataStore::RecordQueueAttempt(std::string holder, i
 
 Task<Result<std::vector<QueuedMessageRecord>>> SqliteMetadataStore::ListQueue(int64_t after_id,
                                                                               size_t max) {
-  Result<std::vector<QueuedMessageRecord>> r = co_await executor_->Call(
+  Result<std::vector<QueuedMessageRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListQueue(db, after_id, max); });
   co_return r;
 }

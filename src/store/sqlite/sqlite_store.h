@@ -2,9 +2,12 @@
 // mode with synchronous=FULL: an operation reports success only after its commit is fsynced.
 //
 // Every method may be called from any reactor core and completes on the calling core. The
-// SQL itself runs on the store thread (sqlite_executor.h), which owns the only connection and
-// commits concurrent operations together (group commit). The store must outlive every call;
-// destroying it with a call in flight is a bug (CHECKed by the executor).
+// SQL itself runs on two threads (sqlite_executor.h): the store thread owns the writing
+// connection and commits concurrent operations together (group commit); the read thread owns
+// a read-only connection and runs the methods that only read (Get*, Find*, List*, Load*,
+// Has*), so a read never waits behind a group's commit. A read sees what has committed, so a
+// caller reads its own finished writes. The store must outlive every call; destroying it with
+// a call in flight is a bug (CHECKed by the executor).
 #pragma once
 
 #include <memory>
@@ -19,6 +22,7 @@ struct SqliteStoreOptions {
   std::string path;                  // the database file; its parent directories are created
   int busy_timeout_ms = 5000;        // waiting for another process's lock (an operator's sqlite3)
   sqlite::ExecutorOptions executor;  // batch_max = 1: a commit per operation (benchmarks)
+  sqlite::ExecutorOptions reader;    // the read thread's (read_only is forced)
 };
 
 class SqliteMetadataStore : public MetadataStore {
@@ -110,14 +114,18 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<bool>> ClaimVacationReply(int64_t account_id, std::string sender, int64_t now,
                                         int64_t interval_s) override;
 
-  // Transactions and operations run so far (group commit makes the first smaller).
+  // Transactions and operations the store thread ran so far (group commit makes the first
+  // smaller); reads, on the read thread, are in reader_stats().
   sqlite::SqliteExecutor::Stats stats() const { return executor_->stats(); }
+  sqlite::SqliteExecutor::Stats reader_stats() const { return reader_->stats(); }
 
  private:
-  explicit SqliteMetadataStore(std::unique_ptr<sqlite::SqliteExecutor> executor)
-      : executor_(std::move(executor)) {}
+  SqliteMetadataStore(std::unique_ptr<sqlite::SqliteExecutor> executor,
+                      std::unique_ptr<sqlite::SqliteExecutor> reader)
+      : executor_(std::move(executor)), reader_(std::move(reader)) {}
 
-  std::unique_ptr<sqlite::SqliteExecutor> executor_;
+  std::unique_ptr<sqlite::SqliteExecutor> executor_;  // writes (and reads inside writes)
+  std::unique_ptr<sqlite::SqliteExecutor> reader_;    // the methods that only read
 };
 
 }  // namespace ringmail

@@ -11,14 +11,14 @@ Task<Result<ApiKeyRecord>> SqliteMetadataStore::CreateApiKey(ApiKeyRecord key) {
 }
 
 Task<Result<std::vector<ApiKeyRecord>>> SqliteMetadataStore::ListApiKeys(std::string account) {
-  Result<std::vector<ApiKeyRecord>> r = co_await executor_->Call(
+  Result<std::vector<ApiKeyRecord>> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListApiKeys(db, account); });
   co_return r;
 }
 
 Task<Result<ApiKeyRecord>> SqliteMetadataStore::FindApiKey(std::string key_id) {
-  Result<ApiKeyRecord> r = co_await executor_->Call(
-      [&](sqlite::SqliteDb& db) { return sqlite::FindApiKey(db, key_id); });
+  Result<ApiKeyRecord> r =
+      co_await reader_->Call([&](sqlite::SqliteDb& db) { return sqlite::FindApiKey(db, key_id); });
   co_return r;
 }
 

@@ -6,7 +6,7 @@
 namespace ringmail {
 
 Task<Result<IdentityList>> SqliteMetadataStore::ListIdentities(int64_t account_id) {
-  Result<IdentityList> r = co_await executor_->Call(
+  Result<IdentityList> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListIdentities(db, account_id); });
   co_return r;
 }
@@ -32,7 +32,7 @@ Task<Result<int64_t>> SqliteMetadataStore::CreateSubmission(int64_t account_id,
 }
 
 Task<Result<SubmissionList>> SqliteMetadataStore::ListSubmissions(int64_t account_id) {
-  Result<SubmissionList> r = co_await executor_->Call(
+  Result<SubmissionList> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::ListSubmissions(db, account_id); });
   co_return r;
 }
@@ -44,7 +44,7 @@ Task<Result<void>> SqliteMetadataStore::DeleteSubmission(int64_t account_id, int
 }
 
 Task<Result<VacationRecord>> SqliteMetadataStore::LoadVacation(int64_t account_id) {
-  Result<VacationRecord> r = co_await executor_->Call(
+  Result<VacationRecord> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadVacation(db, account_id); });
   co_return r;
 }
