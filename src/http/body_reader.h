@@ -72,7 +72,6 @@ class BodyReader {
   Stream* stream_;
   Framing framing_;
   ChunkedDecoder decoder_;
-  bool continue_sent_ = false;
   bool started_ = false;
   bool done_ = false;
   uint64_t bytes_read_ = 0;
