@@ -8,7 +8,7 @@
 #include <cerrno>
 
 #include "runtime/awaitables.h"
-#include "store/io_batch.h"
+#include "runtime/io_batch.h"
 
 namespace ringmail {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/io_batch.h"
+#include "runtime/io_batch.h"
 
 #include "base/check.h"
 #include "runtime/reactor.h"

@@ -1,4 +1,4 @@
-// IoBatch: several io_uring operations on the current reactor, awaited together — the fsyncs
+// IoBatch: several io_uring operations on the current reactor, awaited together — e.g. the fsyncs
 // of a group of blob writes go to the kernel at once (fs_blob_sync.h), so that one journal
 // commit can serve them all.
 //
