@@ -52,7 +52,7 @@ std::string Encode(std::string_view message, Compression compression, int zstd_l
   for (uint64_t i = 0; i < h.chunk_count(); ++i) {
     size_t off = i * chunk;
     size_t len = std::min(chunk, payload.size() - off);
-    PutU64(trailer + 8 * i, XXH3_64bits(payload.data() + off, len));
+    PutU64(trailer + 8 * i, ChunkChecksum(payload.substr(off, len)));
   }
   return out;
 }
@@ -88,7 +88,7 @@ Result<std::string> Decode(std::string_view object) {
   for (uint64_t i = 0; i < h.chunk_count(); ++i) {
     size_t off = i * chunk;
     size_t len = std::min(chunk, payload.size() - off);
-    if (GetU64(trailer + 8 * i) != XXH3_64bits(payload.data() + off, len)) {
+    if (GetU64(trailer + 8 * i) != ChunkChecksum(payload.substr(off, len))) {
       return Corrupt("chunk checksum mismatch");
     }
   }

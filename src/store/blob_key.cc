@@ -12,19 +12,9 @@ wc_Sha256* Sha(unsigned char* state) { return reinterpret_cast<wc_Sha256*>(state
 }  // namespace
 
 BlobKey BlobKey::Of(std::string_view bytes) {
-  BlobKey key;
-  wc_Sha256 sha;
-  CHECK(wc_InitSha256(&sha) == 0);
-  // wolfCrypt takes 32-bit lengths: feed large messages in slices.
-  while (!bytes.empty()) {
-    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
-    CHECK(wc_Sha256Update(&sha, reinterpret_cast<const byte*>(bytes.data()),
-                          static_cast<word32>(n)) == 0);
-    bytes.remove_prefix(n);
-  }
-  CHECK(wc_Sha256Final(&sha, key.sha256.data()) == 0);
-  wc_Sha256Free(&sha);
-  return key;
+  BlobKeyHasher hasher;
+  hasher.Update(bytes);
+  return hasher.Finish();
 }
 
 BlobKeyHasher::BlobKeyHasher() {
@@ -35,7 +25,7 @@ BlobKeyHasher::BlobKeyHasher() {
 BlobKeyHasher::~BlobKeyHasher() { wc_Sha256Free(Sha(state_)); }
 
 void BlobKeyHasher::Update(std::string_view bytes) {
-  while (!bytes.empty()) {  // 32-bit lengths, as in BlobKey::Of
+  while (!bytes.empty()) {  // wolfCrypt takes 32-bit lengths: large messages in slices
     const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
     CHECK(wc_Sha256Update(Sha(state_), reinterpret_cast<const byte*>(bytes.data()),
                           static_cast<word32>(n)) == 0);
