@@ -341,7 +341,8 @@ void Session::Notify(int64_t mailbox_id) {
   if (selected_ && selected_->mailbox_id == mailbox_id) change_pending_ = true;
   // At once: this session (and any on this core) may reload before the hub's wake-up runs.
   if (services_->index_cache != nullptr) services_->index_cache->Invalidate(mailbox_id);
-  if (services_->hub != nullptr) services_->hub->Changed(account_id_, mailbox_id, 0);
+  MailboxEvents* events = services_->events != nullptr ? services_->events : services_->hub;
+  if (events != nullptr) events->Changed(account_id_, mailbox_id, 0);
 }
 
 }  // namespace ringmail::imap

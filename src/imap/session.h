@@ -62,6 +62,9 @@ struct SessionServices {
   BlobStore* blobs = nullptr;
   Authenticator* authenticator = nullptr;
   MailboxHub* hub = nullptr;  // null: no live updates (changes show at NOOP)
+  // Told of this session's changes for the other sessions (in a cluster, ClusterEvents: the
+  // hub and the other nodes); null: `hub` alone.
+  MailboxEvents* events = nullptr;
   // The selected mailboxes' indexes shared by the sessions of a core; null: each session
   // loads its own. Needs `hub` (its wake-ups are what invalidates a shared index).
   MailboxIndexCache* index_cache = nullptr;

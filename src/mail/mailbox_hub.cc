@@ -3,6 +3,7 @@
 #include <liburing.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "base/check.h"
 #include "runtime/message.h"
@@ -31,6 +32,15 @@ struct Registry {
       if (list->second.empty()) by_id.erase(list);
     }
     watching.erase(it);
+  }
+  // Calls notify(w, id) for every watcher.
+  template <typename Notify>
+  void WakeAll(Notify notify) {
+    std::vector<std::pair<W*, int64_t>> targets(watching.begin(), watching.end());
+    for (const auto& [w, watched] : targets) {
+      auto still = watching.find(w);
+      if (still != watching.end() && still->second == watched) notify(w, watched);
+    }
   }
   // Calls notify(w, id) for each watcher of `id` (every id with its low 32 bits when
   // `low_bits_only`).
@@ -62,14 +72,23 @@ struct MailboxHub::Core {
   std::atomic<int> ring_fd{-1};  // set by the core itself on first use
   // Set by the core itself when it first registers an account watcher; never cleared.
   std::atomic<bool> account_watching{false};
-  Event local;           // the queued no-op
-  Event remote;          // what other cores post here (many may be in flight)
-  Event remote_account;  // the same for account ids
+  Event local;              // the queued no-op
+  Event remote;             // what other cores post here (many may be in flight)
+  Event remote_account;     // the same for account ids
+  Event remote_everything;  // ChangedEverywhere() on another core
   bool local_armed = false;
+  bool everything_dirty = false;  // ChangedEverywhere() on this core since `local` was queued
   // Mailboxes (and their accounts) changed on this core since `local` was queued.
   std::vector<int64_t> dirty, dirty_accounts;
   Registry<MailboxWatcher> mailboxes;
   Registry<AccountWatcher> accounts;
+
+  // Queues the no-op whose completion runs OnLocal from the event loop (once until it ran).
+  void ArmLocal(Reactor& reactor) {
+    if (local_armed) return;
+    local_armed = true;
+    io_uring_prep_nop(reactor.Prepare(&local));
+  }
 };
 
 MailboxHub::MailboxHub(size_t cores_max) {
@@ -82,6 +101,8 @@ MailboxHub::MailboxHub(size_t cores_max) {
     core->remote.core = core.get();
     core->remote_account.callback = &OnRemoteAccount;
     core->remote_account.core = core.get();
+    core->remote_everything.callback = &OnRemoteEverything;
+    core->remote_everything.core = core.get();
     cores_.push_back(std::move(core));
   }
 }
@@ -111,10 +132,7 @@ void MailboxHub::Changed(int64_t account_id, int64_t mailbox_id, uint64_t /*mods
           here->dirty_accounts.end()) {
     here->dirty_accounts.push_back(account_id);
   }
-  if (!here->local_armed) {
-    here->local_armed = true;
-    io_uring_prep_nop(reactor.Prepare(&here->local));
-  }
+  here->ArmLocal(reactor);
   for (const std::unique_ptr<Core>& other : cores_) {
     if (other.get() == here) continue;
     const int fd = other->ring_fd.load(std::memory_order_acquire);
@@ -123,6 +141,18 @@ void MailboxHub::Changed(int64_t account_id, int64_t mailbox_id, uint64_t /*mods
     if (other->account_watching.load(std::memory_order_acquire)) {
       PostMessage(reactor, fd, &other->remote_account, LowBits(account_id));
     }
+  }
+}
+
+void MailboxHub::ChangedEverywhere() {
+  Core* here = CurrentCore();
+  Reactor& reactor = *Reactor::Current();
+  here->everything_dirty = true;
+  here->ArmLocal(reactor);
+  for (const std::unique_ptr<Core>& other : cores_) {
+    if (other.get() == here) continue;
+    const int fd = other->ring_fd.load(std::memory_order_acquire);
+    if (fd >= 0) PostMessage(reactor, fd, &other->remote_everything, 0);
   }
 }
 
@@ -145,6 +175,12 @@ void MailboxHub::UnwatchAccount(AccountWatcher* watcher) {
 void MailboxHub::OnLocal(Completion* c, int32_t, uint32_t) {
   Core& core = *static_cast<Core::Event*>(c)->core;
   core.local_armed = false;
+  if (std::exchange(core.everything_dirty, false)) {
+    core.dirty.clear();
+    core.dirty_accounts.clear();
+    WakeEverything(core);
+    return;
+  }
   std::vector<int64_t> dirty = std::move(core.dirty);
   std::vector<int64_t> accounts = std::move(core.dirty_accounts);
   core.dirty.clear();
@@ -167,6 +203,15 @@ void MailboxHub::OnRemoteAccount(Completion* c, int32_t res, uint32_t) {
   Core& core = *static_cast<Core::Event*>(c)->core;
   core.accounts.Wake(static_cast<int64_t>(static_cast<uint32_t>(res)), true,
                      [](AccountWatcher* w, int64_t a) { w->AccountChanged(a); });
+}
+
+void MailboxHub::OnRemoteEverything(Completion* c, int32_t, uint32_t) {
+  WakeEverything(*static_cast<Core::Event*>(c)->core);
+}
+
+void MailboxHub::WakeEverything(Core& core) {
+  core.mailboxes.WakeAll([](MailboxWatcher* w, int64_t m) { w->MailboxChanged(m); });
+  core.accounts.WakeAll([](AccountWatcher* w, int64_t a) { w->AccountChanged(a); });
 }
 
 }  // namespace ringmail

@@ -60,6 +60,9 @@ class MailboxHub final : public MailboxEvents {
 
   // MailboxEvents. Called on a reactor core.
   void Changed(int64_t account_id, int64_t mailbox_id, uint64_t modseq) override;
+  // Every mailbox and account may have changed (changes made elsewhere were missed: the
+  // cluster's change feed reconnected): wakes every watcher on every core, as Changed does.
+  void ChangedEverywhere();
 
   // Registers `watcher` for `mailbox_id` on the calling core (one mailbox per watcher at a
   // time). REQUIRES: on a reactor core; the watcher stays valid until Unwatch.
@@ -76,6 +79,8 @@ class MailboxHub final : public MailboxEvents {
   static void OnLocal(Completion* c, int32_t res, uint32_t flags);
   static void OnRemote(Completion* c, int32_t res, uint32_t flags);
   static void OnRemoteAccount(Completion* c, int32_t res, uint32_t flags);
+  static void OnRemoteEverything(Completion* c, int32_t res, uint32_t flags);
+  static void WakeEverything(Core& core);
 
   std::vector<std::unique_ptr<Core>> cores_;
 };

@@ -49,6 +49,7 @@ Result<std::unique_ptr<SessionHandler>> MakeImapHandler(const ListenerConfig& /*
   s.blobs = services.stores->blobs.get();
   s.authenticator = services.directory->authenticator.get();
   s.hub = services.hub;
+  s.events = services.events;
   s.limits = LimitsFrom(services.config->imap);
   s.hostname = services.config->hostname;
   return std::unique_ptr<SessionHandler>(new ImapHandler(std::move(s)));

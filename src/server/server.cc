@@ -13,6 +13,7 @@
 #include "runtime/runtime_metrics.h"
 #include "runtime/system.h"
 #include "runtime/worker_pool.h"
+#include "server/change_feed_service.h"
 #include "server/directory_setup.h"
 #include "server/main_thread.h"
 #include "server/protocol_setup.h"
@@ -86,7 +87,7 @@ int ExitCodeFor(const Error& error) {
 // What Serve does once the engine runs: the stores' start-up check, `ready`, serving until a
 // stop signal, and the shutdown of everything that runs on the cores, in that order.
 int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, SignalWaiter& signals,
-                    QueueService& queue) {
+                    QueueService& queue, ChangeFeedService& feed) {
   StorageService storage(config, &stores);
   Error error;
   switch (storage.Start(engine, signals, &error)) {
@@ -99,11 +100,13 @@ int ServeWithEngine(const Config& config, Engine& engine, Stores& stores, Signal
   }
   storage.StartCollector(engine);
   queue.Start(engine);
+  feed.Start(engine);
   Log(LogLevel::kInfo, "ready", "cores", engine.reactor_count(), "node_id", config.node_id);
   SdNotify("READY=1");
   signals.WaitForStop();
   SdNotify("STOPPING=1");
   queue.Stop(engine);
+  feed.Stop(engine);
   storage.Stop(engine);
   return kExitOk;
 }
@@ -168,15 +171,17 @@ int Serve(const Config& config) {
   }
   // Live updates between sessions on every core (IMAP IDLE, untagged updates).
   MailboxHub hub(ReactorCount(config));
+  // ... and between nodes sharing the metadata store (a no-op for a store of one node).
+  ChangeFeedService feed(&hub, stores->metadata->change_feed());
   // The outbound queue (docs/queue.md); without a smarthost, no queue (outbound stays null).
   Result<std::unique_ptr<QueueService>> queue =
-      QueueService::Create(config, &*stores, &*directory, workers->get(), &hub);
+      QueueService::Create(config, &*stores, &*directory, workers->get(), feed.events());
   if (!queue) {
     std::fprintf(stderr, "%s\n", queue.error().message.c_str());
     return ExitCodeFor(queue.error());
   }
   MailServices services;
-  services.events = &hub;
+  services.events = feed.events();
   services.hub = &hub;
   services.config = &config;
   services.stores = &*stores;
@@ -204,7 +209,7 @@ int Serve(const Config& config) {
         engine.addresses()[i].ToString());
   }
   SetBoundPorts(config, engine, &ports);
-  const int code = ServeWithEngine(config, engine, *stores, *signals, **queue);
+  const int code = ServeWithEngine(config, engine, *stores, *signals, **queue, feed);
   engine.Stop();
   Log(LogLevel::kInfo, "stopped");
   return code;

@@ -18,6 +18,7 @@
 #include "runtime/task.h"
 #include "store/blob_format.h"
 #include "store/blob_key.h"
+#include "store/change_feed.h"
 
 namespace ringmail {
 
@@ -416,6 +417,10 @@ class MetadataStore {
   // Distinct for every store object the process makes, never reused: what caches of store
   // contents (jmap/account_emails.h) key on, where a freed object's address could repeat.
   uint64_t instance() const { return instance_; }
+
+  // How the nodes sharing this store tell each other of the changes they commit
+  // (store/change_feed.h); null for a store only one node uses (SQLite).
+  virtual ChangeFeed* change_feed() { return nullptr; }
 
  private:
   const uint64_t instance_;

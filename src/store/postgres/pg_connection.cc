@@ -193,6 +193,33 @@ Task<Result<std::vector<PgRows>>> PgConnection::Execute(std::vector<PgQuery> que
   co_return std::move(unit.rows);
 }
 
+Task<Result<std::vector<PgNotification>>> PgConnection::WaitNotifications(uint64_t timeout_ms) {
+  CHECK(queue_.empty() && pending_writes_.empty(), "WaitNotifications with units in flight");
+  if (broken_) co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connection broken");
+  std::vector<PgNotification> arrived = TakeNotifications();
+  if (!arrived.empty()) co_return arrived;
+  ++users_;
+  Result<uint32_t> ready = co_await PollFd(PQsocket(conn_), POLLIN, timeout_ms);
+  --users_;
+  if (!ready && ready.error().code == ErrorCode::kTimeout) co_return arrived;
+  if (!ready) {
+    Fail(ready.error().message);
+  } else if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) == CONNECTION_BAD) {
+    Fail(PQerrorMessage(conn_));
+  }
+  if (broken_) co_return MakeError(ErrorCode::kUnavailable, "PostgreSQL connection lost");
+  co_return TakeNotifications();
+}
+
+std::vector<PgNotification> PgConnection::TakeNotifications() {
+  std::vector<PgNotification> taken;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    taken.push_back(PgNotification{n->relname, n->extra});
+    PQfreemem(n);
+  }
+  return taken;
+}
+
 Task<void> PgConnection::Await(Unit* unit) {
   if (unit->done) co_return;
   Result<void> flushed = co_await Flush();

@@ -76,6 +76,12 @@ struct PgQuery {
   }
 };
 
+// A notification (LISTEN/NOTIFY) that arrived on a connection.
+struct PgNotification {
+  std::string channel;
+  std::string payload;
+};
+
 // Write units sent in a group of several (group commit, above) by every connection of the
 // process since it started: lets tests see that grouping happened.
 uint64_t PgGroupedUnits();
@@ -108,6 +114,13 @@ class PgConnection {
 
   static constexpr size_t kGroupUnitsMax = 32;
 
+  // For a connection that only listens (LISTEN ran on it, no unit in flight): the
+  // notifications that arrive within `timeout_ms` (none when it passes), or at once those
+  // that came in already. kUnavailable when the connection broke.
+  Task<Result<std::vector<PgNotification>>> WaitNotifications(uint64_t timeout_ms);
+
+  // The server process serving this connection (what pg_stat_activity.pid shows).
+  int backend_pid() const { return PQbackendPID(conn_); }
   bool broken() const { return broken_; }
   // Units sent and not answered yet, and writes waiting to be sent.
   size_t inflight() const { return queue_.size() + pending_writes_.size(); }
@@ -161,6 +174,7 @@ class PgConnection {
   void Complete(Unit* front, Unit* self, std::vector<Unit*>* completed);
   void Fail(const std::string& why);
   Task<Result<void>> Prepare(bool store_statements);
+  std::vector<PgNotification> TakeNotifications();
 
   PGconn* conn_;
   uint64_t response_timeout_ms_;

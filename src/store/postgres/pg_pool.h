@@ -64,6 +64,9 @@ class PgCorePool {
   Task<Result<std::vector<PgRows>>> Execute(std::vector<PgQuery> queries);
   // Closes every connection (a Terminate to the server first). REQUIRES: nothing in flight.
   void Close();
+  // A new connection configured like the pool's, owned by the caller and not counted by the
+  // pool (a listener: store/postgres/pg_change_feed.h). No backoff: the caller paces retries.
+  Task<Result<std::unique_ptr<PgConnection>>> Open();
 
   Reactor* reactor() const { return reactor_; }
   size_t connections() const { return connections_.size(); }
@@ -72,7 +75,6 @@ class PgCorePool {
   // A usable connection for one more unit, or kUnavailable; with `pipelined` off, waits
   // while every connection is busy and no more may be opened.
   Task<Result<PgConnection*>> Acquire();
-  Task<Result<std::unique_ptr<PgConnection>>> Open();
   Task<Result<std::string>> ResolveHosts();
   // A unit finished: the first waiting unit looks again.
   void Release();

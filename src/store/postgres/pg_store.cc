@@ -151,7 +151,9 @@ Error NoMailbox(int64_t id) {
 }  // namespace
 
 PostgresMetadataStore::PostgresMetadataStore(postgres::PgPoolConfig config, uint32_t cores_max)
-    : config_(std::move(config)), pools_(cores_max) {}
+    : config_(std::move(config)),
+      pools_(cores_max),
+      feed_([this]() -> postgres::PgCorePool& { return Pool(); }, &config_, cores_max) {}
 
 PostgresMetadataStore::~PostgresMetadataStore() = default;
 

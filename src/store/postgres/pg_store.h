@@ -17,6 +17,7 @@
 
 #include "runtime/worker_pool.h"
 #include "store/metadata_store.h"
+#include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_pool.h"
 
 namespace ringmail {
@@ -45,6 +46,8 @@ class PostgresMetadataStore : public MetadataStore {
   // Create() and Migrate().
   static Result<std::unique_ptr<PostgresMetadataStore>> Open(const PostgresStoreOptions& options);
   ~PostgresMetadataStore() override;
+
+  ChangeFeed* change_feed() override { return &feed_; }
 
   Task<Result<int64_t>> CreateDomain(std::string name) override;
   Task<Result<std::vector<std::string>>> ListDomains() override;
@@ -146,6 +149,7 @@ class PostgresMetadataStore : public MetadataStore {
 
   postgres::PgPoolConfig config_;
   std::vector<std::unique_ptr<postgres::PgCorePool>> pools_;  // by core index
+  postgres::PgChangeFeed feed_;  // over the pools' connections: declared after them
 };
 
 }  // namespace ringmail
