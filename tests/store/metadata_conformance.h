@@ -106,6 +106,9 @@ TYPED_TEST_P(MetadataConformance, FlagChangesRacingExpungeStayConsistent) {
 TYPED_TEST_P(MetadataConformance, MailboxIndexAgreesWithLoadMailbox) {
   this->Run(conformance::IndexAgreesWithSnapshot);
 }
+TYPED_TEST_P(MetadataConformance, MailboxIndexFollowsKeywordsEverywhere) {
+  this->Run(conformance::IndexFollowsKeywordsEverywhere);
+}
 TYPED_TEST_P(MetadataConformance, LoadMessagesReturnsTheUidsAsked) {
   this->Run(conformance::LoadMessagesPicksUids);
 }
@@ -170,11 +173,12 @@ REGISTER_TYPED_TEST_SUITE_P(
     DeletingBlobMakesDeliverBusy, StaleBlobWriteRefused, AdoptOrphanBlobsLeavesExistingRows,
     CollectorLeaseHasOneHolder, ConcurrentDeliveriesGetDistinctUids,
     FlagChangesRacingExpungeStayConsistent, MailboxIndexAgreesWithLoadMailbox,
-    LoadMessagesReturnsTheUidsAsked, EverythingSurvivesReopen, AccountsWithAddressesAndGroups,
-    AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
-    QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
-    LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection, JmapIdentities,
-    JmapSubmissions, JmapVacationAndReplies, AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
+    MailboxIndexFollowsKeywordsEverywhere, LoadMessagesReturnsTheUidsAsked,
+    EverythingSurvivesReopen, AccountsWithAddressesAndGroups, AccountRulesRefused, AccountUpdates,
+    DeleteAccountReleasesEverything, SubscribeAndUnsubscribe, QueueEnqueueClaimRecord,
+    QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName, LoadSummariesReturnsTheCachedForms,
+    EmailsLoadAndList, EmailPlacements, LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount,
+    UploadsAndCollection, JmapIdentities, JmapSubmissions, JmapVacationAndReplies, AccountRoles,
+    ApiKeysLifecycle, ApiKeysRefused);
 
 }  // namespace ringmail::testing

@@ -13,6 +13,7 @@
 namespace ringmail::testing {
 namespace {
 
+using conformance::ExpectIndexAgrees;
 using conformance::MakeAccount;
 
 // A fresh schema, and a store with one connection on the core: every write goes through it.
@@ -138,6 +139,62 @@ Task<void> OneFailsInAGroup(MetadataStore* store) {
 
 TEST_F(PgGroupCommitTest, AFailingUnitFailsAloneAndItsNeighboursCommit) {
   RunOnReactor(OneFailsInAGroup(store_.get()));
+}
+
+// One flag change sent straight on `conn`: keyword `keyword` added to `uids` (a PostgreSQL
+// array literal, which may be one the server refuses).
+Task<void> AddKeyword(postgres::PgConnection* conn, int64_t mailbox, std::string uids,
+                      std::string keyword, Result<std::vector<postgres::PgRows>>* out,
+                      Latch* latch) {
+  std::vector<postgres::PgQuery> unit;
+  unit.push_back({postgres::PgStatementId::kUpdateFlags,
+                  {std::to_string(mailbox), uids, "add", "0", "{" + keyword + "}", std::nullopt}});
+  *out = co_await conn->Execute(std::move(unit));
+  latch->Done();
+}
+
+// A call that fails where its rm_try_* function cannot catch it (a parameter the server
+// refuses before the function runs) aborts its group's transaction: it gets its error, and
+// the group's other units run again on their own, each once.
+Task<void> UncaughtFailureRerunsTheOthers(MetadataStore* store, std::string uri) {
+  CO_ASSERT_OK(alice, MakeAccount(store, "alice"));
+  const int64_t inbox = alice->Mailbox("INBOX");
+  CO_ASSERT_OK(first, store->Deliver(MakeRequest("keywords pile up here", inbox)));
+  CO_ASSERT_OK(conn, postgres::PgConnection::Connect(uri, "", 5000, 30000));
+  (*conn)->set_group_commit(true);
+  constexpr int kUnits = 8;
+  constexpr int kBad = 4;
+  std::vector<Result<std::vector<postgres::PgRows>>> out;  // PgRows do not copy
+  for (int i = 0; i < kUnits; ++i) out.push_back(MakeError(ErrorCode::kInternal, "not run"));
+  const uint64_t grouped_before = postgres::PgGroupedUnits();
+  Latch latch(kUnits);
+  for (int i = 0; i < kUnits; ++i) {
+    Spawn(AddKeyword(conn->get(), inbox, i == kBad ? "{x}" : "{1}", "k" + std::to_string(i),
+                     &out[i], &latch));
+  }
+  co_await latch.Wait();
+  EXPECT_EQ(postgres::PgGroupedUnits() - grouped_before, static_cast<uint64_t>(kUnits - 1));
+  std::vector<std::string> keywords;
+  for (int i = 0; i < kUnits; ++i) {
+    if (i == kBad) {
+      CO_ASSERT_TRUE(!out[i].has_value());
+      EXPECT_EQ(out[i].error().code, ErrorCode::kInternal);
+      continue;
+    }
+    CO_ASSERT_TRUE(out[i].has_value());
+    CO_ASSERT_TRUE(out[i]->size() == 1 && (*out[i])[0].size() == 1);
+    keywords.push_back("k" + std::to_string(i));
+  }
+  CO_ASSERT_OK(snapshot, store->LoadMailbox(inbox));
+  CO_ASSERT_TRUE(snapshot->messages.size() == 1);
+  EXPECT_EQ(snapshot->messages[0].flags.keywords, keywords);
+  // One modseq per change that happened, none for the refused one.
+  EXPECT_EQ(snapshot->messages[0].modseq, (*first)[0].modseq + kUnits - 1);
+  co_await ExpectIndexAgrees(store, inbox);
+}
+
+TEST_F(PgGroupCommitTest, AnUncaughtFailureRunsTheOthersAgainAlone) {
+  RunOnReactor(UncaughtFailureRerunsTheOthers(store_.get(), schema_->uri()));
 }
 
 }  // namespace

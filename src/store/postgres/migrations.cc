@@ -20,6 +20,8 @@ std::span<const SchemaMigration> Migrations() {
       {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
       {9, "auth: account roles, API keys", kAuthV9},
       {10, "mailbox index: one packed entry per message", kIndexEntryV10},
+      {11, "mailbox index: keywords as numbers in the packed entry", kKeywordIdsV11},
+      {12, "flag changes and deliveries in fewer statements", kLeanWritesV12},
   };
   return migrations;
 }

@@ -46,5 +46,9 @@ extern const char kSubmissionV8[];
 extern const char kAuthV9[];
 // Migration 10 (migrations_index.cc).
 extern const char kIndexEntryV10[];
+// Migration 11 (migrations_keywords.cc).
+extern const char kKeywordIdsV11[];
+// Migration 12 (migrations_writes.cc).
+extern const char kLeanWritesV12[];
 
 }  // namespace ringmail::postgres

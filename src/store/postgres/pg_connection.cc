@@ -172,24 +172,20 @@ Task<Result<std::vector<PgRows>>> PgConnection::Execute(std::vector<PgQuery> que
     SendUnit(&unit, {}, queries, {});
   }
   co_await Await(&unit);
-  if (unit.deadlock && unit.grouped && !broken_) {
-    // Deadlocked inside a group (pg_connection.h): rolled back to its savepoint while the
-    // group went on. Once more on its own, where it locks in id order like any write.
+  if (unit.rerun && broken_) {
+    unit.error = Error{ErrorCode::kUnavailable, "PostgreSQL connection lost", 0};
+  } else if (unit.rerun || (unit.deadlock && unit.grouped && !broken_)) {
+    // Its group rolled back for another unit's sake, or it deadlocked inside its group
+    // (pg_connection.h) while the group went on. Once more on its own, where it locks in id
+    // order like any write.
     Unit again;
     SendUnit(&again, {}, queries, {});
     co_await Await(&again);
     unit.error = std::move(again.error);
     unit.rows = std::move(again.rows);
-    unit.grouped = false;
   }
   --users_;
   if (unit.error) co_return std::unexpected(*unit.error);
-  if (unit.grouped) {
-    // A group's unit: its rows are between ROLLBACK TO and RELEASE / SAVEPOINT.
-    std::vector<PgRows> rows;
-    rows.push_back(std::move(unit.rows[1]));
-    co_return std::move(rows);
-  }
   co_return std::move(unit.rows);
 }
 
@@ -305,6 +301,7 @@ void PgConnection::DrainResults(Unit* self, std::vector<Unit*>* completed) {
       default:
         if (!front->error) {
           front->error = PgResultError(result);
+          front->error_at = front->current;
           const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
           front->deadlock = state != nullptr && std::string_view(state) == "40P01";
         }

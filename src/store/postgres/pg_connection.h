@@ -13,23 +13,25 @@
 // write is in flight on the connection; writes that arrive while one is wait, and when it
 // completes they go together as ONE transaction, so the server flushes its WAL once for all of
 // them (a commit's flush, ~1 ms on a disk, is most of what a write costs):
-//   BEGIN; SAVEPOINT rm_unit; Sync
-//   per unit: ROLLBACK TO SAVEPOINT rm_unit; <its statements>; RELEASE SAVEPOINT rm_unit;
-//             SAVEPOINT rm_unit; Sync
-//   ROLLBACK TO SAVEPOINT rm_unit; COMMIT; Sync
-// A failing statement makes the server skip to the unit's Sync, leaving the transaction
-// aborted inside that unit's savepoint; the next segment's ROLLBACK TO undoes that unit alone
-// (after a success it undoes nothing: the savepoint was just made), so one unit's error never
-// fails another. Each unit completes only once the COMMIT succeeded (a unit is acknowledged
-// when it is durable); a failed COMMIT breaks the connection and fails the group's units with
-// kUnavailable. Reads never wait for a group: they are sent at once, as before. At most
-// kGroupUnitsMax units share a transaction (each written savepoint takes a subtransaction id,
-// and more than 64 in one transaction slow every snapshot on the server).
+//   BEGIN; <each unit's call, as its rm_try_* form>; Sync
+//   COMMIT; Sync
+// A unit's rm_try_* function (PgGroupStatement) catches the call's error inside a
+// subtransaction, which undoes that call alone, and returns it as values, so one unit's error
+// never fails another and no unit needs savepoint statements or a Sync of its own: the
+// server runs the group's calls back to back and answers once per segment. Each unit
+// completes only once the COMMIT succeeded (a unit is acknowledged when it is durable). Should
+// a call fail all the same (an error the functions cannot catch, such as a cancel), the
+// server skips the rest of the first segment and the COMMIT rolls the transaction back: that
+// unit gets its error and the group's other units are run again on their own. A failed COMMIT
+// breaks the connection and fails the group's units with kUnavailable. Reads never wait for a
+// group: they are sent at once, as before. At most kGroupUnitsMax units share a transaction
+// (each call that writes takes a subtransaction id, and more than 64 in one transaction slow
+// every snapshot on the server).
 //
 // Deadlocks: units of one group hold their account locks until the group commits, and take
 // them in their own order, so two connections' groups can wait on each other (each write
 // alone locks in id order, but a group is several writes). PostgreSQL detects that after
-// deadlock_timeout and fails one unit with 40P01, inside its savepoint: its group goes on and
+// deadlock_timeout and fails one unit with 40P01, inside its subtransaction: its group goes on and
 // commits, and the unit is run once more on its own (one write, locks in id order). Taking a
 // group's locks up front would need every unit's account ids before sending, which the
 // callers do not know (a delivery names mailboxes), and deadlocks need two groups crossing
@@ -142,11 +144,14 @@ class PgConnection {
     // A write waiting to be sent (group commit): its statements.
     const std::vector<PgQuery>* pending = nullptr;
     bool ends_write = false;  // its completion ends the write in flight
-    bool owned = false;       // in owned_ (a group's BEGIN or COMMIT)
-    // A group's unit: answered at its Sync, done when `tail` (the COMMIT) is.
+    bool owned = false;       // in owned_ (a group's two segments)
+    size_t error_at = 0;      // with `error`: the statement that failed
+    // A group's unit: done when its group's COMMIT is; `rerun` when that rolled back.
     bool grouped = false;
-    Unit* tail = nullptr;
-    std::vector<Unit*> members;  // a tail: its group's units
+    bool rerun = false;
+    // A group's segments: its units, in the order of their calls in the first.
+    std::vector<Unit*> members;
+    bool commit = false;  // the second segment
   };
 
   PgConnection(PGconn* conn, uint64_t response_timeout_ms)
@@ -172,6 +177,8 @@ class PgConnection {
   void DrainResults(Unit* self, std::vector<Unit*>* completed);
   // `front` (popped) got its Sync: done, unless a group's COMMIT must come first.
   void Complete(Unit* front, Unit* self, std::vector<Unit*>* completed);
+  // A group's first segment answered: each unit's rows or error, or `rerun`.
+  static void TakeGroupRows(Unit* calls);
   void Fail(const std::string& why);
   Task<Result<void>> Prepare(bool store_statements);
   std::vector<PgNotification> TakeNotifications();
@@ -185,7 +192,7 @@ class PgConnection {
   bool group_commit_ = false;
   bool write_inflight_ = false;              // a write unit or group is sent and not done
   std::deque<Unit*> pending_writes_;         // writes waiting for it, in arrival order
-  std::deque<std::unique_ptr<Unit>> owned_;  // groups' BEGIN and COMMIT units, in order
+  std::deque<std::unique_ptr<Unit>> owned_;  // groups' segments, in order
   std::string group_failed_;                 // set when a COMMIT failed: the connection breaks
 };
 

@@ -91,15 +91,15 @@ constexpr PgStatement kStatements[] = {
      " FROM mailbox_messages WHERE mailbox_id = $1 ORDER BY uid",
      1},
     // LoadMailboxIndex: one bytea of every message's entry, in UID order (pg_index.h; NULL for
-    // none): an index-only scan of the primary key (migration 10), whose rows are fed in order to
-    // the aggregate; then the few messages with keywords, through a partial index of them.
+    // none): an index-only scan of the primary key (migration 11), whose rows are fed in order to
+    // the aggregate; then the account's keyword dictionary the entries' numbers refer to.
     {kLoadIndex, "rm_load_index",
      "SELECT string_agg(index_entry, ''::bytea) FROM (SELECT index_entry FROM mailbox_messages "
      "WHERE mailbox_id = $1 ORDER BY uid) s",
      1},
-    {kLoadKeywords, "rm_load_keywords",
-     "SELECT uid, array_to_string(keywords, ' ') FROM mailbox_messages "
-     "WHERE mailbox_id = $1 AND keywords <> '{}' ORDER BY uid",
+    {kLoadKeywordNames, "rm_load_keyword_names",
+     "SELECT k.id, k.name FROM account_keywords k "
+     "WHERE k.account_id = (SELECT m.account_id FROM mailboxes m WHERE m.id = $1)",
      1},
     {kLoadSomeMessages, "rm_load_some_messages",
      "SELECT " RINGMAIL_PG_MESSAGE_COLUMNS
@@ -248,9 +248,15 @@ constexpr PgStatement kStatements[] = {
     {kTouchApiKey, "rm_touch_api_key",
      "UPDATE api_keys SET last_used_at = to_timestamp($2::bigint) WHERE id = $1", 2},
     {kGroupBegin, "rm_group_begin", "BEGIN", 0},
-    {kUnitRollback, "rm_unit_rollback", "ROLLBACK TO SAVEPOINT rm_unit", 0},
-    {kUnitRelease, "rm_unit_release", "RELEASE SAVEPOINT rm_unit", 0},
-    {kUnitSavepoint, "rm_unit_savepoint", "SAVEPOINT rm_unit", 0},
+    {kTryDeliver, "rm_try_deliver",
+     "SELECT * FROM rm_try_deliver($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+     "$15, $16)",
+     16},
+    {kTryUpdateFlags, "rm_try_update_flags",
+     "SELECT * FROM rm_try_update_flags($1, $2, $3, $4, $5, $6)", 6},
+    {kTryExpunge, "rm_try_expunge", "SELECT * FROM rm_try_expunge($1, $2)", 2},
+    {kTryAddEmailPlacements, "rm_try_add_email_placements",
+     "SELECT * FROM rm_try_add_email_placements($1, $2, $3)", 3},
 };
 
 }  // namespace
@@ -271,6 +277,17 @@ bool PgGroupable(PgStatementId id) {
     case PgStatementId::kAddEmailPlacements: return true;
     default: return false;
   }
+}
+
+PgStatementId PgGroupStatement(PgStatementId id) {
+  switch (id) {
+    case PgStatementId::kDeliver: return PgStatementId::kTryDeliver;
+    case PgStatementId::kUpdateFlags: return PgStatementId::kTryUpdateFlags;
+    case PgStatementId::kExpunge: return PgStatementId::kTryExpunge;
+    case PgStatementId::kAddEmailPlacements: return PgStatementId::kTryAddEmailPlacements;
+    default: CHECK(false, "not a groupable statement");
+  }
+  return id;
 }
 
 }  // namespace ringmail::postgres

@@ -32,7 +32,7 @@ enum class PgStatementId : uint8_t {
   kDeliver,
   kLoadMessages,
   kLoadIndex,
-  kLoadKeywords,
+  kLoadKeywordNames,
   kLoadSomeMessages,
   kUpdateFlags,
   kExpunge,
@@ -74,12 +74,13 @@ enum class PgStatementId : uint8_t {
   kFindApiKey,
   kDeleteApiKey,
   kTouchApiKey,
-  // Group commit (pg_connection.h): several write units in one transaction, each inside the
-  // savepoint rm_unit so that one unit's failure rolls back that unit alone.
+  // Group commit (pg_connection.h): several write units in one transaction, each as its
+  // rm_try_* form, which reports an error as values instead of raising it.
   kGroupBegin,
-  kUnitRollback,
-  kUnitRelease,
-  kUnitSavepoint,
+  kTryDeliver,
+  kTryUpdateFlags,
+  kTryExpunge,
+  kTryAddEmailPlacements,
 };
 
 struct PgStatement {
@@ -98,6 +99,10 @@ const PgStatement& GetPgStatement(PgStatementId id);
 // are all in the database (so rolling it back to a savepoint undoes it entirely). The hot
 // writes of mail delivery and IMAP/JMAP flag changes only.
 bool PgGroupable(PgStatementId id);
+// The statement a groupable one is sent as inside a group: the same call through its
+// rm_try_* function (migrations_writes.cc), whose rows carry two more columns, the error's
+// SQLSTATE and message (NULL unless it failed; then one row, all else NULL).
+PgStatementId PgGroupStatement(PgStatementId id);
 
 // Flags travel as a bitmask (the schema's functions take and return it).
 inline constexpr int kFlagSeen = 1, kFlagAnswered = 2, kFlagFlagged = 4, kFlagDeleted = 8,

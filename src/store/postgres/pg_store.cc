@@ -2,6 +2,7 @@
 
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/check.h"
 #include "store/metadata_rules.h"
@@ -110,25 +111,21 @@ MessageRecord MessageFromRow(const PgRows& r, int row, int first) {
 }
 
 // LoadMailboxIndex's rows, both from one snapshot: `messages` is kLoadIndex's packed entries
-// (binary format); `keywords` the uid and keywords of the messages with any, in UID order.
-Result<void> IndexFromRows(const PgRows& messages, const PgRows& keywords, MailboxIndex* index) {
+// (binary format); `names` the account's keyword dictionary (number, keyword).
+Result<void> IndexFromRows(const PgRows& messages, const PgRows& names, MailboxIndex* index) {
   if (messages.size() != 1) return MakeError(ErrorCode::kInternal, "kLoadIndex: not one row");
-  if (!messages.IsNull(0, 0)) {
-    index->messages = TRY(postgres::DecodeIndexEntries(messages.Text(0, 0)));
+  postgres::PgKeywordNames by_id;
+  std::unordered_set<std::string_view> distinct;
+  for (int k = 0; k < names.size(); ++k) {
+    const int64_t id = names.Int(k, 0);
+    const std::string_view name = names.Text(k, 1);
+    if (id <= 0 || id > UINT32_MAX || !by_id.emplace(static_cast<uint32_t>(id), name).second ||
+        !distinct.insert(name).second) {
+      return MakeError(ErrorCode::kInternal, "kLoadKeywordNames: a number or keyword twice");
+    }
   }
-  // Keyword lists as sent (space-joined; views into `keywords`) to their keyword_sets index.
-  std::unordered_map<std::string_view, uint32_t> sets;
-  size_t next = 0;  // merge position in index->messages
-  for (int k = 0; k < keywords.size(); ++k) {
-    const auto uid = static_cast<uint32_t>(keywords.Int(k, 0));
-    while (next < index->messages.size() && index->messages[next].uid < uid) ++next;
-    if (next == index->messages.size() || index->messages[next].uid != uid) continue;
-    const auto [it, added] =
-        sets.try_emplace(keywords.Text(k, 1), static_cast<uint32_t>(index->keyword_sets.size()));
-    if (added) index->keyword_sets.push_back(SplitKeywords(it->first));
-    index->messages[next].keyword_set = it->second;
-  }
-  return {};
+  if (messages.IsNull(0, 0)) return {};
+  return postgres::DecodeIndex(messages.Text(0, 0), by_id, index);
 }
 
 std::vector<uint32_t> UidsFromRows(const PgRows& r) {
@@ -437,7 +434,7 @@ Task<Result<MailboxIndex>> PostgresMetadataStore::LoadMailboxIndex(int64_t mailb
   unit.push_back({PgStatementId::kBeginSnapshot, {}});
   unit.push_back({PgStatementId::kReadMailbox, {Int(mailbox_id)}});
   unit.push_back({PgStatementId::kLoadIndex, {Int(mailbox_id)}, nullptr, /*binary=*/true});
-  unit.push_back({PgStatementId::kLoadKeywords, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadKeywordNames, {Int(mailbox_id)}});
   unit.push_back({PgStatementId::kCommit, {}});
   Result<std::vector<PgRows>> rows = co_await Pool().Execute(std::move(unit));
   if (!rows) co_return std::unexpected(rows.error());

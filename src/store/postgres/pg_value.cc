@@ -75,29 +75,24 @@ BlobKey PgRows::Key(int row, int column) const {
   return key ? *key : BlobKey{};
 }
 
+Error PgSqlstateError(std::string_view sqlstate, std::string message) {
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  for (const SqlstateMapping& m : kSqlstates) {
+    if (sqlstate.starts_with(m.prefix)) return Error{m.code, std::move(message), 0};
+  }
+  return Error{ErrorCode::kInternal, "PostgreSQL " + std::string(sqlstate) + ": " + message, 0};
+}
+
 Error PgResultError(const PGresult* result) {
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   std::string message = primary != nullptr ? primary : PQresultErrorMessage(result);
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  ErrorCode code = ErrorCode::kInternal;
   if (PQresultStatus(result) == PGRES_PIPELINE_ABORTED) {
-    code = ErrorCode::kInternal;
-    message = "an earlier statement of the same transaction failed";
-  } else if (state != nullptr) {
-    const std::string_view sqlstate(state);
-    for (const SqlstateMapping& m : kSqlstates) {
-      if (sqlstate.starts_with(m.prefix)) {
-        code = m.code;
-        break;
-      }
-    }
-    if (code == ErrorCode::kInternal)
-      message = "PostgreSQL " + std::string(sqlstate) + ": " + message;
-  } else {
-    code = ErrorCode::kUnavailable;  // libpq's own failure: the connection broke
+    return Error{ErrorCode::kInternal, "an earlier statement of the same transaction failed", 0};
   }
-  return Error{code, message, 0};
+  if (state != nullptr) return PgSqlstateError(state, std::move(message));
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return Error{ErrorCode::kUnavailable, message, 0};  // libpq's own failure: the connection broke
 }
 
 }  // namespace ringmail::postgres

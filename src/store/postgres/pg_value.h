@@ -43,6 +43,7 @@ class PgRows {
   explicit PgRows(PgResultPtr result) : result_(std::move(result)) {}
 
   int size() const { return result_ ? PQntuples(result_.get()) : 0; }
+  int columns() const { return result_ ? PQnfields(result_.get()) : 0; }
   bool IsNull(int row, int column) const { return PQgetisnull(result_.get(), row, column); }
   std::string_view Text(int row, int column) const {
     return {PQgetvalue(result_.get(), row, column),
@@ -62,5 +63,8 @@ class PgRows {
 // serialization failures and deadlocks kBusy (the caller may retry); connection and
 // shutdown classes kUnavailable; anything else kInternal. The message is PostgreSQL's.
 Error PgResultError(const PGresult* result);
+// The same for an error reported as values (SQLSTATE and message) rather than raised: group
+// commit's rm_try_* functions (pg_connection.h).
+Error PgSqlstateError(std::string_view sqlstate, std::string message);
 
 }  // namespace ringmail::postgres

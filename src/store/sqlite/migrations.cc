@@ -355,6 +355,10 @@ constexpr SchemaMigration kMigrations[] = {
     {9, "auth: account roles, API keys", kAuthV9},
     // PostgreSQL's packed index entries; SQLite's index (migration 4) serves as it is.
     {10, "mailbox index: one packed entry per message", ""},
+    // PostgreSQL's keyword numbers; SQLite's index of migration 4 carries the keywords.
+    {11, "mailbox index: keywords as numbers in the packed entry", ""},
+    // PostgreSQL's functions rewritten; SQLite's writes are the store's own C++.
+    {12, "flag changes and deliveries in fewer statements", ""},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.
