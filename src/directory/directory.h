@@ -37,6 +37,11 @@ class Directory {
   // Whether mail for `domain` (a lower-case A-label) is delivered here.
   virtual Task<Result<bool>> IsLocalDomain(std::string domain) = 0;
 
+  // True when every address FindAddress finds is in a domain IsLocalDomain calls local (the
+  // internal directory: an address row references its domain's row), so that a found
+  // address proves its domain local without asking (recipients.h saves that lookup).
+  virtual bool AddressesAreLocal() const { return false; }
+
   // The API key whose public id is `key_id`, with its account's name (docs/directory.md,
   // "API keys"); kNotFound when none. Keys live in the metadata store beside the internal
   // directory's accounts: the default (the sql and memory directories) has none.

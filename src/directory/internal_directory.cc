@@ -19,6 +19,7 @@ Result<Principal> PrincipalFromAccount(AccountRecord account) {
   p.quota_bytes = account.quota_bytes;
   p.emails = std::move(account.emails);
   p.member_of = std::move(account.member_of);
+  p.account = Principal::StoreAccount{account.id, account.used_bytes};
   return p;
 }
 

@@ -17,6 +17,7 @@ class InternalDirectory : public Directory {
   Task<Result<std::vector<std::string>>> FindAddress(std::string address) override;
   Task<Result<std::vector<std::string>>> Members(std::string name) override;
   Task<Result<bool>> IsLocalDomain(std::string domain) override;
+  bool AddressesAreLocal() const override { return true; }  // addresses.domain_id
   Task<Result<ApiKeyRecord>> FindApiKey(std::string key_id) override;
   Task<Result<void>> ApiKeyUsed(int64_t id, int64_t now) override;
 

@@ -35,6 +35,15 @@ struct Principal {
   // Addresses in their normalized form (directory/address.h): primary first, then aliases.
   std::vector<std::string> emails;
   std::vector<std::string> member_of;  // names of the groups and lists it belongs to
+
+  // The metadata store's account row behind the principal, as read with it, when the
+  // directory is the store's own (internal); unset from the others, whose principals get an
+  // account row on first delivery. Spares delivery reading the row again.
+  struct StoreAccount {
+    int64_t id = 0;
+    uint64_t used_bytes = 0;
+  };
+  std::optional<StoreAccount> account;
 };
 
 }  // namespace ringmail

@@ -9,13 +9,13 @@
 namespace ringmail {
 namespace {
 
-// The owners of the first candidate address that has any: exact, without subaddress,
-// catch-all. Leaves `matched` at the candidate that matched.
+// The owners of the first candidate address that has any: exact (unless `exact_asked`: it
+// had none), without subaddress, catch-all. Leaves `matched` at the candidate that matched.
 Task<Result<std::vector<std::string>>> FindOwners(Directory* directory, MailAddress address,
-                                                  const RecipientRules* rules,
+                                                  const RecipientRules* rules, bool exact_asked,
                                                   std::string* matched) {
   std::vector<std::string> candidates;
-  candidates.push_back(NormalizedAddress(address));
+  if (!exact_asked) candidates.push_back(NormalizedAddress(address));
   if (std::optional<MailAddress> base = WithoutSubaddress(address, rules->subaddress_separators)) {
     candidates.push_back(NormalizedAddress(*base));
   }
@@ -73,16 +73,26 @@ Task<Result<ResolvedRecipient>> ResolveRecipient(Directory* directory, std::stri
   if (!parsed) co_return std::unexpected(parsed.error());
   ResolvedRecipient r;
   r.address = NormalizedAddress(*parsed);
-  Result<bool> local = co_await directory->IsLocalDomain(parsed->domain);
-  if (!local) co_return std::unexpected(local.error());
-  if (!*local) {
-    r.status = RecipientStatus::kNotLocal;
-    co_return r;
+  // Where a found address proves its domain local, the exact address is asked first: the
+  // usual recipient then costs one lookup, not two.
+  bool exact_asked = false;
+  Result<std::vector<std::string>> owners = std::vector<std::string>{};
+  if (directory->AddressesAreLocal()) {
+    owners = co_await directory->FindAddress(r.address);
+    if (!owners) co_return std::unexpected(owners.error());
+    exact_asked = true;
   }
-  Result<std::vector<std::string>> owners =
-      co_await FindOwners(directory, *parsed, rules, &r.address);
-  if (!owners) co_return std::unexpected(owners.error());
-  if (owners->empty()) co_return r;  // kUnknown
+  if (owners->empty()) {
+    Result<bool> local = co_await directory->IsLocalDomain(parsed->domain);
+    if (!local) co_return std::unexpected(local.error());
+    if (!*local) {
+      r.status = RecipientStatus::kNotLocal;
+      co_return r;
+    }
+    owners = co_await FindOwners(directory, *parsed, rules, exact_asked, &r.address);
+    if (!owners) co_return std::unexpected(owners.error());
+    if (owners->empty()) co_return r;  // kUnknown
+  }
   Result<std::vector<Principal>> principals = co_await Expand(directory, std::move(*owners), rules);
   if (!principals) co_return std::unexpected(principals.error());
   r.status = principals->empty() ? RecipientStatus::kDisabled : RecipientStatus::kLocal;

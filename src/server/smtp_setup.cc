@@ -20,6 +20,7 @@ class SmtpHandler final : public SessionHandler {
         relay_networks_(std::move(relay_networks)),
         source_limit_(connections_per_source_max),
         message_rate_(messages_per_source_per_minute) {
+    services_.inboxes = &inboxes_;
     config_.relay_networks = relay_networks_.get();
     config_.source_limit = &source_limit_;
     if (messages_per_source_per_minute > 0) config_.message_rate = &message_rate_;
@@ -32,6 +33,7 @@ class SmtpHandler final : public SessionHandler {
 
  private:
   smtp::SmtpServices services_;
+  InboxIds inboxes_;  // the listener's cores share it
   smtp::SessionConfig config_;
   std::unique_ptr<NetworkList> relay_networks_;
   smtp::SourceLimit source_limit_;

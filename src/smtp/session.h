@@ -38,6 +38,7 @@
 #include "directory/directory.h"
 #include "directory/network_list.h"
 #include "directory/recipients.h"
+#include "mail/inbox_ids.h"
 #include "mail/mailbox_events.h"
 #include "mail/outbound.h"
 #include "runtime/stream.h"
@@ -82,6 +83,7 @@ struct SmtpServices {
   Authenticator* authenticator = nullptr;  // null: AUTH never offered
   MailboxEvents* events = nullptr;         // null: nobody is told about deliveries
   Outbound* outbound = nullptr;            // null: remote recipients get 451 4.3.0
+  InboxIds* inboxes = nullptr;             // shared by the cores; null: INBOX looked up each time
 };
 
 struct SessionConfig {
@@ -138,7 +140,10 @@ class SmtpSession {
   Task<Line> NextLine();
   Task<bool> WaitForInput();  // flushes, then reads; false when the session must end
   bool HandleEnd(const Error& error);
-  Task<bool> Dispatch(SmtpCommand command);
+  // Runs a command that needs no waiting and returns its outcome as a finished task, or
+  // returns the not yet started handler task of one that waits (which may take `*command`
+  // over); false: the session must end.
+  Task<bool> Dispatch(SmtpCommand* command);
   void Hello(const SmtpCommand& command);
   void Reset();
   // Queues a reply; counts errors. False when errors_max was passed (421 queued instead).

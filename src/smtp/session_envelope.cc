@@ -185,28 +185,41 @@ Task<std::optional<SmtpReply>> SmtpSession::AddLocal(std::vector<Principal> prin
 }
 
 // The account of a principal, created on first delivery when the directory is not the
-// metadata store's own (sql, memory): their principals have no account row until then.
+// metadata store's own (sql, memory): their principals have no account row until then. The
+// internal directory's principals carry their row, read a moment ago.
 Task<Result<int64_t>> SmtpSession::InboxOf(Principal principal, bool* over_quota) {
-  Result<AccountRecord> account = co_await services_->metadata->GetAccount(principal.name);
-  if (!account && account.error().code == ErrorCode::kNotFound) {
-    AccountRecord fresh;
-    fresh.name = principal.name;
-    fresh.quota_bytes = principal.quota_bytes;
-    account = co_await services_->metadata->CreateAccount(std::move(fresh));
-    if (!account && account.error().code == ErrorCode::kAlreadyExists) {
-      account = co_await services_->metadata->GetAccount(principal.name);
+  Principal::StoreAccount account;
+  uint64_t quota = principal.quota_bytes;
+  if (principal.account) {
+    account = *principal.account;
+  } else {
+    Result<AccountRecord> record = co_await services_->metadata->GetAccount(principal.name);
+    if (!record && record.error().code == ErrorCode::kNotFound) {
+      AccountRecord fresh;
+      fresh.name = principal.name;
+      fresh.quota_bytes = principal.quota_bytes;
+      record = co_await services_->metadata->CreateAccount(std::move(fresh));
+      if (!record && record.error().code == ErrorCode::kAlreadyExists) {
+        record = co_await services_->metadata->GetAccount(principal.name);
+      }
     }
+    if (!record) co_return std::unexpected(record.error());
+    account = {record->id, record->used_bytes};
+    if (quota == 0) quota = record->quota_bytes;
   }
-  if (!account) co_return std::unexpected(account.error());
-  const uint64_t quota = principal.quota_bytes != 0 ? principal.quota_bytes : account->quota_bytes;
   const uint64_t incoming = mail_params_.size.value_or(0);
   *over_quota =
-      quota != 0 && (account->used_bytes >= quota || incoming > quota - account->used_bytes);
+      quota != 0 && (account.used_bytes >= quota || incoming > quota - account.used_bytes);
+  if (services_->inboxes != nullptr) {
+    if (std::optional<int64_t> inbox = services_->inboxes->Find(account.id)) co_return *inbox;
+  }
   Result<std::vector<MailboxRecord>> mailboxes =
-      co_await services_->metadata->ListMailboxes(account->id);
+      co_await services_->metadata->ListMailboxes(account.id);
   if (!mailboxes) co_return std::unexpected(mailboxes.error());
   for (const MailboxRecord& m : *mailboxes) {
-    if (m.name == "INBOX") co_return m.id;
+    if (m.name != "INBOX") continue;
+    if (services_->inboxes != nullptr) services_->inboxes->Remember(account.id, m.id);
+    co_return m.id;
   }
   co_return MakeError(ErrorCode::kNotFound, "account " + principal.name + " has no INBOX");
 }

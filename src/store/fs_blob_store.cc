@@ -34,7 +34,9 @@ Result<std::unique_ptr<FsBlobStore>> FsBlobStore::Open(const FsBlobStoreOptions&
   TRY(MakeDirs(options.root + "/tmp"));
   int fd = ::open(options.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return SysError("open " + options.root, errno);
-  return std::unique_ptr<FsBlobStore>(new FsBlobStore(options, fd));
+  std::unique_ptr<FsBlobStore> store(new FsBlobStore(options, fd));
+  TRY(store->syncs_.Prepare());  // the first fan-out level, durable before any Put
+  return store;
 }
 
 FsBlobStore::~FsBlobStore() { ::close(root_fd_); }

@@ -27,7 +27,8 @@ struct FsBlobStoreOptions {
 
 class FsBlobStore : public BlobStore {
  public:
-  // Creates ROOT and ROOT/tmp if needed. Runs at start-up (blocking calls are fine there).
+  // Creates ROOT, ROOT/tmp and the 256 first-level fan-out directories if needed, and fsyncs
+  // them (fs_blob_fanout.h). Runs at start-up (blocking calls are fine there).
   static Result<std::unique_ptr<FsBlobStore>> Open(const FsBlobStoreOptions& options);
   ~FsBlobStore() override;
 
@@ -42,6 +43,9 @@ class FsBlobStore : public BlobStore {
   Task<Result<BlobPage>> List(std::string cursor, size_t max) override;
   // The files in ROOT/tmp (each Put's own, named KEY.N) older than `before`.
   Task<Result<size_t>> RemoveStaleTemporaries(int64_t before) override;
+
+  // What the grouped syncs did so far (tests, benchmarks).
+  FsSyncGroups::Stats sync_stats() const { return syncs_.stats(); }
 
  private:
   FsBlobStore(FsBlobStoreOptions options, int root_fd)

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <liburing.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,6 +25,11 @@ std::vector<std::string> DistinctPrefixes(const std::vector<Entry*>& group, size
     if (std::find(out.begin(), out.end(), prefix) == out.end()) out.push_back(std::move(prefix));
   }
   return out;
+}
+
+void AddUnique(std::vector<std::string>* list, std::string value) {
+  if (std::find(list->begin(), list->end(), value) == list->end())
+    list->push_back(std::move(value));
 }
 
 // Fails every entry (still without error) whose path starts with `prefix` ("" for all).
@@ -58,6 +62,7 @@ FsSyncGroups::Stats FsSyncGroups::stats() const {
     s.groups += core->groups;
     s.puts += core->puts;
   }
+  s.dir_syncs = dir_syncs_.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -99,49 +104,51 @@ Task<void> FsSyncGroups::Lead(Core* core, Entry* self) {
   }
 }
 
-Task<void> FsSyncGroups::MakeParents(std::vector<Entry*> group,
-                                     std::vector<std::string>* dirs_to_sync) {
-  // Each fan-out level is created once and then exists for good; a level created here is
-  // made durable by syncing its parent (step 2).
-  const std::vector<std::string> level2 = DistinctPrefixes(group, kLevel2Length);
-  std::vector<struct statx> stx(level2.size());
-  IoBatch stat(level2.size());
-  for (size_t i = 0; i < level2.size(); ++i) {
-    io_uring_prep_statx(stat.Prepare(i), root_fd_, level2[i].c_str(), 0, STATX_TYPE, &stx[i]);
+Task<std::vector<std::string>> FsSyncGroups::MakeDirs(std::vector<Entry*> group,
+                                                      std::vector<std::string> dirs) {
+  IoBatch made(dirs.size());
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    io_uring_prep_mkdirat(made.Prepare(i), root_fd_, dirs[i].c_str(), 0700);
   }
-  co_await stat.Wait();
-  std::vector<std::string> missing;
-  for (size_t i = 0; i < level2.size(); ++i) {
-    if (stat.result(i) < 0) missing.push_back(level2[i]);
-  }
-  if (missing.empty()) co_return;
-  std::vector<std::string> level1;
-  for (const std::string& dir : missing) {
-    std::string parent = dir.substr(0, kLevel1Length);
-    if (std::find(level1.begin(), level1.end(), parent) == level1.end()) {
-      level1.push_back(std::move(parent));
+  co_await made.Wait();
+  std::vector<std::string> orphans;
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    const int32_t res = made.result(i);
+    if (res == -ENOENT && dirs[i].size() == kLevel2Length) {
+      orphans.push_back(std::move(dirs[i]));
+    } else if (res < 0 && res != -EEXIST) {
+      FailUnder(group, dirs[i] + "/", res, "mkdir " + dirs[i]);
     }
   }
-  IoBatch mkdir1(level1.size());
-  for (size_t i = 0; i < level1.size(); ++i) {
-    io_uring_prep_mkdirat(mkdir1.Prepare(i), root_fd_, level1[i].c_str(), 0700);
+  co_return orphans;
+}
+
+Task<void> FsSyncGroups::MakeParents(std::vector<Entry*> group,
+                                     std::vector<std::string>* dirs_to_sync) {
+  std::vector<std::string> unknown;
+  for (std::string& dir : DistinctPrefixes(group, kLevel2Length)) {
+    if (!fanout_.Known(dir)) unknown.push_back(std::move(dir));
   }
-  co_await mkdir1.Wait();
-  IoBatch mkdir2(missing.size());
-  for (size_t i = 0; i < missing.size(); ++i) {
-    io_uring_prep_mkdirat(mkdir2.Prepare(i), root_fd_, missing[i].c_str(), 0700);
+  if (unknown.empty()) co_return;  // the usual case once the store has been written a while
+  // Made where missing (one mkdir each: EEXIST is the answer for an existing one). The first
+  // level was made at start; only a directory removed since is made again here.
+  std::vector<std::string> orphans = co_await MakeDirs(group, std::move(unknown));
+  bool made_level1 = false;
+  if (!orphans.empty()) {
+    std::vector<std::string> level1;
+    for (const std::string& dir : orphans) AddUnique(&level1, dir.substr(0, kLevel1Length));
+    co_await MakeDirs(group, std::move(level1));
+    co_await MakeDirs(group, std::move(orphans));
+    made_level1 = true;
   }
-  co_await mkdir2.Wait();
-  for (size_t i = 0; i < level1.size(); ++i) {
-    const int32_t res = mkdir1.result(i);
-    if (res < 0 && res != -EEXIST) FailUnder(group, level1[i] + "/", res, "mkdir " + level1[i]);
+  // Each directory not yet known durable gets its parent synced, new or found; the parent's
+  // parent (the root) too when the parent is not known either.
+  for (const std::string& dir : DistinctPrefixes(group, kLevel2Length)) {
+    if (fanout_.Known(dir)) continue;
+    std::string parent = dir.substr(0, kLevel1Length);
+    if (made_level1 || !fanout_.Known(parent)) AddUnique(dirs_to_sync, ".");
+    AddUnique(dirs_to_sync, std::move(parent));
   }
-  for (size_t i = 0; i < missing.size(); ++i) {
-    const int32_t res = mkdir2.result(i);
-    if (res < 0 && res != -EEXIST) FailUnder(group, missing[i] + "/", res, "mkdir " + missing[i]);
-  }
-  dirs_to_sync->push_back(".");
-  for (std::string& dir : level1) dirs_to_sync->push_back(std::move(dir));
 }
 
 namespace {
@@ -196,6 +203,13 @@ Task<void> FsSyncGroups::SyncGroup(std::vector<Entry*> group) {
   }
   std::vector<int32_t> synced;
   Result<void> parents_synced = co_await SyncFilesAndDirs(root_fd_, parents, fds, &synced);
+  dir_syncs_.fetch_add(parents.size(), std::memory_order_relaxed);
+  if (parents_synced) {
+    // A first-level directory listed here had the root synced with it when it needed that.
+    for (const std::string& dir : parents) {
+      if (dir != ".") fanout_.MarkKnown(dir);
+    }
+  }
   // Step 3: close every file, rename the synced ones into place.
   IoBatch moves(2 * group.size());
   for (size_t i = 0; i < group.size(); ++i) {
@@ -225,11 +239,16 @@ Task<void> FsSyncGroups::SyncGroup(std::vector<Entry*> group) {
   std::vector<int32_t> unused;
   Result<void> targets_synced =
       co_await SyncFilesAndDirs(root_fd_, targets, std::vector<int>(), &unused);
+  dir_syncs_.fetch_add(targets.size(), std::memory_order_relaxed);
   if (!targets_synced) {
     for (Entry* e : group) {
       if (e->result) e->result = std::unexpected(targets_synced.error());
     }
+    co_return;
   }
+  // Each target's entry in its parent was synced in step 2 unless it was known already, and
+  // its own inode just now.
+  for (const std::string& dir : targets) fanout_.MarkKnown(dir);
 }
 
 }  // namespace ringmail

@@ -1,28 +1,35 @@
 // FsSyncGroups: group commit for the directory blob store's writes. A Put writes its object to
 // a temporary of ROOT/tmp, then hands it here; what makes it durable — fdatasync of the file,
-// the fan-out directories created and fsynced when missing, the rename into place, fsync of
-// the directory it landed in — is done for every Put of the same reactor core waiting at that
-// moment together, by one of them (the leader):
+// its fan-out directory made and its entry synced when not known durable yet
+// (fs_blob_fanout.h), the rename into place, fsync of the directory it landed in — is done
+// for every Put of the same reactor core waiting at that moment together, by one of them (the
+// leader):
 //
-//   1. statx each distinct target directory ab/cd; create the missing ones (ab, then ab/cd);
-//   2. at once: fdatasync every file, fsync ROOT and each ab whose ab/cd was just created;
+//   1. for each distinct target directory ab/cd not known durable: mkdir it (EEXIST is fine);
+//   2. at once: fdatasync every file, fsync each ab holding such a directory (and the root
+//      when an ab is not known durable either — only if one was removed since start);
 //   3. close the files, rename each synced one into place;
-//   4. at once: fsync each distinct ab/cd that received a file.
+//   4. at once: fsync each distinct ab/cd that received a file; mark them known durable.
 //
-// Why this and not one Put at a time: each fsync on ext4/xfs waits for a journal commit. One
-// Put alone pays two commits in a row (file, then directory) and four when it creates its
-// fan-out directories; Puts made side by side each asked for their own. Submitted together
-// (io_uring), the fsyncs of step 2 are served by one commit and those of step 4 by another,
-// whatever the group's size: about two commits per group instead of two to four per message,
-// and a Put still returns only once its blob is durable. Why not syncfs(2): it writes back
-// every dirty page of the filesystem, other programs' included — right only when the blob
-// directory has a filesystem of its own, which we cannot know.
+// So a Put into a known directory (every one, once the store has been written a while) costs
+// its file's fdatasync and a share of its directory's fsync, and no lookup of the directory;
+// one into a directory new to this process adds its parent's fsync, once.
+//
+// Why groups and not one Put at a time: each fsync on ext4/xfs waits for a journal commit (on
+// ext4 without a journal, it writes the inode and flushes the disk's cache). One Put alone
+// pays two in a row (file, then directory); Puts made side by side each asked for their own.
+// Submitted together (io_uring), the fsyncs of step 2 are served by one commit (or merged
+// flush) and those of step 4 by another, whatever the group's size, and a Put still returns
+// only once its blob is durable. Why not syncfs(2): it writes back every dirty page of the
+// filesystem, other programs' included — right only when the blob directory has a filesystem
+// of its own, which we cannot know.
 //
 // While a group syncs, the next Puts queue; when it is done the leader hands the lead to the
 // first of them (so no Put waits behind more than the group in flight) and resumes the rest.
 // Groups are per core (no locks on the path; one core's Puts never wait for another's).
 #pragma once
 
+#include <atomic>
 #include <coroutine>
 #include <memory>
 #include <mutex>
@@ -33,6 +40,7 @@
 #include "base/result.h"
 #include "runtime/reactor.h"
 #include "runtime/task.h"
+#include "store/fs_blob_fanout.h"
 
 namespace ringmail {
 
@@ -43,6 +51,9 @@ class FsSyncGroups {
   FsSyncGroups& operator=(const FsSyncGroups&) = delete;
   ~FsSyncGroups();
 
+  // Blocking, at start-up: the first fan-out level made and synced (FsFanout::PrepareLevel1).
+  Result<void> Prepare() { return fanout_.PrepareLevel1(root_fd_); }
+
   // Makes the written temporary `temp` (open as `fd`, which this closes) durable as `path`
   // (both relative to the root, `path` = ab/cd/abcd…). On failure the temporary may remain
   // (the caller unlinks it). Runs on the calling core.
@@ -51,6 +62,7 @@ class FsSyncGroups {
   struct Stats {
     uint64_t groups = 0;  // what the leaders synced, on every core
     uint64_t puts = 0;
+    uint64_t dir_syncs = 0;  // fsyncs of directories (the root and fan-out levels)
   };
   Stats stats() const;
 
@@ -75,10 +87,15 @@ class FsSyncGroups {
   // others.
   Task<void> Lead(Core* core, Entry* self);
   Task<void> SyncGroup(std::vector<Entry*> group);
-  // Step 1 above; fills `dirs_to_sync` with the directories whose new entries need an fsync.
+  // Step 1 above; fills `dirs_to_sync` with the directories whose entries need an fsync.
   Task<void> MakeParents(std::vector<Entry*> group, std::vector<std::string>* dirs_to_sync);
+  // mkdir of each of `dirs` (relative to the root); fails the entries under one that could
+  // not be made, and returns the second-level ones whose parent is missing.
+  Task<std::vector<std::string>> MakeDirs(std::vector<Entry*> group, std::vector<std::string> dirs);
 
   const int root_fd_;
+  FsFanout fanout_;
+  std::atomic<uint64_t> dir_syncs_{0};
   mutable std::mutex mu_;  // guards cores_ (looked up once per Put)
   std::vector<std::pair<Reactor*, std::unique_ptr<Core>>> cores_;
 };

@@ -147,6 +147,7 @@ class SmtpSessionTest : public ::ringmail::testing::StoresFixture {
     services_.authenticator = authenticator_.get();
     services_.outbound = &outbound_;
     services_.events = &events_;
+    services_.inboxes = &inboxes_;  // as the server's listeners have
     relay_networks_ = NetworkList::Parse({"10.0.0.0/8", "127.0.0.0/8"}).value();
   }
   void TearDown() override {
@@ -182,6 +183,7 @@ class SmtpSessionTest : public ::ringmail::testing::StoresFixture {
   RecipientRules rules_;
   RecordingOutbound outbound_;
   RecordingEvents events_;
+  InboxIds inboxes_;
   NetworkList relay_networks_;
   SmtpServices services_;
 };

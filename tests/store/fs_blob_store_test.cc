@@ -96,5 +96,39 @@ TEST_F(StoreFsBlobStore, CorruptedObjectIsAnErrorNeverServed) {
   EXPECT_TRUE(done);
 }
 
+// A message whose key lands in the same ab/cd directory as `other`'s.
+std::string MessageBesides(const BlobKey& other, const std::string& tag) {
+  const std::string dir = other.Hex().substr(0, 4);
+  for (int i = 0;; ++i) {
+    std::string message = "Subject: " + tag + std::to_string(i) + "\r\n\r\nbody\r\n";
+    if (BlobKey::Of(message).Hex().starts_with(dir)) return message;
+  }
+}
+
+// The fan-out: the first level exists from the start; a write into a directory this process
+// does not know yet syncs its parent (its entry) and itself, one into a known directory syncs
+// only that directory; a new process knows none again (fs_blob_fanout.h).
+TEST_F(StoreFsBlobStore, KnownFanOutDirectoriesAreSyncedAlone) {
+  auto store = Open(blob_format::Compression::kNone);
+  EXPECT_TRUE(fs::is_directory(root_ + "/blobs/00"));
+  EXPECT_TRUE(fs::is_directory(root_ + "/blobs/ff"));
+  BlobKey first;
+  testing::RunOnReactor(PutOne(store.get(), "Subject: first\r\n\r\nbody\r\n", &first));
+  EXPECT_EQ(store->sync_stats().dir_syncs, 2u);  // ab (the new entry cd) and ab/cd
+  BlobKey second;
+  const std::string besides = MessageBesides(first, "a");
+  testing::RunOnReactor(PutOne(store.get(), besides, &second));
+  ASSERT_EQ(second.Hex().substr(0, 4), first.Hex().substr(0, 4));
+  EXPECT_EQ(store->sync_stats().dir_syncs, 3u);  // ab/cd alone
+  EXPECT_EQ(store->sync_stats().puts, 2u);
+  store.reset();
+
+  auto reopened = Open(blob_format::Compression::kNone);
+  BlobKey third;
+  testing::RunOnReactor(PutOne(reopened.get(), MessageBesides(first, "b"), &third));
+  EXPECT_EQ(third.Hex().substr(0, 4), first.Hex().substr(0, 4));
+  EXPECT_EQ(reopened->sync_stats().dir_syncs, 2u);  // unknown to this process: parent again
+}
+
 }  // namespace
 }  // namespace ringmail
