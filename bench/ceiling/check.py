@@ -38,8 +38,17 @@ def expect(condition, what):
 
 
 def check_imap(binary, corpus):
-    sizes = [os.path.getsize(os.path.join(corpus, n)) for n in sorted(os.listdir(corpus))]
     proc, port = start(binary, "--protocol", "imap", "--corpus", corpus)
+    try:
+        imap_session(port, [os.path.getsize(os.path.join(corpus, n))
+                            for n in sorted(os.listdir(corpus))])
+    finally:
+        stats = stop(proc)
+    expect(stats.get("mode") == "ceiling-imap" and int(stats["requests"]) >= 12,
+           f"counters {stats}")
+
+
+def imap_session(port, sizes):
     imap = imaplib.IMAP4("127.0.0.1", port)
     expect(imap.login("anyone", "anything")[0] == "OK", "LOGIN")
     typ, data = imap.select("INBOX")
@@ -64,20 +73,19 @@ def check_imap(binary, corpus):
     expect(imap.status("INBOX", "(MESSAGES UNSEEN UIDNEXT)")[0] == "OK", "STATUS")
     expect(imap.list()[0] == "OK", "LIST")
     expect(imap.logout()[0] == "BYE", "LOGOUT")
-    stats = stop(proc)
-    expect(stats.get("mode") == "ceiling-imap" and int(stats["requests"]) >= 12,
-           f"counters {stats}")
 
 
 def check_smtp(binary):
     proc, port = start(binary, "--protocol", "smtp")
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        expect(smtp.ehlo()[0] == 250 and smtp.has_extn("pipelining"), "EHLO")
-        for body in ("short\r\n", ".leading dot\r\nand more\r\n" * 3000, ""):
-            refused = smtp.sendmail("a@b.test", ["c@d.test"], "Subject: t\r\n\r\n" + body)
-            expect(refused == {}, "sendmail")
-        expect(smtp.noop()[0] == 250, "NOOP after DATA: the terminator was found")
-    stats = stop(proc)
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            expect(smtp.ehlo()[0] == 250 and smtp.has_extn("pipelining"), "EHLO")
+            for body in ("short\r\n", ".leading dot\r\nand more\r\n" * 3000, ""):
+                refused = smtp.sendmail("a@b.test", ["c@d.test"], "Subject: t\r\n\r\n" + body)
+                expect(refused == {}, "sendmail")
+            expect(smtp.noop()[0] == 250, "NOOP after DATA: the terminator was found")
+    finally:
+        stats = stop(proc)
     expect(stats.get("mode") == "ceiling-smtp" and stats["requests"] == "3",
            f"three messages counted {stats}")
 
