@@ -244,6 +244,9 @@ def main():
     drawn = plots.draw(result, args.plots)
     plots_rel = os.path.relpath(args.plots, os.path.dirname(os.path.abspath(args.out)))
     lines = header(result) + summary(result) + steps_table(result) + [""]
+    if result.get("skipped"):
+        lines += ["Not measured on this machine:", ""] + [f"- {r}" for r in result["skipped"]]
+        lines += [""]
     if args.baseline:
         with open(args.baseline) as f:
             old = json.load(f)
