@@ -117,25 +117,47 @@ def imap(text, connections):
          lambda r: float(r["p99_not_login_us"]) / 1e3 if "p99_not_login_us" in r else None),
         ("cpu_ms_per_1k", "server CPU per 1,000 commands", "ms", "lower", cpu_per_k),
     )
-    charts = {"commands_per_s": "imap_throughput", "cpu_ms_per_1k": "imap_cpu"}
+    def per_cmd_over_window(key):
+        # Counted over the generator's measured window (bench/common/syscalls.sh).
+        def get(r):
+            if key not in r or "measured_s" not in r or float(r["commands_per_s"]) <= 0:
+                return None
+            return int(r[key]) / (float(r["commands_per_s"]) * float(r["measured_s"]))
+        return get
+
+    metrics += (
+        ("syscalls_per_cmd", "system calls per command", "calls", "lower",
+         per_cmd_over_window("syscalls")),
+        ("uring_enters_per_cmd", "io_uring_enter calls per command", "calls", "lower",
+         per_cmd_over_window("uring_enters")),
+    )
+    charts = {"commands_per_s": "imap_throughput", "cpu_ms_per_1k": "imap_cpu",
+              "syscalls_per_cmd": "imap_syscalls", "uring_enters_per_cmd": "imap_syscalls"}
     x = {"connections": connections}
-    out = [figure("imap", f"imap.{key}.c{connections}", f"IMAP mix: {title}", unit, better,
-                  "ringmail", stats(get(r) for r in totals.get("ringmail", [])),
-                  peer=named("dovecot", stats(get(r) for r in totals.get("dovecot", []))), x=x,
-                  group=f"imap.{key}", chart=charts.get(key, "imap_latency"))
-           for key, title, unit, better, get in metrics]
+
+    def three(rows, get):
+        return (stats(get(r) for r in rows.get("ringmail", [])),
+                named("dovecot", stats(get(r) for r in rows.get("dovecot", []))),
+                named("ceiling", stats(get(r) for r in rows.get("ceiling", []))))
+
+    out = []
+    for key, title, unit, better, get in metrics:
+        value, peer, ceiling = three(totals, get)
+        out.append(figure("imap", f"imap.{key}.c{connections}", f"IMAP mix: {title}", unit,
+                          better, "ringmail", value, peer=peer, ceiling=ceiling, x=x,
+                          group=f"imap.{key}", chart=charts.get(key, "imap_latency")))
     for cmd, peers in per_cmd.items():
-        get = lambda r: float(r["p99_us"]) / 1e3
+        value, peer, ceiling = three(peers, lambda r: float(r["p99_us"]) / 1e3)
         out.append(figure("imap", f"imap.cmd.{cmd}.p99_ms.c{connections}",
-                          f"IMAP {cmd}: p99 latency", "ms", "lower", "ringmail",
-                          stats(get(r) for r in peers.get("ringmail", [])),
-                          peer=named("dovecot", stats(get(r) for r in peers.get("dovecot", []))),
-                          x=x, group=f"imap.cmd.{cmd}.p99_ms", chart="imap_commands_p99"))
-    return out
+                          f"IMAP {cmd}: p99 latency", "ms", "lower", "ringmail", value, peer=peer,
+                          ceiling=ceiling, x=x, group=f"imap.cmd.{cmd}.p99_ms",
+                          chart="imap_commands_p99"))
+    return [f for f in out if f["value"] or f["peer"] or f["ceiling"]]
 
 
 def smtp(text, sessions):
-    """bench/smtp/run: ringmail (accepted = stored) against Postfix, smtp-sink the ceiling."""
+    """bench/smtp/run: ringmail (accepted = stored) against Postfix; the ceiling is our
+    runtime's SMTP sink (bench/ceiling/), or smtp-sink in results from before it existed."""
     points = {}
     for r in parse_lines(text):
         if "peer" in r:
@@ -144,14 +166,32 @@ def smtp(text, sessions):
     for (size, conn), rs in points.items():
         def rate(peer, key="accepted_per_s"):
             return stats(float(r[key]) for r in rs if r["peer"] == peer and key in r)
+
+        def per_message(peer, key="syscalls"):
+            return stats(int(r[key]) / int(r["messages"]) for r in rs
+                         if r["peer"] == peer and key in r and int(r["messages"]) > 0)
+        has_ceiling = any(r["peer"] == "ceiling" for r in rs)
+        ceiling_peer, ceiling_name = ("ceiling", "ceiling") if has_ceiling else ("sink", "smtp-sink")
         mode = "one connection per message" if conn == "new" else "reused connections"
+        x = {"connections": sessions}
         group = f"smtp.{size}.{conn}.msgs_per_s"
+        others = {"postfix delivered into Dovecot": rate("postfix", "delivered_per_s")}
+        if has_ceiling:
+            others["smtp-sink"] = rate("sink")
         out.append(figure(
             "smtp", f"{group}.s{sessions}", f"SMTP {size}B messages, {mode}", "msg/s", "higher",
             "ringmail", rate("ringmail"), peer=named("postfix", rate("postfix")),
-            ceiling=named("smtp-sink", rate("sink")), x={"connections": sessions}, group=group,
-            others={"postfix delivered into Dovecot": rate("postfix", "delivered_per_s")}))
-    return out
+            ceiling=named(ceiling_name, rate(ceiling_peer)), x=x, group=group, others=others))
+        group = f"smtp.{size}.{conn}.syscalls_per_msg"
+        out.append(figure(
+            "smtp", f"{group}.s{sessions}",
+            f"SMTP {size}B messages, {mode}: system calls per message (Postfix: until "
+            "delivered, LMTP and Dovecot included)", "calls", "lower", "ringmail",
+            per_message("ringmail"), peer=named("postfix", per_message("postfix")),
+            ceiling=named(ceiling_name, per_message(ceiling_peer)), x=x, group=group,
+            others={"smtp-sink": per_message("sink")} if has_ceiling else {},
+            chart="smtp_syscalls"))
+    return [f for f in out if f["value"] or f["peer"] or f["ceiling"]]
 
 
 def tls(text):
@@ -176,6 +216,15 @@ def tls(text):
                               f"server CPU per TLS 1.3 full handshake, {cert.upper()}", "ms",
                               "lower", "ringmail", ms("ringmail"),
                               peer=named("openssl s_server", ms("openssl"))))
+        calls = [r for r in rs if r.get("kind") == "handshakes" and r["cert"] == cert
+                 and float(r.get("syscalls_per_hs", -1)) >= 0]
+        if calls:
+            def per_hs(peer):
+                return stats(float(r["syscalls_per_hs"]) for r in calls if r["peer"] == peer)
+            out.append(figure("tls", f"tls.{cert}.syscalls_per_handshake",
+                              f"server system calls per TLS 1.3 full handshake, {cert.upper()}",
+                              "calls", "lower", "ringmail", per_hs("ringmail"),
+                              peer=named("openssl s_server", per_hs("openssl"))))
     for r in (r for r in rs if r.get("kind") == "raw"):
         unit = "MB/s" if r["op"].endswith("_16k") else "op/s"
         out.append(figure("tls", f"tls.raw.{r['op']}", f"raw {r['op']} (one core)", unit,
@@ -212,19 +261,38 @@ def http(text):
               "jmap-email-get": "JMAP Email/get (50 emails)",
               "jmap-email-get-one": "JMAP Email/get (1 email)"}
     out = []
-    metrics = (("requests_per_s", "requests/s", "req/s", "higher"),
-               ("p50_us", "p50 latency", "us", "lower"), ("p99_us", "p99 latency", "us", "lower"))
+    def field(key):
+        return lambda r: float(r[key])
+
+    def per_request(key):
+        return lambda r: int(r[key]) / int(r["requests"]) if key in r and int(r["requests"]) else None
+
+    metrics = (("requests_per_s", "requests/s", "req/s", "higher", field("requests_per_s")),
+               ("p50_us", "p50 latency", "us", "lower", field("p50_us")),
+               ("p99_us", "p99 latency", "us", "lower", field("p99_us")),
+               ("syscalls_per_req", "system calls per request", "calls", "lower",
+                per_request("syscalls")),
+               ("uring_enters_per_req", "io_uring_enter calls per request", "calls", "lower",
+                per_request("uring_enters")))
     for scenario in sorted({r["scenario"] for r in rs}):
         runs = [r for r in rs if r["scenario"] == scenario]
         name = scenario.replace("-", "_")
         for c in sorted({int(r["connections"]) for r in runs}):
-            for key, title, unit, better in metrics:
+            for key, title, unit, better, get in metrics:
+                value = stats(get(r) for r in runs if int(r["connections"]) == c)
+                if value is None:
+                    continue  # counts a run without perf did not make
+                # The autoconfig GET (no login, no store) is the listener's own ceiling.
+                ceiling = None
+                if scenario != "autoconfig" and key == "requests_per_s":
+                    ceiling = named("autoconfig GET", stats(
+                        get(r) for r in rs if r["scenario"] == "autoconfig"
+                        and int(r["connections"]) == c))
                 group = f"http.{name}.{key}"
                 out.append(figure("http", f"{group}.c{c}",
                                   f"{titles.get(scenario, scenario)}: {title}", unit, better,
-                                  "ringmail",
-                                  stats(float(r[key]) for r in runs if int(r["connections"]) == c),
-                                  x={"connections": c}, group=group))
+                                  "ringmail", value, ceiling=ceiling, x={"connections": c},
+                                  group=group))
     return out
 
 
@@ -256,29 +324,81 @@ def store(output):
     return out
 
 
-LINE_IDLE_ROW = re.compile(r"^(uring|epoll)\s+(connect|one request)\s+(-?\d+)\s+(-?\d+)")
-IMAP_IDLE_ROW = re.compile(r"^(ringmail|dovecot): (\d+) connections in IDLE.*?MiB, "
-                           r"(-?[\d.]+) KiB per connection")
+LINE_IDLE_ROW = re.compile(r"^(uring|epoll)\s+(connect|one request)\s+(-?\d+)\s+(-?\d+)\s+"
+                           r"(-?\d+)\s+(\d+)->(\d+)")
+LINE_IDLE_COUNT = re.compile(r"^# .* (\d+) idle connections")
+IMAP_IDLE_ROW = re.compile(r"^(ringmail|dovecot): (\d+) connections in IDLE.*?PSS ([\d.]+) -> "
+                           r"([\d.]+) MiB, (-?[\d.]+) KiB per connection")
 
 
 def idle_memory(output, kind):
-    """bench/line/idle_memory or bench/imap/idle_memory's printed results."""
+    """bench/line/idle_memory or bench/imap/idle_memory's printed results: memory per idle
+    connection and the server's whole resident memory, at each connection count measured."""
+    return line_idle(output) if kind == "runtime" else imap_idle(output)
+
+
+def line_idle(output):
+    count = next((int(m[1]) for m in map(LINE_IDLE_COUNT.match, output.splitlines()) if m), None)
+    rows = {(m[1], m[2]): m for m in map(LINE_IDLE_ROW.match, output.splitlines()) if m}
+    x = {"connections": count} if count else {}
+    suffix = f".c{count}" if count else ""
     out = []
-    if kind == "runtime":
-        rows = {(m[1], m[2]): float(m[3]) for m in map(LINE_IDLE_ROW.match, output.splitlines())
-                if m}
-        for when in ("connect", "one request"):
-            if ("uring", when) in rows:
-                key = when.replace(" ", "_")
-                out.append(figure("runtime", f"runtime.idle.{key}.rss_b_per_conn",
-                                  f"line server: RSS per idle connection ({when})", "B", "lower",
-                                  "uring", stats([rows[("uring", when)]]),
-                                  peer=named("epoll", stats([rows.get(("epoll", when))]))))
-        return out
-    rows = {m[1]: float(m[3]) for m in map(IMAP_IDLE_ROW.match, output.splitlines()) if m}
-    if rows:
-        out.append(figure("imap", "imap.idle.pss_kib_per_conn",
+    for when in ("connect", "one request"):
+        if ("uring", when) not in rows:
+            continue
+        key = when.replace(" ", "_")
+        get = lambda mode, i: stats([float(rows[(mode, when)][i])]) if (mode, when) in rows else None
+        mib = lambda mode: (stats([float(rows[(mode, when)][7]) / 1024])
+                            if (mode, when) in rows else None)
+        group = f"runtime.idle.{key}.rss_b_per_conn"
+        out.append(figure("runtime", group + suffix,
+                          f"line server: RSS per idle connection ({when})", "B", "lower",
+                          "uring", get("uring", 3), peer=named("epoll", get("epoll", 3)), x=x,
+                          group=group, chart="runtime_idle_b"))
+        group = f"runtime.idle.{key}.rss_mib"
+        out.append(figure("runtime", group + suffix,
+                          f"line server: resident memory with the idle connections ({when})",
+                          "MiB", "lower", "uring", mib("uring"), peer=named("epoll", mib("epoll")),
+                          x=x, group=group, chart="runtime_idle_mib"))
+    return out
+
+
+def imap_idle(output):
+    rows = {}
+    for m in map(IMAP_IDLE_ROW.match, output.splitlines()):
+        if m:
+            rows.setdefault(int(m[2]), {})[m[1]] = m
+    out = []
+    for n, by in sorted(rows.items()):
+        def get(server, i, scale=1.0):
+            return stats([float(by[server][i]) * scale]) if server in by else None
+        x = {"connections": n}
+        out.append(figure("imap", f"imap.idle.pss_kib_per_conn.c{n}",
                           "PSS per idle IMAP connection (SELECTed, in IDLE)", "KiB", "lower",
-                          "ringmail", stats([rows.get("ringmail")]),
-                          peer=named("dovecot", stats([rows.get("dovecot")]))))
+                          "ringmail", get("ringmail", 5), peer=named("dovecot", get("dovecot", 5)),
+                          x=x, group="imap.idle.pss_kib_per_conn", chart="imap_idle_kib"))
+        out.append(figure("imap", f"imap.idle.pss_mib.c{n}",
+                          "server memory (PSS) with the idle IMAP connections", "MiB", "lower",
+                          "ringmail", get("ringmail", 4), peer=named("dovecot", get("dovecot", 4)),
+                          x=x, group="imap.idle.pss_mib", chart="imap_idle_mib"))
+    return out
+
+
+def scaled(figures, cores):
+    """Figures of one core list of bench/run's scaling suite: the same figures renamed into
+    the `scaling` suite and measured at x = {"cores": N}, so that each draws a line against
+    the number of reactor cores."""
+    out = []
+    for f in figures:
+        f = dict(f)
+        where = ", ".join(f"{k} {v}" for k, v in f["x"].items())
+        # The line run's config is named after its core count ("c2"): not part of the line.
+        title = re.sub(r"^line protocol c\d+:", "line protocol:", f["title"])
+        f["title"] = f"{title}{' (' + where + ')' if where else ''}"
+        f["name"] = f"scaling.{f['name']}.cores{cores}"
+        f["group"] = "scaling." + re.sub(r"^runtime\.c\d+\.", "runtime.", f["group"])
+        f["suite"] = "scaling"
+        f["x"] = {"cores": cores}
+        f["chart"] = f"scaling_{f['chart']}"
+        out.append(f)
     return out

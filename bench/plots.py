@@ -1,7 +1,8 @@
 """PNG plots of a bench/run result (bench/report.py draws them with Debian's matplotlib).
 
 - A line plot per group of figures measured at several connection counts (throughput or
-  latency against connections): the system and its peer, error bars from min to max.
+  latency against connections) or core counts (the scaling suite): the system, its peer and
+  its ceiling (dashed), error bars from min to max.
 - A bar chart per suite and unit for the figures measured at one point: the system, its
   peer and the ceiling side by side, error bars from min to max.
 """
@@ -22,21 +23,25 @@ def _errors(stats_list):
     return [lows, highs]
 
 
-def _sweep(figures, path):
-    figures = sorted(figures, key=lambda f: f["x"]["connections"])
-    xs = [f["x"]["connections"] for f in figures]
-    first = figures[0]
+def _sweep(figures, path, key):
+    figures = sorted(figures, key=lambda f: f["x"][key])
+    xs = [f["x"][key] for f in figures]
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    for role in ("value", "peer"):
+    for role, color in (("value", "system"), ("peer", "peer"), ("ceiling", "ceiling")):
         series = [f[role] for f in figures]
         if not any(series):
             continue
-        name = first["system"] if role == "value" else first["peer"]["name"]
+        named = next(f for f in figures if f[role])
+        name = named["system"] if role == "value" else named[role]["name"]
         ys = [s["median"] if s else float("nan") for s in series]
         ax.errorbar(xs, ys, yerr=_errors(series), marker="o", capsize=3, label=name,
-                    color=COLORS["system" if role == "value" else "peer"])
-    ax.set_xscale("log")
-    ax.set_xlabel("connections")
+                    color=COLORS[color], linestyle="--" if role == "ceiling" else "-")
+    first = figures[0]
+    if key == "connections":
+        ax.set_xscale("log")
+    else:
+        ax.set_xticks(xs)
+    ax.set_xlabel("reactor cores" if key == "cores" else key)
     ax.set_ylabel(first["unit"])
     ax.set_title(first["title"], fontsize=10)
     ax.grid(True, alpha=0.3)
@@ -87,17 +92,19 @@ def draw(result, directory):
         f.setdefault("chart", f"{f['suite']}_{f['unit'].replace('/', '_per_')}")
         if not (f["value"] or f["peer"]):
             continue
-        if "connections" in f["x"]:
+        if f["x"]:
             groups.setdefault(f["group"], []).append(f)
         else:
             single.setdefault((f["suite"], f["chart"]), []).append(f)
     for group, figures in groups.items():
-        if len({f["x"]["connections"] for f in figures}) < 2:
+        key = next(iter(figures[0]["x"]))  # connections, or cores in the scaling suite
+        if len({f["x"].get(key) for f in figures}) < 2:
             single.setdefault((figures[0]["suite"], figures[0]["chart"]), []).extend(figures)
             continue
         file = group.replace("+", "p").replace(".", "_") + ".png"
-        _sweep(figures, os.path.join(directory, file))
-        drawn.append((figures[0]["suite"], figures[0]["title"] + " against connections", file))
+        _sweep(figures, os.path.join(directory, file), key)
+        against = "reactor cores" if key == "cores" else key
+        drawn.append((figures[0]["suite"], f"{figures[0]['title']} against {against}", file))
     for (suite, chart), figures in single.items():
         _bars(figures, os.path.join(directory, chart + ".png"))
         drawn.append((suite, f"{chart}: {figures[0]['unit']}", chart + ".png"))

@@ -140,7 +140,7 @@ default_process_limit = ${DOVECOT_IMAP_PROCESS_LIMIT:-1024}
 mail_max_userip_connections = 100000
 EOF
   keep_config "$name" "$dir/dovecot.conf"
-  ulimit -n 20000 2>/dev/null || true
+  (($(ulimit -Sn) >= 20000)) || ulimit -n 20000 2>/dev/null || true
   /usr/sbin/dovecot -c "$dir/dovecot.conf" || { cat "$dir/dovecot.log" >&2; return 1; }
   PEER_STOPS+=("/usr/sbin/dovecot -c $dir/dovecot.conf stop")
   DOVECOT_DIR=$dir
@@ -222,6 +222,11 @@ EOF
   wait_port "$port" 20 || { echo "postfix did not listen on $port" >&2; cat "$dir/postfix.log" >&2; return 1; }
 }
 
+# postfix_master_pid: the pid of $POSTFIX_DIR's master process, or nothing.
+postfix_master_pid() {
+  awk '{ print $1 }' "$POSTFIX_DIR/queue/pid/master.pid" 2>/dev/null || true
+}
+
 # postfix_queue_count: messages in $POSTFIX_DIR's queue (incoming, active, deferred, maildrop).
 postfix_queue_count() {
   { find "$POSTFIX_DIR/queue/incoming" "$POSTFIX_DIR/queue/active" \
@@ -286,6 +291,38 @@ EOF
   RINGMAIL_PORT=${address##*:}
   RINGMAIL_DIR=$dir
   PEER_PIDS+=("$RINGMAIL_PID")
+}
+
+# ceiling_start PROTOCOL [ARG...]: the protocol's ceiling on our runtime
+# ($BUILD_DIR/bench/bench_ceiling, bench/ceiling/: IMAP or SMTP framing only) on an ephemeral
+# loopback port, on the same cores as ringmail (RINGMAIL_CORES, else every CPU); ARG... are
+# passed on (--corpus DIR for imap). Sets CEILING_PORT and CEILING_PID, or returns 3 (reason in
+# CEILING_SKIP) when the binary is not built, 1 when it does not start.
+ceiling_start() {
+  local protocol=$1
+  shift
+  local bin="$BUILD_DIR/bench/bench_ceiling" out="$WORK/ceiling-$protocol.out"
+  local cores=${RINGMAIL_CORES:-$(seq -s, 0 $(($(nproc) - 1)))}
+  CEILING_SKIP=""
+  if [[ ! -x "$bin" ]]; then CEILING_SKIP="$bin not built"; return 3; fi
+  local argv=("$bin" --protocol "$protocol" --port 0 --cores "${cores// /}" "$@")
+  if [[ -n "${BENCH_CONFIG_DIR:-}" ]]; then
+    mkdir -p "$BENCH_CONFIG_DIR"
+    echo "${argv[*]}" >"$BENCH_CONFIG_DIR/ceiling-$protocol--command"
+  fi
+  : >"$out"
+  "${argv[@]}" >"$out" 2>"$out.err" &
+  CEILING_PID=$!
+  PEER_PIDS+=("$CEILING_PID")
+  local deadline=$((SECONDS + 20))
+  CEILING_PORT=""
+  until [[ -n "$CEILING_PORT" ]]; do
+    CEILING_PORT=$(sed -n 's/^ready port=//p' "$out")
+    if ((SECONDS > deadline)) || ! kill -0 "$CEILING_PID" 2>/dev/null; then
+      echo "the $protocol ceiling did not start:" >&2; cat "$out.err" >&2; return 1
+    fi
+    [[ -n "$CEILING_PORT" ]] || sleep 0.05
+  done
 }
 
 # peers_stop_all: stops everything started above (for the EXIT trap).

@@ -5,6 +5,7 @@
   proctree.py pss PID [COMM...]    summed Pss in KiB of PID and its descendants, only those
                                    whose command name is one of COMM when given
   proctree.py count PID [COMM...]  how many such processes
+  proctree.py pids PID [COMM...]   their pids, one per line (bench/common/syscalls.sh)
 
 Run under /usr/bin/python3; stdlib only."""
 import os
@@ -54,7 +55,7 @@ def pss(pid):
 
 
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("cpu", "pss", "count"):
+    if len(argv) < 3 or argv[1] not in ("cpu", "pss", "count", "pids"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     procs = processes()
@@ -66,6 +67,8 @@ def main(argv):
         print(f"{sum(procs[p][2] for p in pids) / os.sysconf('SC_CLK_TCK'):.2f}")
     elif argv[1] == "pss":
         print(sum(pss(p) for p in pids))
+    elif argv[1] == "pids":
+        print("\n".join(str(p) for p in pids))
     else:
         print(len(pids))
 

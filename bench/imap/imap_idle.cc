@@ -4,13 +4,16 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "imap/imap_load.h"
 #include "imap/imap_reader.h"
+#include "line/load_socket.h"
 #include "runtime/awaitables.h"
 #include "runtime/connect.h"
 #include "runtime/reactor.h"
@@ -42,9 +45,37 @@ Task<bool> Exchange(Connection* conn, ImapReader* reader, std::string tag, std::
   co_return reply->status == (continuation ? ImapReply::Status::kContinue : ImapReply::Status::kOk);
 }
 
-// One connection into IDLE; null when any step failed.
-Task<std::unique_ptr<Connection>> OpenIdle(const ImapLoadOptions* o, std::string user) {
-  Result<std::unique_ptr<Connection>> conn = co_await Connect(o->server, &kIdleConnection, 10000);
+// A connection to the server from `source` (a blocking connect: on loopback it returns at
+// once unless the server's accept queue is full).
+Task<Result<std::unique_ptr<Connection>>> ConnectFromSource(const ImapLoadOptions* o,
+                                                            in_addr source) {
+  if (o->server.family() != AF_INET) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "--source-ips needs an IPv4 --server");
+  }
+  sockaddr_in destination;
+  std::memcpy(&destination, o->server.get(), sizeof destination);
+  const int fd = ConnectFrom(destination, source, false);
+  if (fd < 0) co_return SysError("connect " + o->server.ToString(), errno);
+  auto conn =
+      std::make_unique<Connection>(*Reactor::Current(), fd, o->server, kIdleConnection, nullptr);
+  Result<void> started = co_await conn->Start(true);
+  if (!started) {
+    co_await conn->Close();
+    co_return std::unexpected(started.error());
+  }
+  co_return std::move(conn);
+}
+
+// One connection into IDLE (connection `index`); null when any step failed.
+Task<std::unique_ptr<Connection>> OpenIdle(const ImapLoadOptions* o, std::string user, int index) {
+  Result<std::unique_ptr<Connection>> conn =
+      MakeError(ErrorCode::kInvalidArgument, "not connected");
+  if (o->source_ips.empty()) {
+    conn = co_await Connect(o->server, &kIdleConnection, 10000);
+  } else {
+    conn = co_await ConnectFromSource(
+        o, o->source_ips[static_cast<size_t>(index) % o->source_ips.size()]);
+  }
   if (!conn) co_return nullptr;
   std::unique_ptr<Connection> c = std::move(*conn);
   ImapReader reader(c.get());
@@ -68,7 +99,7 @@ Task<void> Opener(IdleState* state) {
   while (state->next < o.connections) {
     const int index = state->next++;
     std::unique_ptr<Connection> c =
-        co_await OpenIdle(&o, o.users[static_cast<size_t>(index) % o.users.size()]);
+        co_await OpenIdle(&o, o.users[static_cast<size_t>(index) % o.users.size()], index);
     if (c) {
       state->held.push_back(std::move(c));
     } else {
@@ -100,7 +131,7 @@ int RunImapIdle(const ImapLoadOptions& options) {
   const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
   ReactorOptions reactor_options;
   reactor_options.recv_buffer_count = 1024;
-  reactor_options.direct_files_max = 16384;  // counts against RLIMIT_NOFILE (20,000 here)
+  reactor_options.direct_files_max = 16384;  // counts against RLIMIT_NOFILE
   Result<std::unique_ptr<Reactor>> reactor = Reactor::Create(reactor_options);
   if (!reactor || signal_fd < 0) {
     std::fprintf(stderr, "reactor or signalfd failed\n");

@@ -3,6 +3,8 @@
 // memory probe. One reactor thread of our runtime; any IMAP4rev1 server.
 #pragma once
 
+#include <netinet/in.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -25,6 +27,9 @@ struct ImapLoadOptions {
   int envelope_range = 20;  // messages per FETCH ENVELOPE
   size_t append_size = 4096;
   bool verbose = false;  // print the first failures
+  // --idle: connect from these addresses in turn (each has its own ephemeral ports: more than
+  // about 28,000 connections to one server need several); empty: the kernel's choice.
+  std::vector<in_addr> source_ips;
 };
 
 // The commands of the mix, each measured apart.

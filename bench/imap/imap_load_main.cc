@@ -4,10 +4,9 @@
 //                   [--connections 50] [--seconds 10] [--warmup 2] [--rounds 10]
 //                   [--envelope-range 20] [--append-size 4096] [--mailbox INBOX] [--verbose]
 //   bench_imap_load --idle --server ... --users ... --password P --connections 1000
+//                   [--source-ips 127.0.0.1-127.0.0.8]
 //
 // --users takes a comma-separated list, or PREFIX%N for PREFIX0..PREFIX{N-1}.
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,7 +15,9 @@
 #include "base/metrics.h"
 #include "common/flags.h"
 #include "imap/imap_load.h"
+#include "line/load_socket.h"
 #include "runtime/runtime_metrics.h"
+#include "runtime/system.h"
 
 namespace {
 
@@ -41,9 +42,10 @@ std::vector<std::string> ParseUsers(const std::string& text) {
 
 int main(int argc, char** argv) {
   using ringmail::bench::Flags;
+  using ringmail::bench::ParseSourceIps;
   Flags flags(argc, argv,
               {"--server", "--users", "--password", "--mailbox", "--connections", "--seconds",
-               "--warmup", "--rounds", "--envelope-range", "--append-size"},
+               "--warmup", "--rounds", "--envelope-range", "--append-size", "--source-ips"},
               {"--idle", "--verbose"});
   ringmail::bench::ImapLoadOptions o;
   ringmail::Result<ringmail::SocketAddress> server =
@@ -63,15 +65,16 @@ int main(int argc, char** argv) {
   o.envelope_range = static_cast<int>(flags.Int("--envelope-range", 20));
   o.append_size = static_cast<size_t>(flags.Int("--append-size", 4096));
   o.verbose = flags.Has("--verbose");
+  if (const std::string ips = flags.String("--source-ips", "");
+      !ips.empty() && !ParseSourceIps(ips, &o.source_ips)) {
+    std::fprintf(stderr, "--source-ips: expected A, A,B or A-B (IPv4)\n");
+    return 2;
+  }
   if (o.users.empty() || o.connections < 1 || o.seconds <= 0) {
     std::fprintf(stderr, "need --users, --connections >= 1 and --seconds > 0\n");
     return 2;
   }
-  rlimit files;
-  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
-    files.rlim_cur = files.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &files);
-  }
+  ringmail::RaiseResourceLimits();  // descriptors: up to fs.nr_open as root, else the hard limit
   ringmail::SetLogLevel(ringmail::LogLevel::kWarn);
   ringmail::MetricsRegistry::Global().ResetForTesting();
   ringmail::RegisterRuntimeMetrics();

@@ -1,7 +1,8 @@
 """Reads bench/imap/run's result lines on stdin and prints two tables: per server the
 median over the repeats (with [min..max] for commands/s) of commands/s, overall
 p50/p99/p99.9 latency, the server's CPU milliseconds per 1,000 commands, the generator's
-CPU share and the errors, with the ratio ringmail/dovecot; then p50/p99 per command kind."""
+CPU share and the errors, system calls per command, with the ratios ringmail/dovecot and
+ringmail/ceiling; then p50/p99 per command kind."""
 import statistics
 import sys
 
@@ -12,6 +13,13 @@ def med(values):
 
 def fmt(v, spec="{:.0f}"):
     return "-" if v is None else spec.format(v)
+
+
+def syscalls_per_command(runs):
+    """System calls per command over the measured window (bench/common/syscalls.sh)."""
+    return [int(r["syscalls"]) / (float(r["commands_per_s"]) * float(r["measured_s"]))
+            for r in runs if "syscalls" in r and "measured_s" in r
+            and float(r["commands_per_s"]) > 0]
 
 
 def main():
@@ -34,8 +42,9 @@ def main():
         return [float(r[key]) for r in totals.get(peer, []) if key in r]
 
     print("| server | commands/s | p50 ms | p99 ms | p99.9 ms | p99 ms without LOGIN "
-          "| server cpu ms/1k cmds | load cpu share | errors | broken sessions | cpus busy |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| server cpu ms/1k cmds | syscalls/cmd | load cpu share | errors | broken sessions "
+          "| cpus busy |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for peer in order:
         cps = series(peer, "commands_per_s")
         if not cps:
@@ -48,6 +57,7 @@ def main():
         ms = lambda key: fmt(med([v / 1e3 for v in series(peer, key)]), "{:.1f}")
         print(f"| {peer} | {med(cps):.0f}{rng} | {ms('p50_us')} | {ms('p99_us')} "
               f"| {ms('p999_us')} | {ms('p99_not_login_us')} | {fmt(med(cpu_per_k))} "
+              f"| {fmt(med(syscalls_per_command(totals[peer])), '{:.2f}')} "
               f"| {fmt(med(series(peer, 'load_cpu_share')), '{:.2f}')} "
               f"| {sum(series(peer, 'errors')):.0f} | {sum(series(peer, 'broken')):.0f} "
               f"| {fmt(med(series(peer, 'machine_cpus')), '{:.2f}')} |")
@@ -59,6 +69,10 @@ def main():
         print(f"\nringmail/dovecot commands/s: {r / d:.2f} (target >= 3); "
               f"p99 ringmail/dovecot: {rp / dp:.2f}, without LOGIN "
               f"{fmt(rn / dn if rn and dn else None, '{:.2f}')} (target < 1)")
+    if "ringmail" in totals and "ceiling" in totals:
+        r, c = med(series("ringmail", "commands_per_s")), med(series("ceiling", "commands_per_s"))
+        print(f"ringmail/ceiling commands/s: {r / c:.2f} (the ceiling: IMAP framing alone on "
+              "our runtime)")
     print("\n| command | " + " | ".join(f"{p} p50 / p99 ms" for p in order) + " |")
     print("|---|" + "---|" * len(order))
     cmds = []

@@ -3,45 +3,11 @@
 // See line_server.h for what it prints and bench/README.md for how the scripts use it.
 #include "line/line_server.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "common/flags.h"
 
 namespace ringmail::bench {
-
-bool WaitForStatsSignal(const sigset_t& signals) {
-  for (;;) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
-    return sig == SIGUSR1;
-  }
-}
-
-std::string ProcessUsageFields() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  long rss_pages = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    long size_pages = 0;
-    if (std::fscanf(f, "%ld %ld", &size_pages, &rss_pages) != 2) rss_pages = 0;
-    std::fclose(f);
-  }
-  char text[160];
-  std::snprintf(text, sizeof text, " cpu_user_s=%.3f cpu_sys_s=%.3f rss_kib=%ld",
-                static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6,
-                static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6,
-                rss_pages * sysconf(_SC_PAGESIZE) / 1024);
-  return text;
-}
-
-void PrintLine(const std::string& line) {
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
 
 int Main(int argc, char** argv) {
   Flags flags(argc, argv, {"--mode", "--port", "--cores", "--bind"});
@@ -52,13 +18,7 @@ int Main(int argc, char** argv) {
   std::string mode = flags.String("--mode", "uring");
 
   // Blocked before any thread starts, so only the main thread receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = BlockServerSignals();
 
   if (mode == "uring") return RunUringLineServer(options, signals);
   if (mode == "epoll") return RunEpollLineServer(options, signals);

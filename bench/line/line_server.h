@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/engine_server.h"
+
 namespace ringmail::bench {
 
 struct LineServerOptions {
@@ -26,14 +28,5 @@ struct LineServerOptions {
 // every thread; the calling thread waits for them.
 int RunUringLineServer(const LineServerOptions& options, const sigset_t& signals);
 int RunEpollLineServer(const LineServerOptions& options, const sigset_t& signals);
-
-// Waits for one of `signals`; true for SIGUSR1 (print stats), false for a stop signal.
-bool WaitForStatsSignal(const sigset_t& signals);
-
-// " cpu_user_s=... cpu_sys_s=... rss_kib=..." for this process so far.
-std::string ProcessUsageFields();
-
-// Prints `line` and a newline to stdout and flushes (the scripts read it through a pipe).
-void PrintLine(const std::string& line);
 
 }  // namespace ringmail::bench

@@ -11,7 +11,9 @@ wall_s, other_cpus). Columns, each a median over the repeats, some with [min..ma
   core us/req    1+1: the server's CPU time per request including the softirq time on its
                  CPU 0 (this kernel accounts softirq apart from the task that caused it;
                  on loopback it is the TCP receive path run in the sender's context);
-                 2sh: server + generator + all softirq time per request (both CPUs)
+                 2sh: server + generator + all softirq time per request (both CPUs);
+                 cN (SERVER_CORES): as 1+1 on the server's CPUs, as 2sh when the
+                 generator shares them
   cpu-bound/s    1+1 only: 1e6 / core us/req, what the server's core would serve if it were
                  the bottleneck
   busy 0/1       how busy CPU 0 and CPU 1 were (1.00: saturated). In 1+1, a generator CPU
@@ -44,9 +46,14 @@ def proc_us(run):
 
 
 def core_us(run):
-    cpu = float(run["cpu_user_s"]) + float(run["cpu_sys_s"]) + float(run["cpu0_softirq_s"])
-    if run["config"] != "1+1":
-        cpu += float(run["load_cpu_s"]) + float(run["cpu1_softirq_s"])
+    server = set(run.get("server_cpus", "0" if run["config"] == "1+1" else "0,1").split(","))
+    load = set(run.get("load_cpus", "1" if run["config"] == "1+1" else "0,1").split(","))
+    cpu = float(run["cpu_user_s"]) + float(run["cpu_sys_s"])
+    cpus = server
+    if server & load:  # sharing: the generator's CPU time is in the cores' time too
+        cpu += float(run["load_cpu_s"])
+        cpus = server | load
+    cpu += sum(float(run.get(f"cpu{c}_softirq_s", 0)) for c in cpus)
     return cpu * 1e6 / requests(run)
 
 
@@ -61,7 +68,7 @@ def median(rs, key):
 
 def print_row(config, mode, rs):
     core = [core_us(r) for r in rs]
-    bound = f"{1e6 / statistics.median(core):.0f}" if config == "1+1" else "-"
+    bound = f"{1e6 / statistics.median(core):.0f}" if config in ("1+1", "c1") else "-"
     print(f"{config:6} {mode:5} {spread([float(r['requests_per_s']) for r in rs], '{:.0f}'):>24} "
           f"{spread([per_request(r) for r in rs], '{:.3f}'):>22} "
           f"{statistics.median(proc_us(r) for r in rs):8.2f} {spread(core, '{:.2f}'):>20} "

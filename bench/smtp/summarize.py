@@ -1,8 +1,9 @@
 """Reads bench/smtp/run's result lines (key=value) on stdin and prints one table row per
 message size and connection mode: each peer's median messages/s with [min..max] over the
-repeats, Postfix's delivered rate into Dovecot, and the ratios of the medians ringmail/postfix
-(accepted) and ringmail/sink. `cpus busy` is the median share of the machine's CPUs that
-were busy during the runs (everything: the generator, the peers, other people's work)."""
+repeats, Postfix's delivered rate into Dovecot, and the ratios of the medians
+ringmail/postfix (accepted), ringmail/ceiling (our runtime's SMTP sink) and postfix/sink
+(smtp-sink). `cpus busy` is the median share of the machine's CPUs that were busy during the
+runs (everything: the generator, the peers, other people's work)."""
 import statistics
 import sys
 
@@ -42,16 +43,17 @@ def main():
         if "stored" in f and int(f["stored"]) != int(f["messages"]):
             missing.append(f"{f['peer']} {f['size']} {f['conn']} rep {f['rep']}: "
                            f"{f['stored']} stored of {f['messages']} accepted")
-    print("| size | connections | smtp-sink msg/s | postfix accepted | postfix delivered "
-          "(Dovecot) | ringmail stored | ringmail/postfix | ringmail/sink | postfix/sink "
-          "| cpus busy |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| size | connections | smtp-sink msg/s | ceiling msg/s | postfix accepted "
+          "| postfix delivered (Dovecot) | ringmail stored | ringmail/postfix | ringmail/ceiling "
+          "| postfix/sink | cpus busy |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for key in order:
         p = rows[key]
         print(f"| {key[0]} | {'one per message' if key[1] == 'new' else 'reused'} "
-              f"| {cell(p.get('sink'))} | {cell(p.get('postfix'))} | {cell(p.get('delivered'))} "
+              f"| {cell(p.get('sink'))} | {cell(p.get('ceiling'))} | {cell(p.get('postfix'))} "
+              f"| {cell(p.get('delivered'))} "
               f"| {cell(p.get('ringmail'))} | {ratio(p.get('ringmail'), p.get('postfix'))} "
-              f"| {ratio(p.get('ringmail'), p.get('sink'))} "
+              f"| {ratio(p.get('ringmail'), p.get('ceiling'))} "
               f"| {ratio(p.get('postfix'), p.get('sink'))} "
               f"| {cell(p.get('busy'), '{:.2f}')} |")
     for m in missing:
