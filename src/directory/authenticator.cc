@@ -36,6 +36,8 @@ Authenticator::Authenticator(Directory* directory, WorkerPool* workers,
       now_ms_(&MonotonicMs) {
   for (size_t i = 0; i < cores; ++i) {
     limiters_.push_back(std::make_unique<AuthRateLimiter>(settings->rate_limits));
+    verified_.push_back(
+        std::make_unique<VerifiedSecrets>(settings->verified_secret_ttl_ms, kVerifiedSecretsMax));
   }
   // A secret of the default scheme for a password nobody knows (the name does not matter: a
   // random salt makes it unguessable).
@@ -57,6 +59,14 @@ AuthRateLimiter& Authenticator::Limiter() {
     metrics_attached_[core] = 1;
   }
   return *limiters_[core];
+}
+
+VerifiedSecrets& Authenticator::Verified() {
+  Reactor* reactor = Reactor::Current();
+  CHECK(reactor != nullptr, "authentication runs on a reactor core");
+  const size_t core = static_cast<size_t>(reactor->core());
+  CHECK(core < verified_.size(), "core index over the cores given");
+  return *verified_[core];
 }
 
 bool Authenticator::PlainTextAllowed(const AuthContext& context) const {
@@ -136,11 +146,18 @@ Task<AuthResult> Authenticator::CheckPassword(std::string name, std::string pass
       secret = &who.principal.secret;
     }
   }
+  // A password this core verified against this very secret lately needs no hash (only a
+  // correct one can be found there, so answering sooner tells a client nothing).
+  if (!who.name.empty() && Verified().Contains(*secret, password, now_ms_())) {
+    Limiter().RecordSuccess(context.peer, key, now_ms_());
+    co_return who;
+  }
   // The same work whether or not the name exists; a malformed stored secret fails the login.
   Result<Result<bool>> match =
       co_await workers_->Run([&] { return VerifySecret(*secret, password); });
   if (!match) co_return std::unexpected(AuthFailure::kUnavailable);  // worker queue full
   if (!who.name.empty() && match->value_or(false)) {
+    Verified().Remember(*secret, password, now_ms_());
     Limiter().RecordSuccess(context.peer, key, now_ms_());
     co_return who;
   }

@@ -24,6 +24,7 @@
 #include "directory/directory.h"
 #include "directory/network_list.h"
 #include "directory/sasl.h"
+#include "directory/verified_secrets.h"
 #include "runtime/task.h"
 #include "runtime/worker_pool.h"
 
@@ -38,6 +39,9 @@ struct AuthSettings {
   NetworkList plain_text_networks = NetworkList::Loopback();
   AuthRateLimiterConfig rate_limits;
   std::optional<FallbackAdmin> fallback_admin;
+  // How long a password verified against a stored secret is remembered per core, so that
+  // logging in again skips the slow hash (verified_secrets.h); 0: every login hashes.
+  uint64_t verified_secret_ttl_ms = 0;
 };
 
 // Where an attempt comes from. `protocol` is a literal ("imap", "smtp", ...), for logs.
@@ -105,6 +109,8 @@ class Authenticator {
   // After a failed attempt: counts it and waits the limiter's delay.
   Task<void> Failed(std::string name, AuthContext context);
   AuthRateLimiter& Limiter();
+  // This core's recently verified passwords (settings().verified_secret_ttl_ms).
+  VerifiedSecrets& Verified();
   const AuthSettings& settings() const { return *settings_; }
 
   // Test hook: a clock other than MonotonicMs().
@@ -120,6 +126,7 @@ class Authenticator {
   WorkerPool* workers_;
   const AuthSettings* settings_;
   std::vector<std::unique_ptr<AuthRateLimiter>> limiters_;  // by core index
+  std::vector<std::unique_ptr<VerifiedSecrets>> verified_;  // by core index
   // By core index; char, not bool: cores write their own entries concurrently.
   std::vector<char> metrics_attached_;
   const AuthRateLimiterMetrics* metrics_;

@@ -102,7 +102,9 @@ struct AuthenticationConfig {
   std::string password_scheme = "yescrypt";  // of secrets the CLI creates
   std::vector<std::string> plain_text_networks = {"127.0.0.0/8", "::1/128"};
   AuthRateLimiterConfig rate_limits;
-  uint32_t login_cache_ttl_s = 60;  // HTTP Basic logins remembered (server/login_cache.h); 0: off
+  // HTTP Basic logins remembered (server/login_cache.h), and passwords verified against a
+  // stored secret for every protocol (directory/verified_secrets.h); 0: off.
+  uint32_t login_cache_ttl_s = 60;
 };
 
 // [imap] (docs/config.md): the IMAP sessions' limits and timeouts (config_imap.cc).

@@ -72,6 +72,8 @@ Result<DirectoryServices> OpenDirectory(const Config& config, MetadataStore* met
   CHECK(networks.has_value(), "the config checked the networks");
   s.auth_settings->plain_text_networks = std::move(*networks);
   s.auth_settings->rate_limits = config.authentication.rate_limits;
+  s.auth_settings->verified_secret_ttl_ms =
+      uint64_t{config.authentication.login_cache_ttl_s} * 1000;
   if (config.fallback_admin.present) {
     s.auth_settings->fallback_admin =
         FallbackAdmin{config.fallback_admin.user, config.fallback_admin.secret};

@@ -487,5 +487,58 @@ Task<void> BadLines(Authenticator* auth) {
 
 TEST_F(AuthenticatorTest, SaslBadLines) { RunOnReactor(BadLines(Auth())); }
 
+// With verified_secret_ttl_ms, a password verified once is not hashed again on this core while
+// it is remembered, whatever spelling of the name; a wrong password, the same password for
+// another principal, and a remembered one after the TTL are hashed; a principal made
+// inactive fails at once although its password is remembered.
+Task<void> VerifiedOnce(Authenticator* auth, MemoryDirectory* inactive_alice, WorkerPool* workers) {
+  const int64_t jobs = WorkerJobs();
+  AuthResult r = co_await auth->Login("alice", "alice-pw", kLoopback);
+  EXPECT_EQ(Outcome(r), "ok alice");
+  EXPECT_EQ(WorkerJobs(), jobs + 1);
+  r = co_await auth->Login("Ali@EXAMPLE.test", "alice-pw", kLoopback);
+  EXPECT_EQ(Outcome(r), "ok alice");
+  EXPECT_EQ(WorkerJobs(), jobs + 1);
+  EXPECT_EQ(auth->Verified().hits(), 1u);
+  r = co_await auth->Login("alice", "alice-pw ", kLoopback);
+  EXPECT_EQ(Outcome(r), "invalid_credentials");
+  EXPECT_EQ(WorkerJobs(), jobs + 2);
+  r = co_await auth->Login("bob", "alice-pw", kLoopback);
+  EXPECT_EQ(Outcome(r), "invalid_credentials");
+  EXPECT_EQ(WorkerJobs(), jobs + 3);
+  g_now_ms += 60'000;
+  r = co_await auth->Login("alice", "alice-pw", kLoopback);
+  EXPECT_EQ(Outcome(r), "ok alice");
+  EXPECT_EQ(WorkerJobs(), jobs + 4);
+  EXPECT_EQ(auth->Verified().hits(), 1u);
+  // The same authenticator over a directory where alice (same secret) is inactive.
+  Authenticator other(inactive_alice, workers, &auth->settings(), 1);
+  other.SetClockForTest(&FakeNow);
+  other.Verified().Remember(TestSecrets().alice, "alice-pw", g_now_ms);
+  r = co_await other.Login("alice", "alice-pw", kLoopback);
+  EXPECT_EQ(Outcome(r), "invalid_credentials");
+  EXPECT_EQ(other.Verified().hits(), 0u);
+}
+
+TEST_F(AuthenticatorTest, VerifiedPasswordIsNotHashedAgain) {
+  settings_.verified_secret_ttl_ms = 60'000;
+  std::vector<MemoryPrincipalConfig> p;
+  p.push_back(Entry("alice", "individual", TestSecrets().alice, {"alice@example.test"}, false));
+  Result<std::unique_ptr<MemoryDirectory>> inactive = MemoryDirectory::Create(p, {});
+  ASSERT_TRUE(inactive.has_value());
+  RunOnReactor(VerifiedOnce(Auth(), inactive->get(), workers_.get()));
+}
+
+Task<void> HashedEachTime(Authenticator* auth) {
+  const int64_t jobs = WorkerJobs();
+  for (int i = 0; i < 2; ++i) {
+    const AuthResult r = co_await auth->Login("alice", "alice-pw", kLoopback);
+    EXPECT_EQ(Outcome(r), "ok alice");
+  }
+  EXPECT_EQ(WorkerJobs(), jobs + 2);
+}
+
+TEST_F(AuthenticatorTest, VerifiedSecretsOffByDefault) { RunOnReactor(HashedEachTime(Auth())); }
+
 }  // namespace
 }  // namespace ringmail::testing
