@@ -167,6 +167,7 @@ enum StatusItem : uint16_t {
   kStatusHighestModseq = 1 << 7,
   kStatusAppendLimit = 1 << 8,
   kStatusMailboxId = 1 << 9,
+  kStatusDeletedStorage = 1 << 10,  // RFC 9208 §4.2.1 (with QUOTA=RES-STORAGE)
 };
 
 struct StatusArgs {

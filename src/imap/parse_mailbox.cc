@@ -110,7 +110,7 @@ bool ParseStatusItems(Cursor& c, uint16_t* items) {
     std::string_view name;
     uint16_t bit;
   };
-  static constexpr std::array<Item, 10> kItems = {{
+  static constexpr std::array<Item, 11> kItems = {{
       {"MESSAGES", kStatusMessages},
       {"UIDNEXT", kStatusUidNext},
       {"UIDVALIDITY", kStatusUidValidity},
@@ -121,6 +121,7 @@ bool ParseStatusItems(Cursor& c, uint16_t* items) {
       {"HIGHESTMODSEQ", kStatusHighestModseq},
       {"APPENDLIMIT", kStatusAppendLimit},
       {"MAILBOXID", kStatusMailboxId},
+      {"DELETED-STORAGE", kStatusDeletedStorage},
   }};
   *items = 0;
   return c.List([&] {

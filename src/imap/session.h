@@ -97,9 +97,16 @@ class Session final : private MailboxWatcher {
  public:
   // The account's quota root "" (commands/quota.cc).
   struct QuotaUsage {
-    uint64_t limit_bytes = 0;  // 0: unlimited
+    uint64_t limit_bytes = 0;     // 0: unlimited
+    uint64_t limit_messages = 0;  // 0: unlimited
     uint64_t used_bytes = 0;
     uint64_t used_messages = 0;
+    bool limited() const { return limit_bytes != 0 || limit_messages != 0; }
+  };
+  // What an EXPUNGE of a mailbox would remove (STATUS DELETED and DELETED-STORAGE).
+  struct DeletedUsage {
+    uint64_t messages = 0;
+    uint64_t bytes = 0;
   };
 
   // `starttls`: the listener offers STARTTLS through it (null: not offered).
@@ -191,7 +198,10 @@ class Session final : private MailboxWatcher {
   Task<void> Status(Command command);
   Task<void> Namespace(Command command);
   void AppendStatusItems(std::string* out, const MailboxRecord& m, uint16_t items,
-                         uint64_t deleted) const;
+                         const DeletedUsage& deleted) const;
+  // The \Deleted messages of the mailbox, when `items` asks for them (else zero); kNotFound
+  // etc. from the store.
+  Task<Result<DeletedUsage>> LoadDeleted(int64_t mailbox_id, uint16_t items);
   // commands/list.cc
   Task<void> List(Command command);
   // commands/select.cc
@@ -236,9 +246,11 @@ class Session final : private MailboxWatcher {
   Task<void> GetQuota(Command command);
   Task<void> SetQuota(Command command);
   Task<Result<QuotaUsage>> LoadQuota();
-  // Whether the account stays within its quota after adding `adding` bytes and removing
-  // `removing`; if not (or the store failed) the tagged answer is set (NO [OVERQUOTA]).
-  Task<bool> QuotaAllows(std::string tag, uint64_t adding, uint64_t removing);
+  // Whether the account stays within its quota (both resources) after adding `adding_bytes`
+  // in `adding_messages` messages and removing `removing_bytes` in `removing_messages`; if
+  // not (or the store failed) the tagged answer is set (NO [OVERQUOTA]).
+  Task<bool> QuotaAllows(std::string tag, uint64_t adding_bytes, uint64_t removing_bytes,
+                         uint64_t adding_messages, uint64_t removing_messages);
   // commands/compress.cc
   Task<void> Compress(Command command);
   // commands/idle.cc

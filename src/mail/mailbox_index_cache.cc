@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/check.h"
+#include "mail/mailbox_index_merge.h"
 #include "runtime/reactor.h"
 
 namespace ringmail {
@@ -51,8 +52,33 @@ void MailboxIndexCache::Invalidate(int64_t mailbox_id) {
 
 uint64_t MailboxIndexCache::loads() const { return CurrentCore().loads; }
 
-Task<Result<MailboxIndexCache::Snapshot>> MailboxIndexCache::Load(Core* core, int64_t mailbox_id) {
+uint64_t MailboxIndexCache::incremental_loads() const { return CurrentCore().incremental_loads; }
+
+Task<Result<MailboxIndexCache::Snapshot>> MailboxIndexCache::Load(Core* core, int64_t mailbox_id,
+                                                                  Snapshot base) {
   ++core->loads;
+  if (base) {
+    Result<MailboxIndexChanges> changes =
+        co_await store_->LoadMailboxIndexChanges(mailbox_id, base->mailbox.highest_modseq);
+    // kInvalidArgument: a store that cannot tell (read it all); other errors pass through.
+    if (!changes && changes.error().code != ErrorCode::kInvalidArgument) {
+      co_return std::unexpected(changes.error());
+    }
+    const MailboxRecord* now = changes ? &changes->changed.mailbox : nullptr;
+    if (now != nullptr && changes->changed.messages.empty() && changes->expunged.empty() &&
+        now->highest_modseq == base->mailbox.highest_modseq &&
+        now->uid_next == base->mailbox.uid_next && now->name == base->mailbox.name) {
+      ++core->incremental_loads;
+      co_return base;  // nothing changed: the same snapshot (sessions showing it write nothing)
+    }
+    if (changes) {
+      std::optional<MailboxIndex> merged = ApplyIndexChanges(*base, *changes);
+      if (merged) {
+        ++core->incremental_loads;
+        co_return std::make_shared<const MailboxIndex>(std::move(*merged));
+      }
+    }
+  }
   Result<MailboxIndex> loaded = co_await store_->LoadMailboxIndex(mailbox_id);
   if (!loaded) co_return std::unexpected(loaded.error());
   co_return std::make_shared<const MailboxIndex>(std::move(*loaded));
@@ -63,7 +89,7 @@ Task<Result<MailboxIndexCache::Snapshot>> MailboxIndexCache::Get(int64_t mailbox
   while (true) {
     auto it = core.entries.find(mailbox_id);
     if (it == core.entries.end()) {
-      Result<Snapshot> plain = co_await Load(&core, mailbox_id);
+      Result<Snapshot> plain = co_await Load(&core, mailbox_id, nullptr);
       co_return plain;
     }
     // Node-based map: the entry stays put while this caller (a user) waits.
@@ -75,7 +101,7 @@ Task<Result<MailboxIndexCache::Snapshot>> MailboxIndexCache::Get(int64_t mailbox
     }
     entry.loading = true;
     const uint64_t generation = entry.generation;
-    Result<Snapshot> loaded = co_await Load(&core, mailbox_id);
+    Result<Snapshot> loaded = co_await Load(&core, mailbox_id, entry.index);
     entry.loading = false;
     if (loaded) {
       entry.index = *loaded;

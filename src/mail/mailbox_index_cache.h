@@ -5,9 +5,12 @@
 // while it differs (unannounced expunges, its own STORE until the reload).
 //
 // Freshness: Invalidate() (a hub wake-up, or this core's own change) makes the next Get()
-// reload from the store; concurrent Get()s of one mailbox share one load. A snapshot loaded
-// while an Invalidate() arrived is handed to the caller that started the load but is not
-// kept as fresh.
+// refresh from the store; concurrent Get()s of one mailbox share one load. A refresh reads
+// only what changed since the snapshot's highest modseq (LoadMailboxIndexChanges) and
+// applies it to a copy of the snapshot (mailbox_index_merge.h); the whole index is read when
+// there is no snapshot yet, or the store cannot tell the changes. A snapshot loaded while an
+// Invalidate() arrived is handed to the caller that started the load but is not kept as
+// fresh.
 //
 // Per-core state, touched only on its core; the store outlives the cache.
 #pragma once
@@ -44,8 +47,10 @@ class MailboxIndexCache {
   // The mailbox changed: the next Get() reloads.
   void Invalidate(int64_t mailbox_id);
 
-  // This core's store loads so far (tests, metrics).
+  // This core's store loads so far (tests, metrics): all of them, and those that read only
+  // the changes since the previous snapshot.
   uint64_t loads() const;
+  uint64_t incremental_loads() const;
 
  private:
   struct Entry {
@@ -59,9 +64,11 @@ class MailboxIndexCache {
   struct Core {
     std::unordered_map<int64_t, Entry> entries;
     uint64_t loads = 0;
+    uint64_t incremental_loads = 0;
   };
   Core& CurrentCore() const;
-  Task<Result<Snapshot>> Load(Core* core, int64_t mailbox_id);
+  // The current index: `base` brought up to date, or (no base, or that failed) read whole.
+  Task<Result<Snapshot>> Load(Core* core, int64_t mailbox_id, Snapshot base);
 
   MetadataStore* store_;
   std::vector<std::unique_ptr<Core>> cores_;

@@ -56,6 +56,16 @@ Result<std::vector<std::string>> NormalizedEmails(const std::vector<std::string>
   return out;
 }
 
+Result<uint64_t> ParseCount(const std::string& text) {
+  const bool digits = !text.empty() && text.size() <= 12 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "message quota '" + text + "': expected a number of messages");
+  }
+  return std::stoull(text);
+}
+
 Result<uint64_t> ParseBytes(const std::string& text) {
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
@@ -94,6 +104,7 @@ Task<Result<AccountRecord>> CreateAccount(MetadataStore* store, WorkerPool* work
   a.description = std::move(account.description);
   a.active = account.active;
   a.quota_bytes = account.quota_bytes;
+  a.quota_messages = account.quota_messages;
   a.member_of = std::move(account.member_of);
   Result<std::vector<std::string>> emails = NormalizedEmails(account.emails);
   if (!emails) co_return std::unexpected(emails.error());
@@ -133,6 +144,7 @@ Task<Result<AccountRecord>> UpdateAccount(MetadataStore* store, WorkerPool* work
     u.member_of = Edited(current->member_of, c.add_member_of, c.remove_member_of);
   }
   u.quota_bytes = c.quota_bytes;
+  u.quota_messages = c.quota_messages;
   u.description = std::move(c.description);
   u.active = c.active;
   u.role = std::move(c.role);

@@ -31,6 +31,8 @@ Task<Result<std::string>> RemoveDomain(MetadataStore* store, std::string domain)
 Result<std::vector<std::string>> NormalizedEmails(const std::vector<std::string>& given);
 // "10485760", "10M", "2G" (powers of 1024) or "0" (unlimited) as bytes.
 Result<uint64_t> ParseBytes(const std::string& text);
+// A message count: decimal digits, "0" unlimited (at most 12 digits).
+Result<uint64_t> ParseCount(const std::string& text);
 // Hashes a password in `[authentication] password-scheme` on a worker (slow on purpose).
 // kInvalidArgument for an empty password.
 Task<Result<std::string>> HashPassword(WorkerPool* workers, const Config* config,
@@ -43,6 +45,7 @@ struct NewAccount {
   std::string description;
   bool active = true;
   uint64_t quota_bytes = 0;
+  uint64_t quota_messages = 0;      // 0: unlimited
   std::vector<std::string> emails;  // as given; the first is the primary address
   std::vector<std::string> member_of;
   std::optional<std::string> password;  // plain text, hashed here; none: cannot log in
@@ -59,6 +62,7 @@ struct AccountChanges {
   std::vector<std::string> add_emails, remove_emails;
   std::vector<std::string> add_member_of, remove_member_of;
   std::optional<uint64_t> quota_bytes;
+  std::optional<uint64_t> quota_messages;
   std::optional<std::string> description;
   std::optional<bool> active;
   std::optional<std::string> role;  // user | admin

@@ -32,6 +32,11 @@ Task<int> AccountUpdateCommand(MetadataStore* store, WorkerPool* workers, const 
       if (!bytes) co_return Refused(bytes.error());
       c.quota_bytes = *bytes;
     }
+    if (std::optional<std::string> count = args.One("--quota-messages")) {
+      Result<uint64_t> messages = admin::ParseCount(*count);
+      if (!messages) co_return Refused(messages.error());
+      c.quota_messages = *messages;
+    }
     c.description = args.One("--description");
     c.role = args.One("--role");
     if (args.Flag("--active")) c.active = true;

@@ -30,6 +30,8 @@ void PrintAccount(const AccountRecord& a) {
               static_cast<unsigned long long>(a.used_messages),
               static_cast<unsigned long long>(a.used_bytes),
               a.quota_bytes == 0 ? "unlimited" : std::to_string(a.quota_bytes).c_str());
+  std::printf("  msg quota:   %s\n",
+              a.quota_messages == 0 ? "unlimited" : std::to_string(a.quota_messages).c_str());
 }
 
 }  // namespace

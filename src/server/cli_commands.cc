@@ -66,6 +66,11 @@ Task<int> AccountAdd(MetadataStore* store, WorkerPool* workers, const Config* co
     if (!bytes) co_return Refused(bytes.error());
     a.quota_bytes = *bytes;
   }
+  if (std::optional<std::string> count = args.One("--quota-messages")) {
+    Result<uint64_t> messages = admin::ParseCount(*count);
+    if (!messages) co_return Refused(messages.error());
+    a.quota_messages = *messages;
+  }
   a.emails = args.All("--email");
   if (args.Flag("--password-stdin")) {
     Result<std::string> password = ReadPasswordFromStdin();
@@ -94,11 +99,11 @@ Task<int> RunStoreCommand(MetadataStore* store, WorkerPool* workers, const Confi
     int code = co_await ApiKeyCommand(store, std::move(words));
     co_return code;
   }
-  Result<Args> args =
-      ParseArgs(words,
-                {"--email", "--type", "--member-of", "--quota", "--description", "--add-email",
-                 "--remove-email", "--add-member-of", "--remove-member-of", "--role"},
-                {"--password-stdin", "--inactive", "--active"});
+  Result<Args> args = ParseArgs(
+      words,
+      {"--email", "--type", "--member-of", "--quota", "--quota-messages", "--description",
+       "--add-email", "--remove-email", "--add-member-of", "--remove-member-of", "--role"},
+      {"--password-stdin", "--inactive", "--active"});
   if (!args) co_return Refused(args.error());
   const std::string verb = args->positional.size() > 1 ? args->positional[1] : "";
   int code = kExitConfig;

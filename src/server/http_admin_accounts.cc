@@ -12,6 +12,7 @@ void WriteAccount(JsonWriter& w, const AccountRecord& a) {
   w.Key("description").String(a.description);
   w.Key("emails").Strings(a.emails).Key("member_of").Strings(a.member_of);
   w.Key("has_password").Bool(!a.secret.empty()).Key("quota").Uint(a.quota_bytes);
+  w.Key("quota_messages").Uint(a.quota_messages);
   w.Key("used_bytes").Uint(a.used_bytes).Key("used_messages").Uint(a.used_messages);
   w.EndObject();
 }
@@ -28,7 +29,7 @@ Task<http::Response> Create(Call call) {
   JsonBody json;
   Result<void> parsed =
       json.Parse(call.request->body, {"name", "type", "role", "description", "active", "quota",
-                                      "emails", "member_of", "password"});
+                                      "quota_messages", "emails", "member_of", "password"});
   if (!parsed) co_return ErrorResponse(parsed.error());
   admin::NewAccount a;
   Result<std::optional<std::string>> name = json.String("name");
@@ -38,14 +39,15 @@ Task<http::Response> Create(Call call) {
   Result<std::optional<std::string>> password = json.String("password");
   Result<std::optional<bool>> active = json.Bool("active");
   Result<std::optional<uint64_t>> quota = json.Bytes("quota");
+  Result<std::optional<uint64_t>> quota_messages = json.Bytes("quota_messages");
   Result<std::optional<std::vector<std::string>>> emails = json.Strings("emails");
   Result<std::optional<std::vector<std::string>>> member_of = json.Strings("member_of");
   for (const Error* e :
        {name ? nullptr : &name.error(), type ? nullptr : &type.error(),
         role ? nullptr : &role.error(), description ? nullptr : &description.error(),
         password ? nullptr : &password.error(), active ? nullptr : &active.error(),
-        quota ? nullptr : &quota.error(), emails ? nullptr : &emails.error(),
-        member_of ? nullptr : &member_of.error()}) {
+        quota ? nullptr : &quota.error(), quota_messages ? nullptr : &quota_messages.error(),
+        emails ? nullptr : &emails.error(), member_of ? nullptr : &member_of.error()}) {
     if (e != nullptr) co_return ErrorResponse(*e);
   }
   if (!*name) co_return http::JsonError(400, "'name' (a string) is required");
@@ -55,6 +57,7 @@ Task<http::Response> Create(Call call) {
   a.description = description->value_or("");
   a.active = active->value_or(true);
   a.quota_bytes = quota->value_or(0);
+  a.quota_messages = quota_messages->value_or(0);
   a.emails = emails->value_or(std::vector<std::string>{});
   a.member_of = member_of->value_or(std::vector<std::string>{});
   a.password = *password;
@@ -71,6 +74,7 @@ Result<void> ReadChanges(const JsonBody& json, admin::AccountChanges* c) {
   c->active = TRY(json.Bool("active"));
   c->role = TRY(json.String("role"));
   c->quota_bytes = TRY(json.Bytes("quota"));
+  c->quota_messages = TRY(json.Bytes("quota_messages"));
   c->emails = TRY(json.Strings("emails"));
   c->add_emails = TRY(json.Strings("add_emails")).value_or(std::vector<std::string>{});
   c->remove_emails = TRY(json.Strings("remove_emails")).value_or(std::vector<std::string>{});
@@ -94,13 +98,14 @@ Task<http::Response> Update(Call call) {
     if (what == "password") {
       parsed = json.Parse(call.request->body, {"password"});
     } else if (what == "quota") {
-      parsed = json.Parse(call.request->body, {"quota"});
+      parsed = json.Parse(call.request->body, {"quota", "quota_messages"});
     } else if (what == "aliases") {
       parsed = json.Parse(call.request->body, {"address"});
     } else {
-      parsed = json.Parse(call.request->body,
-                          {"password", "description", "active", "quota", "emails", "add_emails",
-                           "remove_emails", "add_member_of", "remove_member_of", "role"});
+      parsed =
+          json.Parse(call.request->body,
+                     {"password", "description", "active", "quota", "quota_messages", "emails",
+                      "add_emails", "remove_emails", "add_member_of", "remove_member_of", "role"});
     }
     if (parsed) parsed = ReadChanges(json, &c);
     if (!parsed) co_return ErrorResponse(parsed.error());
@@ -110,7 +115,9 @@ Task<http::Response> Update(Call call) {
       c.add_emails.push_back(**address);
     }
     if (what == "password" && !c.password) co_return http::JsonError(400, "'password' is required");
-    if (what == "quota" && !c.quota_bytes) co_return http::JsonError(400, "'quota' is required");
+    if (what == "quota" && !c.quota_bytes && !c.quota_messages) {
+      co_return http::JsonError(400, "'quota' or 'quota_messages' is required");
+    }
   }
   Result<AccountRecord> updated = co_await admin::UpdateAccount(
       call.store, call.services->workers, call.services->config, std::move(c));

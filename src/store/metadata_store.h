@@ -28,7 +28,8 @@ struct AccountRecord {
   std::string secret;
   std::string description;
   bool active = true;
-  uint64_t quota_bytes = 0;  // 0: unlimited
+  uint64_t quota_bytes = 0;     // 0: unlimited
+  uint64_t quota_messages = 0;  // 0: unlimited (IMAP QUOTA RES-MESSAGE)
   uint64_t used_bytes = 0;
   uint64_t used_messages = 0;
   uint64_t highest_modseq = 0;
@@ -47,6 +48,7 @@ struct AccountUpdate {
   std::optional<std::string> description;
   std::optional<bool> active;
   std::optional<uint64_t> quota_bytes;
+  std::optional<uint64_t> quota_messages;
   std::optional<std::vector<std::string>> emails;  // as AccountRecord::emails
   std::optional<std::vector<std::string>> member_of;
   std::optional<std::string> role;  // as AccountRecord::role
@@ -185,6 +187,22 @@ struct BlobUploadRequest {
 };
 inline constexpr size_t kUploadTypeMax = 255;
 
+// IMAP COPY or MOVE (RFC 9051 §6.4.7, RFC 6851) of messages between two mailboxes of one
+// account: CopyMessages.
+struct CopyRequest {
+  int64_t source_mailbox_id = 0;
+  std::vector<uint32_t> uids;  // in the source; UIDs not there are skipped
+  int64_t target_mailbox_id = 0;
+  bool move = false;
+  bool enforce_quota = true;  // a copy over the account's quotas: kLimitExceeded, nothing done
+};
+
+struct CopyResult {
+  std::vector<uint32_t> source_uids;  // the messages copied, ascending
+  std::vector<uint32_t> target_uids;  // their UIDs in the target, in the same order
+  uint64_t modseq = 0;                // the operation's modseq (0: nothing was copied)
+};
+
 struct PlacedMessage {
   int64_t account_id = 0;
   int64_t mailbox_id = 0;
@@ -246,6 +264,15 @@ struct MailboxIndex {
     f.keywords = keyword_sets[e.keyword_set];
     return f;
   }
+};
+
+// What changed in a mailbox after a modseq (LoadMailboxIndexChanges): enough to bring a
+// MailboxIndex read at that modseq up to date without reading every message again.
+struct MailboxIndexChanges {
+  // The mailbox as it is now, with only its messages whose modseq is above the one asked
+  // (new messages and those whose flags changed), ascending UID, and their keyword sets.
+  MailboxIndex changed;
+  std::vector<uint32_t> expunged;  // UIDs removed after that modseq, ascending
 };
 
 enum class FlagOperation { kReplace, kAdd, kRemove };
@@ -519,6 +546,14 @@ class MetadataStore {
   // The mailbox and its messages' UIDs, modseqs and flags, in one snapshot: what opening a
   // mailbox reads (docs/storage.md, "Reading a mailbox"). kNotFound.
   virtual Task<Result<MailboxIndex>> LoadMailboxIndex(int64_t mailbox_id) = 0;
+  // What changed in the mailbox after modseq `since` (the mailbox.highest_modseq of an index
+  // read earlier), in one snapshot: the messages whose modseq is above it and the UIDs
+  // expunged after it (MailboxIndexChanges). kNotFound. Not pure: stores and fakes written
+  // before it answer kInvalidArgument (the caller then loads the whole index).
+  virtual Task<Result<MailboxIndexChanges>> LoadMailboxIndexChanges(int64_t /*mailbox_id*/,
+                                                                    uint64_t /*since*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "index changes are not supported");
+  }
   // The messages with these UIDs, in full and ascending; UIDs not in the mailbox are
   // skipped. kNotFound for an unknown mailbox; kInvalidArgument over kUidsPerCallMax UIDs.
   virtual Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
@@ -534,6 +569,19 @@ class MetadataStore {
   // are deleted when no mailbox holds them any more, and their blobs lose a reference.
   virtual Task<Result<std::vector<uint32_t>>> Expunge(int64_t mailbox_id,
                                                       std::vector<uint32_t> uids) = 0;
+  // COPY or MOVE (CopyRequest) in ONE transaction: every message or none, whatever fails.
+  // A copy is a new email (its own flags from now on, a new reference to the same blob,
+  // added to the account's usage: over quota_bytes or quota_messages with enforce_quota,
+  // kLimitExceeded and nothing changes) with a new UID in the target. A move instead gives
+  // the same email a placement in the target and removes the source's (recorded as
+  // expunged, as Expunge does): the usage does not change; only a message whose email the
+  // target already holds is copied, then removed from the source. One modseq for it all.
+  // kNotFound for an unknown mailbox or two mailboxes of different accounts;
+  // kInvalidArgument over kUidsPerCallMax UIDs. Not pure: stores and fakes written before it
+  // answer kInvalidArgument.
+  virtual Task<Result<CopyResult>> CopyMessages(CopyRequest /*request*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "copying messages is not supported");
+  }
   // UIDs expunged from the mailbox with a modseq greater than `modseq` (QRESYNC).
   virtual Task<Result<std::vector<uint32_t>>> ExpungedSince(int64_t mailbox_id,
                                                             uint64_t modseq) = 0;

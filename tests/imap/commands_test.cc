@@ -130,7 +130,10 @@ TEST(ImapCommands, Status) {
       "a STATUS INBOX (SIZE HIGHESTMODSEQ APPENDLIMIT DELETED UIDVALIDITY UNSEEN RECENT "
       "MAILBOXID)\r\n");
   EXPECT_EQ(args.items, 0x3FC);
+  args = ParseArgs<StatusArgs>("a STATUS INBOX (deleted-storage DELETED)\r\n");
+  EXPECT_EQ(args.items, kStatusDeletedStorage | kStatusDeleted);
   ExpectBad("a STATUS INBOX ()\r\n");
+  ExpectBad("a STATUS INBOX (DELETED-STORAGES)\r\n");
   ExpectBad("a STATUS INBOX (FOO)\r\n");
 }
 

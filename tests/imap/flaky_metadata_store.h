@@ -1,6 +1,6 @@
 // A MetadataStore that forwards to a real one, or answers kUnavailable to every call while
 // `down` is set: a database outage for session tests. `summaries_off` hides the cached
-// summaries (the FETCH path that reads message bytes).
+// summaries (the FETCH path that reads message bytes); `copies_down` fails only COPY/MOVE.
 #pragma once
 
 #include "store/metadata_store.h"
@@ -12,6 +12,7 @@ class FlakyMetadataStore final : public MetadataStore {
   explicit FlakyMetadataStore(MetadataStore* real) : real_(real) {}
   bool down = false;
   bool summaries_off = false;
+  bool copies_down = false;  // only CopyMessages answers kUnavailable
 
 #define RINGMAIL_FLAKY(Type, Name, Params, Args)                             \
   Task<Result<Type>> Name Params override {                                  \
@@ -42,6 +43,12 @@ class FlakyMetadataStore final : public MetadataStore {
   RINGMAIL_FLAKY(std::vector<PlacedMessage>, Deliver, (DeliveryRequest r), (std::move(r)))
   RINGMAIL_FLAKY(MailboxSnapshot, LoadMailbox, (int64_t m), (m))
   RINGMAIL_FLAKY(MailboxIndex, LoadMailboxIndex, (int64_t m), (m))
+  RINGMAIL_FLAKY(MailboxIndexChanges, LoadMailboxIndexChanges, (int64_t m, uint64_t s), (m, s))
+  Task<Result<CopyResult>> CopyMessages(CopyRequest r) override {
+    if (down || copies_down) co_return MakeError(ErrorCode::kUnavailable, "database down");
+    Result<CopyResult> result = co_await real_->CopyMessages(std::move(r));
+    co_return result;
+  }
   RINGMAIL_FLAKY(std::vector<MessageRecord>, LoadMessages, (int64_t m, std::vector<uint32_t> u),
                  (m, std::move(u)))
   // With `summaries_off`, as a store that caches none (FETCH then reads the bytes).

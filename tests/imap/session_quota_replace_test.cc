@@ -29,7 +29,8 @@ TEST_F(ImapSessionTest, QuotaRootUsageAndOverQuota) {
     co_await t->MakeAccounts();
     co_await SetQuota(t, "alice", 100);
     std::unique_ptr<ImapClient> c = co_await t->LoggedIn("alice");
-    EXPECT_TRUE(Has(co_await c->Run("q0 CAPABILITY"), " QUOTA RES-STORAGE "));
+    EXPECT_TRUE(
+        Has(co_await c->Run("q0 CAPABILITY"), " QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE "));
     EXPECT_TRUE((co_await Append(c.get(), "q1", "INBOX")).starts_with("q1 OK [APPENDUID "));
     EXPECT_EQ(co_await c->Run("q2 GETQUOTAROOT inbox"),
               "* QUOTAROOT INBOX \"\"\r\n* QUOTA \"\" (STORAGE 1 0)\r\nq2 OK GETQUOTAROOT "

@@ -91,10 +91,11 @@ class ImapExtTest(unittest.TestCase):
         cls.daemon = Daemon(BINARY, CONFIG).wait_ready()
         cls.host, cls.port = cls.daemon.listeners["imap"]
         cls.cli("domain", "add", "example.test")
-        for name in ["quota", "replace", "compress", "within", "mbsync"]:
+        for name in ["quota", "msgquota", "replace", "compress", "within", "mbsync"]:
             cls.cli("account", "add", name, "--email", name + "@example.test",
                     "--password-stdin", stdin=name + "-secret\n")
         cls.cli("account", "update", "quota", "--quota", "3000")
+        cls.cli("account", "update", "msgquota", "--quota-messages", "2")
 
     @classmethod
     def cli(cls, *args, stdin=""):
@@ -127,7 +128,7 @@ class ImapExtTest(unittest.TestCase):
     def test_quota(self):
         imap = self.connect("quota")
         self.assertIn("QUOTA", imap.capabilities)
-        self.assertIn("RES-STORAGE", imap.capabilities)
+        self.assertIn("QUOTA=RES-STORAGE", imap.capabilities)
         typ, data = imap.getquotaroot("INBOX")
         self.assertEqual(typ, "OK")
         self.assertEqual(data, [[b'INBOX ""'], [b'"" (STORAGE 0 2)']])
@@ -141,6 +142,33 @@ class ImapExtTest(unittest.TestCase):
         self.assertEqual(typ, "OK")
         self.assertRegex(data[0], rb'^"" \(STORAGE [23] 2\)$')  # KiB used (rounded up), limit
         self.assertEqual(imap.setquota('""', "(STORAGE 100)")[0], "NO")
+
+    def test_quota_messages_copy_move_status(self):
+        imap = self.connect("msgquota")
+        self.assertIn("QUOTA=RES-MESSAGE", imap.capabilities)
+        for subject in ["one", "two"]:
+            self.assertEqual(imap.append("INBOX", "", None, message(subject))[0], "OK")
+        typ, data = imap.append("INBOX", "", None, message("three"))
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[OVERQUOTA]", data[0])
+        typ, data = imap.getquotaroot("INBOX")
+        self.assertEqual(data, [[b'INBOX ""'], [b'"" (MESSAGE 2 2)']])
+        self.assertEqual(imap.select("INBOX")[0], "OK")
+        typ, data = imap.copy("1", "Archive")
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[OVERQUOTA]", data[0])
+        self.assertEqual(imap.store("2", "+FLAGS", "(\\Deleted)")[0], "OK")
+        typ, data = imap.status("INBOX", "(MESSAGES DELETED DELETED-STORAGE)")
+        self.assertIn(b"(MESSAGES 2 DELETED 1 DELETED-STORAGE 1)", data[0])
+        # MOVE adds no usage: allowed at the limit, both messages in one transaction.
+        typ, data = imap._simple_command("MOVE", "1:2", "Archive")
+        self.assertEqual(typ, "OK", data)
+        self.assertRegex(imap.untagged_responses["OK"][-1], rb"^\[COPYUID \d+ 1:2 1:2\] Moved$")
+        self.assertEqual(imap.untagged_responses["EXPUNGE"], [b"2", b"1"])
+        typ, data = imap.status("Archive", "(MESSAGES DELETED)")
+        self.assertIn(b"(MESSAGES 2 DELETED 1)", data[0])
+        typ, data = imap.getquota('""')
+        self.assertEqual(data, [b'"" (MESSAGE 2 2)'])
 
     def test_replace(self):
         imap = self.connect("replace")

@@ -23,6 +23,7 @@
 #include "metadata_conformance_api_keys.h"
 #include "metadata_conformance_blobs.h"
 #include "metadata_conformance_changes.h"
+#include "metadata_conformance_copy.h"
 #include "metadata_conformance_directory.h"
 #include "metadata_conformance_emails.h"
 #include "metadata_conformance_index.h"
@@ -158,6 +159,17 @@ TYPED_TEST_P(MetadataConformance, UploadsAndCollection) {
   this->Run(conformance::UploadsAndCollection);
 }
 
+TYPED_TEST_P(MetadataConformance, CopyMakesNewEmails) {
+  this->Run(conformance::CopyMakesNewEmails);
+}
+TYPED_TEST_P(MetadataConformance, MoveKeepsEmails) { this->Run(conformance::MoveKeepsEmails); }
+TYPED_TEST_P(MetadataConformance, CopyQuotaAllOrNothing) {
+  this->Run(conformance::CopyQuotaAllOrNothing);
+}
+TYPED_TEST_P(MetadataConformance, IndexChangesBringIndexUpToDate) {
+  this->Run(conformance::IndexChangesBringIndexUpToDate);
+}
+
 TYPED_TEST_P(MetadataConformance, AccountRoles) { this->Run(conformance::AccountRoles); }
 TYPED_TEST_P(MetadataConformance, ApiKeysLifecycle) { this->Run(conformance::ApiKeysLifecycle); }
 TYPED_TEST_P(MetadataConformance, ApiKeysRefused) { this->Run(conformance::ApiKeysRefused); }
@@ -175,6 +187,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
     LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection, JmapIdentities,
-    JmapSubmissions, JmapVacationAndReplies, AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
+    JmapSubmissions, JmapVacationAndReplies, AccountRoles, ApiKeysLifecycle, ApiKeysRefused,
+    CopyMakesNewEmails, MoveKeepsEmails, CopyQuotaAllOrNothing, IndexChangesBringIndexUpToDate);
 
 }  // namespace ringmail::testing

@@ -40,7 +40,7 @@ Task<void> Session::Append(Command c) {
   const MailboxRecord target = std::move(*found);
   uint64_t total = 0;
   for (const AppendMessage& m : args.messages) total += m.data.size();
-  const bool fits = co_await QuotaAllows(c.tag, total, 0);
+  const bool fits = co_await QuotaAllows(c.tag, total, 0, args.messages.size(), 0);
   if (!fits) co_return;
   std::vector<uint32_t> uids;
   for (AppendMessage& m : args.messages) {

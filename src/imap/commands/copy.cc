@@ -1,15 +1,14 @@
 // COPY, MOVE and their UID forms (RFC 9051 §6.4.7-6.4.8, RFC 6851, COPYUID RFC 4315).
 //
-// Each message is delivered again to the target (the blob store deduplicates the bytes and
-// the metadata store adds a reference), one transaction per message: a failure midway leaves
-// the messages copied so far. MOVE then expunges the sources. A store operation copying in
-// one transaction would make both atomic (docs/imap.md, "COPY, MOVE and REPLACE").
+// One store call (MetadataStore::CopyMessages), one transaction: every message is copied (or
+// moved) or, on any failure, none, so a crash or a store error leaves neither duplicates nor
+// losses. A copy is a new message (the blob is shared); a move keeps the message (its email)
+// and gives it a new UID in the target, removing it from the source in the same transaction.
 //
-// Quota (commands/quota.cc): COPY checks the total size first and stores nothing over it
-// (NO [OVERQUOTA]); MOVE does not change the account's usage and is not refused.
+// Quota (commands/quota.cc, RFC 9208 §4.2): COPY checks the size and count of the copies first
+// and stores nothing over either limit (NO [OVERQUOTA]); the store checks the same in its
+// transaction. MOVE does not change the account's usage and is not refused.
 #include "imap/session.h"
-#include "mime/imap_forms.h"
-#include "store/delivery.h"
 
 namespace ringmail::imap {
 
@@ -25,64 +24,50 @@ Task<void> Session::Copy(Command c) {
   if (!found) co_return;
   const MailboxRecord target = std::move(*found);
   const int64_t source = selected_->mailbox_id;
-  std::vector<uint32_t> uids;
-  for (size_t p : Resolve(args.set, c.uid)) uids.push_back(shown().messages[p].uid);
-  Result<std::vector<MessageRecord>> records;
-  if (!uids.empty()) records = co_await services_->metadata->LoadMessages(source, uids);
-  if (!uids.empty() && !records) {
-    StoreFailure(c.tag, records.error());
-    co_return;
-  }
-  if (!move && !uids.empty()) {
+  CopyRequest request;
+  request.source_mailbox_id = source;
+  request.target_mailbox_id = target.id;
+  request.move = move;
+  request.enforce_quota = !move;  // a move does not grow the usage
+  for (size_t p : Resolve(args.set, c.uid)) request.uids.push_back(shown().messages[p].uid);
+  if (!move && !request.uids.empty()) {
+    Result<std::vector<MessageRecord>> records =
+        co_await services_->metadata->LoadMessages(source, request.uids);
+    if (!records) {
+      StoreFailure(c.tag, records.error());
+      co_return;
+    }
     uint64_t total = 0;
     for (const MessageRecord& rec : *records) total += rec.size;
-    const bool fits = co_await QuotaAllows(c.tag, total, 0);
+    const bool fits = co_await QuotaAllows(c.tag, total, 0, records->size(), 0);
     if (!fits) co_return;
   }
-  std::vector<uint32_t> from, to;
-  for (const MessageRecord& rec : uids.empty() ? std::vector<MessageRecord>() : *records) {
-    Result<std::string> bytes = co_await services_->blobs->Get(rec.blob);
-    if (!bytes) {
-      StoreFailure(c.tag, bytes.error());
+  CopyResult copied;
+  if (!request.uids.empty()) {
+    Result<CopyResult> done = co_await services_->metadata->CopyMessages(std::move(request));
+    if (!done) {
+      StoreFailure(c.tag, done.error());
       co_return;
     }
-    DeliveryRequest request;
-    request.received_at = rec.received_at;
-    request.targets.push_back({target.id, rec.flags});
-    request.enforce_quota = !move;  // the sources go: usage does not grow
-    mime::ImapForms forms = mime::MakeImapForms(*bytes);
-    request.summary.envelope = std::move(forms.envelope);
-    request.summary.bodystructure = std::move(forms.bodystructure);
-    Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(
-        *services_->blobs, *services_->metadata, std::move(*bytes), std::move(request));
-    if (!placed) {
-      StoreFailure(c.tag, placed.error());
-      co_return;
-    }
-    from.push_back(rec.uid);
-    to.push_back(placed->front().uid);
+    copied = std::move(*done);
   }
-  if (!to.empty()) Notify(target.id);
   std::string copyuid;
-  if (!to.empty()) {
-    copyuid = "[COPYUID " + std::to_string(target.uid_validity) + " " + CompactUidSet(from) + " " +
-              CompactUidSet(to) + "] ";
+  if (!copied.target_uids.empty()) {
+    Notify(target.id);
+    copyuid = "[COPYUID " + std::to_string(target.uid_validity) + " " +
+              CompactUidSet(copied.source_uids) + " " + CompactUidSet(copied.target_uids) + "] ";
   }
   if (!move) {
     Tagged(c.tag, "OK", copyuid + (c.uid ? "UID COPY completed" : "COPY completed"));
     co_return;
   }
-  if (!copyuid.empty()) Untagged("OK " + copyuid + "Moved");
-  if (!from.empty()) {
-    Result<std::vector<uint32_t>> removed = co_await services_->metadata->Expunge(source, from);
-    if (!removed) {
-      StoreFailure(c.tag, removed.error());
-      co_return;
-    }
+  // RFC 6851 §4.3: COPYUID goes in an untagged OK before the expunges.
+  if (!copyuid.empty()) {
+    Untagged("OK " + copyuid + "Moved");
     Notify(source);
   }
   Result<void> synced = co_await Sync(true, true);
-  (void)synced;
+  (void)synced;  // a failed reload leaves the change pending: shown at the next command
   Tagged(c.tag, "OK", c.uid ? "UID MOVE completed" : "MOVE completed");
 }
 

@@ -69,6 +69,9 @@ Task<void> Session::List(Command c) {
   const bool special_only = (args.selection & kListSelectSpecialUse) != 0;
   const bool show_subscribed =
       !lsub && ((args.returns & kListReturnSubscribed) || (args.selection & kListSelectSubscribed));
+  // Each LIST line with the mailbox whose STATUS follows it (written after the walk: the
+  // STATUS of DELETED items reads the store).
+  std::vector<std::pair<std::string, const MailboxRecord*>> lines;
   auto emit = [&](const std::string& name, const Entry& e) {
     std::string attrs;
     auto add = [&](std::string_view a) {
@@ -82,12 +85,8 @@ Task<void> Session::List(Command c) {
     std::string line = lsub ? "LSUB (" : "LIST (";
     line += attrs + ") \"/\" ";
     AppendMailboxName(&line, name);
-    Untagged(line);
-    if ((args.returns & kListReturnStatus) && e.mailbox != nullptr) {
-      std::string status;
-      AppendStatusItems(&status, *e.mailbox, args.status_items, 0);
-      Untagged(status);
-    }
+    const bool status = (args.returns & kListReturnStatus) && e.mailbox != nullptr;
+    lines.emplace_back(std::move(line), status ? e.mailbox : nullptr);
   };
   auto visit = [&](const std::string& name, const Entry& e) {
     if (e.mailbox == nullptr && (subscribed_only || special_only)) return;
@@ -103,6 +102,18 @@ Task<void> Session::List(Command c) {
   if (auto inbox = names.find("INBOX"); inbox != names.end()) visit(inbox->first, inbox->second);
   for (const auto& [name, e] : names) {
     if (name != "INBOX") visit(name, e);
+  }
+  for (const auto& [line, status_of] : lines) {
+    Untagged(line);
+    if (status_of == nullptr) continue;
+    Result<DeletedUsage> deleted = co_await LoadDeleted(status_of->id, args.status_items);
+    if (!deleted) {
+      StoreFailure(c.tag, deleted.error());
+      co_return;
+    }
+    std::string status;
+    AppendStatusItems(&status, *status_of, args.status_items, *deleted);
+    Untagged(status);
   }
   if (args.returns & kListReturnStatus)
     condstore_ |= (args.status_items & kStatusHighestModseq) != 0;

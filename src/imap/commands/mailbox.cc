@@ -1,4 +1,5 @@
-// CREATE (CREATE-SPECIAL-USE), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS (STATUS=SIZE),
+// CREATE (CREATE-SPECIAL-USE), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS (STATUS=SIZE,
+// DELETED, DELETED-STORAGE),
 // NAMESPACE (RFC 9051 §6.3, RFC 6154, RFC 8438, RFC 2342). Every mailbox id comes from this
 // account's ListMailboxes: a client's name never reaches another account.
 #include <algorithm>
@@ -160,7 +161,7 @@ Task<void> Session::Subscribe(Command c) {
 }
 
 void Session::AppendStatusItems(std::string* out, const MailboxRecord& m, uint16_t items,
-                                uint64_t deleted) const {
+                                const DeletedUsage& deleted) const {
   std::string list;
   auto add = [&](const char* item, uint64_t value) {
     if (!list.empty()) list += ' ';
@@ -172,7 +173,9 @@ void Session::AppendStatusItems(std::string* out, const MailboxRecord& m, uint16
   if (items & kStatusUidNext) add("UIDNEXT", m.uid_next);
   if (items & kStatusUidValidity) add("UIDVALIDITY", m.uid_validity);
   if (items & kStatusUnseen) add("UNSEEN", m.unseen_count);
-  if (items & kStatusDeleted) add("DELETED", deleted);
+  if (items & kStatusDeleted) add("DELETED", deleted.messages);
+  // RFC 9208 §4.2.1: in the STORAGE resource's unit, KiB (rounded up, as its usage).
+  if (items & kStatusDeletedStorage) add("DELETED-STORAGE", (deleted.bytes + 1023) / 1024);
   if (items & kStatusSize) add("SIZE", m.total_bytes);
   if (items & kStatusRecent) add("RECENT", 0);
   if (items & kStatusHighestModseq) add("HIGHESTMODSEQ", m.highest_modseq);
@@ -186,24 +189,38 @@ void Session::AppendStatusItems(std::string* out, const MailboxRecord& m, uint16
   *out += " (" + list + ")";
 }
 
+Task<Result<Session::DeletedUsage>> Session::LoadDeleted(int64_t mailbox_id, uint16_t items) {
+  DeletedUsage d;
+  if (!(items & (kStatusDeleted | kStatusDeletedStorage))) co_return d;
+  Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(mailbox_id);
+  if (!index) co_return std::unexpected(index.error());
+  std::vector<uint32_t> uids;
+  for (const IndexEntry& e : index->messages) {
+    if (e.flag_bits & kFlagBitDeleted) uids.push_back(e.uid);
+  }
+  d.messages = uids.size();
+  if (!(items & kStatusDeletedStorage) || uids.empty()) co_return d;
+  Result<std::vector<MessageRecord>> records =
+      co_await services_->metadata->LoadMessages(mailbox_id, std::move(uids));
+  if (!records) co_return std::unexpected(records.error());
+  for (const MessageRecord& r : *records) d.bytes += r.size;
+  co_return d;
+}
+
 Task<void> Session::Status(Command c) {
   StatusArgs& args = std::get<StatusArgs>(c.args);
   std::optional<MailboxRecord> found =
       co_await MailboxOrReply(c.tag, args.mailbox, "[NONEXISTENT] No such mailbox");
   if (!found) co_return;
   MailboxRecord m = std::move(*found);
-  uint64_t deleted = 0;
-  if (args.items & kStatusDeleted) {
-    Result<MailboxIndex> index = co_await services_->metadata->LoadMailboxIndex(m.id);
-    if (!index) {
-      StoreFailure(c.tag, index.error());
-      co_return;
-    }
-    for (const IndexEntry& e : index->messages) deleted += (e.flag_bits & kFlagBitDeleted) ? 1 : 0;
+  Result<DeletedUsage> deleted = co_await LoadDeleted(m.id, args.items);
+  if (!deleted) {
+    StoreFailure(c.tag, deleted.error());
+    co_return;
   }
   if (args.items & kStatusHighestModseq) condstore_ = true;
   std::string line;
-  AppendStatusItems(&line, m, args.items, deleted);
+  AppendStatusItems(&line, m, args.items, *deleted);
   Untagged(line);
   Tagged(c.tag, "OK", "STATUS completed");
 }

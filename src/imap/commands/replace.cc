@@ -46,7 +46,7 @@ Task<void> Session::Replace(Command c) {
   const MailboxRecord target = std::move(*found);
   DeliveryRequest request;
   if (!AppendRequest(c.tag, args.message, target.id, &request)) co_return;
-  const bool fits = co_await QuotaAllows(c.tag, args.message.data.size(), old->front().size);
+  const bool fits = co_await QuotaAllows(c.tag, args.message.data.size(), old->front().size, 1, 1);
   if (!fits) co_return;
   request.enforce_quota = false;  // checked above, with the replaced message's bytes freed
   Result<std::vector<PlacedMessage>> placed = co_await DeliverMessage(

@@ -46,5 +46,7 @@ extern const char kSubmissionV8[];
 extern const char kAuthV9[];
 // Migration 10 (migrations_index.cc).
 extern const char kIndexEntryV10[];
+// Migration 13 (migrations_copy.cc).
+extern const char kCopyMessagesV13[];
 
 }  // namespace ringmail::postgres

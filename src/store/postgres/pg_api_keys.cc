@@ -34,6 +34,15 @@ Task<Result<void>> PostgresMetadataStore::SetAccountRole(std::string name, std::
   co_return Result<void>{};
 }
 
+Task<Result<void>> PostgresMetadataStore::SetAccountQuotaMessages(std::string name,
+                                                                  uint64_t quota) {
+  Result<PgRows> rows =
+      co_await Run(PgStatementId::kSetAccountQuotaMessages, name, std::to_string(quota));
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->size() == 0) co_return MakeError(ErrorCode::kNotFound, "no account '" + name + "'");
+  co_return Result<void>{};
+}
+
 Task<Result<ApiKeyRecord>> PostgresMetadataStore::CreateApiKey(ApiKeyRecord key) {
   Result<void> valid = ValidateApiKey(key);
   if (!valid) co_return std::unexpected(valid.error());

@@ -18,14 +18,15 @@ namespace {
 
 // An account with its addresses (primary first) and memberships, each list one text joined
 // by newlines (neither names nor addresses hold control characters: metadata_rules.h).
-#define RINGMAIL_PG_ACCOUNT_SELECT                                                            \
-  "SELECT a.id, a.name, a.type, coalesce(a.secret, ''), a.active, a.quota_bytes, "            \
-  "a.used_bytes, a.used_messages, a.highest_modseq, a.description, "                          \
-  "(SELECT string_agg(ad.local_part || '@' || d.name, E'\\n' ORDER BY ad.kind <> 'primary', " \
-  "ad.id) FROM addresses ad JOIN domains d ON d.id = ad.domain_id "                           \
-  "WHERE ad.account_id = a.id), "                                                             \
-  "(SELECT string_agg(g.name, E'\\n' ORDER BY g.name COLLATE \"C\") FROM group_members gm "   \
-  "JOIN accounts g ON g.id = gm.group_id WHERE gm.member_id = a.id), a.role FROM accounts a"
+#define RINGMAIL_PG_ACCOUNT_SELECT                                                              \
+  "SELECT a.id, a.name, a.type, coalesce(a.secret, ''), a.active, a.quota_bytes, "              \
+  "a.used_bytes, a.used_messages, a.highest_modseq, a.description, "                            \
+  "(SELECT string_agg(ad.local_part || '@' || d.name, E'\\n' ORDER BY ad.kind <> 'primary', "   \
+  "ad.id) FROM addresses ad JOIN domains d ON d.id = ad.domain_id "                             \
+  "WHERE ad.account_id = a.id), "                                                               \
+  "(SELECT string_agg(g.name, E'\\n' ORDER BY g.name COLLATE \"C\") FROM group_members gm "     \
+  "JOIN accounts g ON g.id = gm.group_id WHERE gm.member_id = a.id), a.role, a.quota_messages " \
+  "FROM accounts a"
 
 // A queued message's columns, then a recipient's (queue_ops: QueueMessageFromRow); m is
 // queue_messages, b blobs, r queue_recipients (or the claim's updated rows).
@@ -247,6 +248,15 @@ constexpr PgStatement kStatements[] = {
      2},
     {kTouchApiKey, "rm_touch_api_key",
      "UPDATE api_keys SET last_used_at = to_timestamp($2::bigint) WHERE id = $1", 2},
+    {kCopyMessages, "rm_copy_messages", "SELECT * FROM rm_copy_messages($1, $2, $3, $4, $5)", 5},
+    // The index mailbox_messages_modseq finds the few rows above $2.
+    {kLoadIndexSince, "rm_load_index_since",
+     "SELECT uid, modseq, rm_flag_bits(seen, answered, flagged, deleted, draft), "
+     "array_to_string(keywords, ' ') FROM mailbox_messages WHERE mailbox_id = $1 AND modseq > $2 "
+     "ORDER BY uid",
+     2},
+    {kSetAccountQuotaMessages, "rm_set_account_quota_messages",
+     "UPDATE accounts SET quota_messages = $2 WHERE name = $1 RETURNING id", 2},
     {kGroupBegin, "rm_group_begin", "BEGIN", 0},
     {kUnitRollback, "rm_unit_rollback", "ROLLBACK TO SAVEPOINT rm_unit", 0},
     {kUnitRelease, "rm_unit_release", "RELEASE SAVEPOINT rm_unit", 0},
@@ -268,6 +278,7 @@ bool PgGroupable(PgStatementId id) {
     case PgStatementId::kDeliver:
     case PgStatementId::kUpdateFlags:
     case PgStatementId::kExpunge:
+    case PgStatementId::kCopyMessages:
     case PgStatementId::kAddEmailPlacements: return true;
     default: return false;
   }

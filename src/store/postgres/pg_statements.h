@@ -74,6 +74,9 @@ enum class PgStatementId : uint8_t {
   kFindApiKey,
   kDeleteApiKey,
   kTouchApiKey,
+  kCopyMessages,
+  kLoadIndexSince,
+  kSetAccountQuotaMessages,
   // Group commit (pg_connection.h): several write units in one transaction, each inside the
   // savepoint rm_unit so that one unit's failure rolls back that unit alone.
   kGroupBegin,

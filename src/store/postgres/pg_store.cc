@@ -45,6 +45,7 @@ AccountRecord AccountFromRow(const PgRows& r, int row) {
   a.emails = SplitLines(r.Text(row, 10));
   a.member_of = SplitLines(r.Text(row, 11));
   a.role = r.Text(row, 12);
+  a.quota_messages = static_cast<uint64_t>(r.Int(row, 13));
   return a;
 }
 
@@ -219,6 +220,10 @@ Task<Result<AccountRecord>> PostgresMetadataStore::CreateAccount(AccountRecord a
     Result<void> role = co_await SetAccountRole(account.name, account.role);
     if (!role) co_return std::unexpected(role.error());
   }
+  if (account.quota_messages != 0) {
+    Result<void> q = co_await SetAccountQuotaMessages(account.name, account.quota_messages);
+    if (!q) co_return std::unexpected(q.error());
+  }
   Result<AccountRecord> created = co_await GetAccount(account.name);
   co_return created;
 }
@@ -256,6 +261,10 @@ Task<Result<AccountRecord>> PostgresMetadataStore::UpdateAccount(AccountUpdate u
   if (u.role) {
     Result<void> role = co_await SetAccountRole(u.name, *u.role);
     if (!role) co_return std::unexpected(role.error());
+  }
+  if (u.quota_messages) {
+    Result<void> q = co_await SetAccountQuotaMessages(u.name, *u.quota_messages);
+    if (!q) co_return std::unexpected(q.error());
   }
   Result<AccountRecord> updated = co_await GetAccount(u.name);
   co_return updated;
@@ -445,6 +454,54 @@ Task<Result<MailboxIndex>> PostgresMetadataStore::LoadMailboxIndex(int64_t mailb
   Result<void> read = IndexFromRows((*rows)[2], (*rows)[3], &index);
   if (!read) co_return std::unexpected(read.error());
   co_return index;
+}
+
+Task<Result<MailboxIndexChanges>> PostgresMetadataStore::LoadMailboxIndexChanges(int64_t mailbox_id,
+                                                                                 uint64_t since) {
+  // One snapshot, as LoadMailboxIndex's.
+  std::vector<PgQuery> unit;
+  unit.push_back({PgStatementId::kBeginSnapshot, {}});
+  unit.push_back({PgStatementId::kReadMailbox, {Int(mailbox_id)}});
+  unit.push_back({PgStatementId::kLoadIndexSince, {Int(mailbox_id), std::to_string(since)}});
+  unit.push_back({PgStatementId::kExpungedSince, {Int(mailbox_id), std::to_string(since)}});
+  unit.push_back({PgStatementId::kCommit, {}});
+  Result<std::vector<PgRows>> rows = co_await Pool().Execute(std::move(unit));
+  if (!rows) co_return std::unexpected(rows.error());
+  if ((*rows)[1].size() == 0) co_return std::unexpected(NoMailbox(mailbox_id));
+  MailboxIndexChanges changes;
+  changes.changed.mailbox = MailboxFromRow((*rows)[1], 0);
+  const PgRows& entries = (*rows)[2];
+  std::unordered_map<std::string_view, uint32_t> sets;  // as IndexFromRows'
+  sets.emplace("", 0);
+  for (int i = 0; i < entries.size(); ++i) {
+    IndexEntry e;
+    e.uid = static_cast<uint32_t>(entries.Int(i, 0));
+    e.modseq = static_cast<uint64_t>(entries.Int(i, 1));
+    e.flag_bits = static_cast<uint8_t>(entries.Int(i, 2));
+    const auto [it, added] =
+        sets.try_emplace(entries.Text(i, 3), static_cast<uint32_t>(sets.size()));
+    if (added) changes.changed.keyword_sets.push_back(SplitKeywords(it->first));
+    e.keyword_set = it->second;
+    changes.changed.messages.push_back(e);
+  }
+  changes.expunged = UidsFromRows((*rows)[3]);
+  co_return changes;
+}
+
+Task<Result<CopyResult>> PostgresMetadataStore::CopyMessages(CopyRequest request) {
+  Result<std::vector<uint32_t>> sorted = SortedUids(request.uids);
+  if (!sorted) co_return std::unexpected(sorted.error());
+  Result<PgRows> rows = co_await Run(PgStatementId::kCopyMessages, Int(request.source_mailbox_id),
+                                     UidArray(*sorted), Int(request.target_mailbox_id),
+                                     PgBool(request.move), PgBool(request.enforce_quota));
+  if (!rows) co_return std::unexpected(rows.error());
+  CopyResult result;
+  for (int i = 0; i < rows->size(); ++i) {
+    result.source_uids.push_back(static_cast<uint32_t>(rows->Int(i, 0)));
+    result.target_uids.push_back(static_cast<uint32_t>(rows->Int(i, 1)));
+    result.modseq = static_cast<uint64_t>(rows->Int(i, 2));
+  }
+  co_return result;
 }
 
 Task<Result<std::vector<MessageRecord>>> PostgresMetadataStore::LoadMessages(

@@ -81,6 +81,9 @@ class PostgresMetadataStore : public MetadataStore {
   Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) override;
   Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) override;
   Task<Result<MailboxIndex>> LoadMailboxIndex(int64_t mailbox_id) override;
+  Task<Result<MailboxIndexChanges>> LoadMailboxIndexChanges(int64_t mailbox_id,
+                                                            uint64_t since) override;
+  Task<Result<CopyResult>> CopyMessages(CopyRequest request) override;
   Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
                                                         std::vector<uint32_t> uids) override;
   Task<Result<std::vector<CachedSummary>>> LoadSummaries(int64_t mailbox_id,
@@ -132,6 +135,8 @@ class PostgresMetadataStore : public MetadataStore {
   explicit PostgresMetadataStore(postgres::PgPoolConfig config, uint32_t cores_max);
   // Sets the account's role (after its other fields, in a transaction of its own).
   Task<Result<void>> SetAccountRole(std::string name, std::string role);
+  // Sets the account's quota_messages likewise (rm_update_account predates it).
+  Task<Result<void>> SetAccountQuotaMessages(std::string name, uint64_t quota);
   // This core's pool.
   postgres::PgCorePool& Pool();
   // One statement as one unit. (Run builds the parameters outside any co_await expression:

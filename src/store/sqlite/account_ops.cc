@@ -11,7 +11,8 @@ namespace {
 // The columns AccountFromRow reads, in its order; FROM accounts a.
 constexpr char kAccountSelect[] =
     "SELECT a.id, a.name, a.type, coalesce(a.secret, ''), a.active, a.quota_bytes, "
-    "a.used_bytes, a.used_messages, a.highest_modseq, a.description, a.role FROM accounts a ";
+    "a.used_bytes, a.used_messages, a.highest_modseq, a.description, a.role, a.quota_messages "
+    "FROM accounts a ";
 
 AccountRecord AccountFromRow(const Statement& st) {
   AccountRecord a;
@@ -26,6 +27,7 @@ AccountRecord AccountFromRow(const Statement& st) {
   a.highest_modseq = static_cast<uint64_t>(st.Int(8));
   a.description = st.Text(9);
   a.role = st.Text(10);
+  a.quota_messages = static_cast<uint64_t>(st.Int(11));
   return a;
 }
 
@@ -47,6 +49,9 @@ Result<void> ApplyUpdate(SqliteDb& db, int64_t id, const std::string& type,
   if (u.role) TRY(db.Run("UPDATE accounts SET role = ? WHERE id = ?", *u.role, id));
   if (u.quota_bytes) {
     TRY(db.Run("UPDATE accounts SET quota_bytes = ? WHERE id = ?", *u.quota_bytes, id));
+  }
+  if (u.quota_messages) {
+    TRY(db.Run("UPDATE accounts SET quota_messages = ? WHERE id = ?", *u.quota_messages, id));
   }
   if (u.emails) TRY(SetAddresses(db, id, type, *u.emails));
   if (u.member_of) TRY(SetMemberOf(db, id, *u.member_of));
@@ -98,10 +103,10 @@ Result<void> DeleteDomain(SqliteDb& db, std::string_view name) {
 Result<AccountRecord> CreateAccount(SqliteDb& db, const AccountRecord& account) {
   TRY(ValidateAccount(account));
   Result<int64_t> id = db.QueryInt(
-      "INSERT INTO accounts (name, type, secret, description, active, quota_bytes, role) "
-      "VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
+      "INSERT INTO accounts (name, type, secret, description, active, quota_bytes, "
+      "quota_messages, role) VALUES (?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?) RETURNING id",
       account.name, account.type, account.secret, account.description, account.active,
-      account.quota_bytes, account.role);
+      account.quota_bytes, account.quota_messages, account.role);
   if (!id && id.error().code == ErrorCode::kAlreadyExists) {
     return MakeError(ErrorCode::kAlreadyExists, "account '" + account.name + "' exists");
   }

@@ -61,24 +61,7 @@ Result<int64_t> ReferenceBlob(SqliteDb& db, const DeliveryRequest& r, int64_t re
 // operation's modseq in it.
 Result<uint64_t> ChargeAccount(SqliteDb& db, int64_t account_id, uint64_t size, bool enforce,
                                ModseqAllocator& modseqs) {
-  Statement st = TRY(db.Query(
-      "SELECT quota_bytes, quota_messages, used_bytes, used_messages FROM accounts WHERE id = ?",
-      account_id));
-  const bool row = TRY(st.Step());
-  if (!row) return MakeError(ErrorCode::kNotFound, "no account " + std::to_string(account_id));
-  const uint64_t quota_bytes = static_cast<uint64_t>(st.Int(0));
-  const uint64_t quota_messages = static_cast<uint64_t>(st.Int(1));
-  const uint64_t used_bytes = static_cast<uint64_t>(st.Int(2));
-  const uint64_t used_messages = static_cast<uint64_t>(st.Int(3));
-  if (enforce && ((quota_bytes > 0 && used_bytes + size > quota_bytes) ||
-                  (quota_messages > 0 && used_messages + 1 > quota_messages))) {
-    return MakeError(ErrorCode::kLimitExceeded,
-                     "account " + std::to_string(account_id) + " is over its quota");
-  }
-  TRY(
-      db.Run("UPDATE accounts SET used_bytes = used_bytes + ?, used_messages = used_messages + 1 "
-             "WHERE id = ?",
-             size, account_id));
+  TRY(ChargeUsage(db, account_id, size, 1, enforce));
   return modseqs.Take(db, account_id);
 }
 

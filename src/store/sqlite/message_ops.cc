@@ -56,6 +56,30 @@ Result<void> WriteFlags(SqliteDb& db, int64_t account_id, int64_t email_id, cons
   return {};
 }
 
+// The columns ReadIndexEntries reads; FROM mailbox_messages, a WHERE follows.
+#define RINGMAIL_SQL_INDEX_SELECT                                                               \
+  "SELECT uid, modseq, seen + 2 * answered + 4 * flagged + 8 * deleted + 16 * draft, keywords " \
+  "FROM mailbox_messages "
+
+// Appends the rows of a RINGMAIL_SQL_INDEX_SELECT to `index` (its keyword sets as needed).
+Result<void> ReadIndexEntries(Statement& st, MailboxIndex* index) {
+  // Keyword lists as stored (space-joined) to their index in keyword_sets; "" is 0.
+  std::unordered_map<std::string, uint32_t> sets;
+  sets.emplace("", 0);
+  for (;;) {
+    const bool row = TRY(st.Step());
+    if (!row) return {};
+    IndexEntry e;
+    e.uid = static_cast<uint32_t>(st.Int(0));
+    e.modseq = static_cast<uint64_t>(st.Int(1));
+    e.flag_bits = static_cast<uint8_t>(st.Int(2));
+    auto [it, added] = sets.try_emplace(st.Text(3), static_cast<uint32_t>(sets.size()));
+    if (added) index->keyword_sets.push_back(SplitKeywords(it->first));
+    e.keyword_set = it->second;
+    index->messages.push_back(e);
+  }
+}
+
 }  // namespace
 
 Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id) {
@@ -74,26 +98,24 @@ Result<MailboxIndex> LoadMailboxIndex(SqliteDb& db, int64_t mailbox_id) {
   MailboxIndex index;
   index.mailbox = TRY(ReadMailbox(db, mailbox_id));
   index.messages.reserve(index.mailbox.message_count);
-  // Keyword lists as stored (space-joined) to their index in keyword_sets; "" is 0.
-  std::unordered_map<std::string, uint32_t> sets;
-  sets.emplace("", 0);
   // Every column is in the index mailbox_messages_state (migration 4): no table lookups.
-  Statement st = TRY(
-      db.Query("SELECT uid, modseq, seen + 2 * answered + 4 * flagged + 8 * deleted + 16 * draft, "
-               "keywords FROM mailbox_messages WHERE mailbox_id = ? ORDER BY uid",
-               mailbox_id));
-  for (;;) {
-    const bool row = TRY(st.Step());
-    if (!row) return index;
-    IndexEntry e;
-    e.uid = static_cast<uint32_t>(st.Int(0));
-    e.modseq = static_cast<uint64_t>(st.Int(1));
-    e.flag_bits = static_cast<uint8_t>(st.Int(2));
-    auto [it, added] = sets.try_emplace(st.Text(3), static_cast<uint32_t>(sets.size()));
-    if (added) index.keyword_sets.push_back(SplitKeywords(it->first));
-    e.keyword_set = it->second;
-    index.messages.push_back(e);
-  }
+  Statement st =
+      TRY(db.Query(RINGMAIL_SQL_INDEX_SELECT "WHERE mailbox_id = ? ORDER BY uid", mailbox_id));
+  TRY(ReadIndexEntries(st, &index));
+  return index;
+}
+
+Result<MailboxIndexChanges> LoadMailboxIndexChanges(SqliteDb& db, int64_t mailbox_id,
+                                                    uint64_t since) {
+  MailboxIndexChanges changes;
+  changes.changed.mailbox = TRY(ReadMailbox(db, mailbox_id));
+  // The index mailbox_messages_modseq finds the few rows above `since`.
+  Statement st =
+      TRY(db.Query(RINGMAIL_SQL_INDEX_SELECT "WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                   mailbox_id, since));
+  TRY(ReadIndexEntries(st, &changes.changed));
+  changes.expunged = TRY(ExpungedSince(db, mailbox_id, since));
+  return changes;
 }
 
 Result<std::vector<MessageRecord>> LoadMessages(SqliteDb& db, int64_t mailbox_id,

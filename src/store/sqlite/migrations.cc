@@ -355,6 +355,11 @@ constexpr SchemaMigration kMigrations[] = {
     {9, "auth: account roles, API keys", kAuthV9},
     // PostgreSQL's packed index entries; SQLite's index (migration 4) serves as it is.
     {10, "mailbox index: one packed entry per message", ""},
+    // 11 and 12 belong to other branches; these stand-ins go when those merge.
+    {11, "reserved", ""},
+    {12, "reserved", ""},
+    // PostgreSQL's rm_copy_messages; SQLite's CopyMessages is C++ (copy_op.cc).
+    {13, "imap: COPY and MOVE in one transaction", ""},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

@@ -65,6 +65,28 @@ Result<uint64_t> ModseqAllocator::Take(SqliteDb& db, int64_t account_id) {
   return static_cast<uint64_t>(modseq);
 }
 
+Result<void> ChargeUsage(SqliteDb& db, int64_t account_id, uint64_t bytes, uint64_t messages,
+                         bool enforce) {
+  Statement st = TRY(db.Query(
+      "SELECT quota_bytes, quota_messages, used_bytes, used_messages FROM accounts WHERE id = ?",
+      account_id));
+  const bool row = TRY(st.Step());
+  if (!row) return MakeError(ErrorCode::kNotFound, "no account " + std::to_string(account_id));
+  const auto quota_bytes = static_cast<uint64_t>(st.Int(0));
+  const auto quota_messages = static_cast<uint64_t>(st.Int(1));
+  const auto used_bytes = static_cast<uint64_t>(st.Int(2));
+  const auto used_messages = static_cast<uint64_t>(st.Int(3));
+  if (enforce && ((quota_bytes > 0 && used_bytes + bytes > quota_bytes) ||
+                  (quota_messages > 0 && used_messages + messages > quota_messages))) {
+    return MakeError(ErrorCode::kLimitExceeded,
+                     "account " + std::to_string(account_id) + " is over its quota");
+  }
+  return db.Run(
+      "UPDATE accounts SET used_bytes = used_bytes + ?, used_messages = used_messages + ? "
+      "WHERE id = ?",
+      bytes, messages, account_id);
+}
+
 Result<void> RecordChange(SqliteDb& db, int64_t account_id, uint64_t modseq,
                           const char* object_type, int64_t object_id, const char* change) {
   return db.Run(

@@ -54,6 +54,12 @@ class ModseqAllocator {
   std::vector<std::pair<int64_t, uint64_t>> taken_;
 };
 
+// Adds `bytes` in `messages` new emails to the account's usage (delivery, copy); with
+// `enforce`, first refuses (kLimitExceeded, nothing changed) what would pass quota_bytes or
+// quota_messages. kNotFound for an unknown account.
+Result<void> ChargeUsage(SqliteDb& db, int64_t account_id, uint64_t bytes, uint64_t messages,
+                         bool enforce);
+
 // A `changes` row (JMAP /changes). One operation changing an object twice leaves one row:
 // 'destroyed' wins over 'created', which wins over 'updated'.
 Result<void> RecordChange(SqliteDb& db, int64_t account_id, uint64_t modseq,

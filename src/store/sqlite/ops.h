@@ -65,6 +65,8 @@ Result<std::vector<PlacedMessage>> Deliver(SqliteDb& db, const DeliveryRequest& 
 // message_ops.cc
 Result<MailboxSnapshot> LoadMailbox(SqliteDb& db, int64_t mailbox_id);
 Result<MailboxIndex> LoadMailboxIndex(SqliteDb& db, int64_t mailbox_id);
+Result<MailboxIndexChanges> LoadMailboxIndexChanges(SqliteDb& db, int64_t mailbox_id,
+                                                    uint64_t since);
 Result<std::vector<CachedSummary>> LoadSummaries(SqliteDb& db, int64_t mailbox_id,
                                                  std::span<const uint32_t> uids);
 Result<std::vector<MessageRecord>> LoadMessages(SqliteDb& db, int64_t mailbox_id,
@@ -73,6 +75,9 @@ Result<FlagUpdateResult> UpdateFlags(SqliteDb& db, const FlagUpdate& update);
 Result<std::vector<uint32_t>> Expunge(SqliteDb& db, int64_t mailbox_id,
                                       std::span<const uint32_t> uids);
 Result<std::vector<uint32_t>> ExpungedSince(SqliteDb& db, int64_t mailbox_id, uint64_t modseq);
+
+// copy_op.cc
+Result<CopyResult> CopyMessages(SqliteDb& db, const CopyRequest& request);
 
 // email_ops.cc
 Result<std::vector<EmailRecord>> LoadEmails(SqliteDb& db, int64_t account_id,

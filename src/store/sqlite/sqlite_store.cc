@@ -210,6 +210,19 @@ Task<Result<MailboxIndex>> SqliteMetadataStore::LoadMailboxIndex(int64_t mailbox
   co_return r;
 }
 
+Task<Result<MailboxIndexChanges>> SqliteMetadataStore::LoadMailboxIndexChanges(int64_t mailbox_id,
+                                                                               uint64_t since) {
+  Result<MailboxIndexChanges> r = co_await reader_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::LoadMailboxIndexChanges(db, mailbox_id, since); });
+  co_return r;
+}
+
+Task<Result<CopyResult>> SqliteMetadataStore::CopyMessages(CopyRequest request) {
+  Result<CopyResult> r = co_await executor_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::CopyMessages(db, request); });
+  co_return r;
+}
+
 Task<Result<std::vector<MessageRecord>>> SqliteMetadataStore::LoadMessages(
     int64_t mailbox_id, std::vector<uint32_t> uids) {
   Result<std::vector<MessageRecord>> r = co_await reader_->Call(

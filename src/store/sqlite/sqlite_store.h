@@ -69,6 +69,9 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<std::vector<PlacedMessage>>> Deliver(DeliveryRequest request) override;
   Task<Result<MailboxSnapshot>> LoadMailbox(int64_t mailbox_id) override;
   Task<Result<MailboxIndex>> LoadMailboxIndex(int64_t mailbox_id) override;
+  Task<Result<MailboxIndexChanges>> LoadMailboxIndexChanges(int64_t mailbox_id,
+                                                            uint64_t since) override;
+  Task<Result<CopyResult>> CopyMessages(CopyRequest request) override;
   Task<Result<std::vector<MessageRecord>>> LoadMessages(int64_t mailbox_id,
                                                         std::vector<uint32_t> uids) override;
   Task<Result<std::vector<CachedSummary>>> LoadSummaries(int64_t mailbox_id,
