@@ -7,18 +7,12 @@
 namespace ringmail::http {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The q value of one list member ("gzip;q=0.5"): 0 when it is exactly zero, else 1 (only
 // "acceptable or not" matters here).
 bool Acceptable(std::string_view params) {
   size_t q = params.find("q=");
   if (q == std::string_view::npos) return true;
-  std::string_view v = Trim(params.substr(q + 2));
+  std::string_view v = TrimSpaceTab(params.substr(q + 2));
   for (char c : v) {
     if (c >= '1' && c <= '9') return true;
   }
@@ -31,10 +25,10 @@ std::string_view ChooseEncoding(std::string_view accept) {
   bool gzip = false, deflate = false, star = false;
   while (!accept.empty()) {
     size_t comma = accept.find(',');
-    std::string_view member = Trim(accept.substr(0, comma));
+    std::string_view member = TrimSpaceTab(accept.substr(0, comma));
     accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
     size_t semi = member.find(';');
-    std::string_view name = Trim(member.substr(0, semi));
+    std::string_view name = TrimSpaceTab(member.substr(0, semi));
     bool ok = semi == std::string_view::npos || Acceptable(member.substr(semi + 1));
     if (EqualsIgnoreCase(name, "gzip") || EqualsIgnoreCase(name, "x-gzip")) gzip = ok;
     if (EqualsIgnoreCase(name, "deflate")) deflate = ok;

@@ -91,4 +91,19 @@ MethodResponse InvalidArguments(std::string_view description) {
   return MethodError("invalidArguments", description);
 }
 
+std::optional<ChangesArguments> ReadChangesArguments(simdjson::dom::object arguments,
+                                                     MethodResponse* error) {
+  Args args(arguments);
+  args.Only({"accountId", "sinceState", "maxChanges"});
+  std::optional<std::string_view> since = args.String("sinceState");
+  std::optional<uint64_t> max = args.Uint("maxChanges");
+  if (args.ok() && !since) args.Fail("'sinceState' is required");
+  if (args.ok() && max && *max == 0) args.Fail("'maxChanges' must be positive");
+  if (!args.ok()) {
+    *error = InvalidArguments(args.error());
+    return std::nullopt;
+  }
+  return ChangesArguments{*since, max};
+}
+
 }  // namespace ringmail::jmap

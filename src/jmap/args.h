@@ -50,4 +50,14 @@ std::optional<std::vector<std::string>> StringArray(simdjson::dom::element e);
 // The invalidArguments method error.
 MethodResponse InvalidArguments(std::string_view description);
 
+// The arguments of a Foo/changes call (RFC 8620 §5.2): accountId, sinceState (required) and
+// maxChanges (positive, when given). Views into `arguments`.
+struct ChangesArguments {
+  std::string_view since_state;
+  std::optional<uint64_t> max_changes;
+};
+// The arguments, or the invalidArguments response.
+std::optional<ChangesArguments> ReadChangesArguments(simdjson::dom::object arguments,
+                                                     MethodResponse* error);
+
 }  // namespace ringmail::jmap

@@ -1,8 +1,10 @@
 // Email/changes (RFC 8621 §4.3) and Thread/changes (§3.2): the store's change history
 // (MetadataStore::LoadChanges over the `changes` table; states are account modseqs).
 #include <algorithm>
+#include <set>
 
 #include "base/json_writer.h"
+#include "jmap/account_emails.h"
 #include "jmap/email_args.h"
 #include "jmap/email_methods.h"
 #include "jmap/ids.h"
@@ -11,12 +13,12 @@
 namespace ringmail::jmap {
 namespace {
 
-// A \Deleted email is not visible to JMAP (RFC 8621 §4.1.1): one that got the flag after the
-// state was updated there and is destroyed for the client; one created since and already
-// \Deleted was never seen. The store's history records flag changes as updates, so the flags
-// now decide (LoadEmails of the changed ids: at most kChangesAnswerMax). What they cannot say
-// is whether an email updated since was \Deleted at the state: one whose flag was cleared
-// stays in `updated` (clients fetch an updated id they do not know, as for one they do).
+// A \Deleted email is not visible to JMAP (RFC 8621 §4.1.1). The store's history records an
+// email getting the flag as destroyed and losing it as created (docs/storage.md), so the
+// fold already says what the client saw; the flags now are the safety net for history
+// written before that (migration 14): an email created or updated since the state and
+// \Deleted now is dropped or destroyed (LoadEmails of the changed ids: at most
+// kChangesAnswerMax).
 Task<Result<void>> HideDeleted(const CallContext* context, ChangesResult* changes) {
   std::vector<int64_t> ids = changes->created;
   ids.insert(ids.end(), changes->updated.begin(), changes->updated.end());
@@ -42,21 +44,45 @@ Task<Result<void>> HideDeleted(const CallContext* context, ChangesResult* change
   co_return Result<void>();
 }
 
+// Thread/changes' counterpart, from the account's emails now (jmap/account_emails.h, as
+// Thread/get reads them): a thread with no visible email is dropped from `created` and moved
+// from `updated` to `destroyed`; one recorded destroyed that still has a visible email (another
+// email of it was \Deleted) is `updated`.
+Task<Result<void>> HideDeletedThreads(const CallContext* context, ChangesResult* changes) {
+  Result<std::shared_ptr<AccountEmails>> account = co_await LoadAccountEmails(*context);
+  if (!account) co_return std::unexpected(account.error());
+  std::set<int64_t> visible;
+  for (const EmailRecord& e : (*account)->emails) {
+    if (!e.flags.deleted) visible.insert(e.thread_id);
+  }
+  auto hidden = [&](int64_t id) { return !visible.contains(id); };
+  std::erase_if(changes->created, hidden);
+  for (int64_t id : changes->updated) {
+    if (hidden(id)) changes->destroyed.push_back(id);
+  }
+  std::erase_if(changes->updated, hidden);
+  for (int64_t id : changes->destroyed) {
+    if (!hidden(id)) changes->updated.push_back(id);
+  }
+  std::erase_if(changes->destroyed, [&](int64_t id) { return !hidden(id); });
+  std::sort(changes->updated.begin(), changes->updated.end());
+  std::sort(changes->destroyed.begin(), changes->destroyed.end());
+  co_return Result<void>();
+}
+
 // Email/changes' largest answer when the client gives no maxChanges (or a larger one).
 inline constexpr size_t kChangesAnswerMax = 1000;
 
 Task<MethodResponse> Changes(CallContext& context, simdjson::dom::object arguments,
                              std::string object_type, std::string method,
                              std::string (*format)(int64_t)) {
-  Args args(arguments);
-  args.Only({"accountId", "sinceState", "maxChanges"});
-  std::optional<std::string_view> since = args.String("sinceState");
-  std::optional<uint64_t> max = args.Uint("maxChanges");
-  if (args.ok() && !since) args.Fail("'sinceState' is required");
-  if (args.ok() && max && *max == 0) args.Fail("'maxChanges' must be positive");
-  if (!args.ok()) co_return InvalidArguments(args.error());
+  MethodResponse bad;
+  const std::optional<ChangesArguments> read = ReadChangesArguments(arguments, &bad);
+  if (!read) co_return bad;
+  const std::string_view since = read->since_state;
+  const std::optional<uint64_t> max = read->max_changes;
   const bool object_type_is_email = object_type == "email";
-  std::optional<uint64_t> state = ParseState(*since);
+  std::optional<uint64_t> state = ParseState(since);
   if (!state) co_return MethodError("cannotCalculateChanges", "not a state of this server");
   const size_t limit =
       static_cast<size_t>(std::min<uint64_t>(max.value_or(kChangesAnswerMax), kChangesAnswerMax));
@@ -64,14 +90,17 @@ Task<MethodResponse> Changes(CallContext& context, simdjson::dom::object argumen
       context.account_id, std::move(object_type), *state, limit);
   if (!changes) co_return StoreFailure(changes.error());
   if (changes->cannot_calculate) co_return MethodError("cannotCalculateChanges");
+  Result<void> hidden;
   if (object_type_is_email) {
-    Result<void> hidden = co_await HideDeleted(&context, &*changes);
-    if (!hidden) co_return StoreFailure(hidden.error());
+    hidden = co_await HideDeleted(&context, &*changes);
+  } else {
+    hidden = co_await HideDeletedThreads(&context, &*changes);
   }
+  if (!hidden) co_return StoreFailure(hidden.error());
   std::string out;
   JsonWriter w(&out);
   w.BeginObject().Key("accountId").String(context.jmap_account_id);
-  w.Key("oldState").String(*since).Key("newState").String(StateString(changes->new_state));
+  w.Key("oldState").String(since).Key("newState").String(StateString(changes->new_state));
   w.Key("hasMoreChanges").Bool(changes->has_more_changes);
   for (const auto& [key, ids] :
        {std::pair{"created", &changes->created}, std::pair{"updated", &changes->updated},

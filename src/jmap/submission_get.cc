@@ -1,6 +1,7 @@
-// EmailSubmission/get, /changes, /query, /queryChanges (RFC 8621 §7.1-7.4) over the stored
-// submissions (the newest kSubmissionsMax per account), and RegisterSubmissionMethods.
-// Submissions are final once created; deliveryStatus is what was kept at creation, brought up
+// EmailSubmission/get, /query, /queryChanges (RFC 8621 §7.1-7.4) over the stored submissions
+// (the newest kSubmissionsMax per account), and RegisterSubmissionMethods (/changes is
+// submission_changes.cc). Submissions are final once created; deliveryStatus is kept with the
+// submission and written by each delivery attempt (jmap/submission_tracker.h), and brought up
 // to date from the outbound queue for recipients still queued (jmap/submission_status.h).
 #include <algorithm>
 
@@ -117,13 +118,6 @@ Task<MethodResponse> SubmissionGet(CallContext& context, simdjson::dom::object a
   if (!followed) co_return StoreFailure(followed.error());
   co_return MethodResponse{"EmailSubmission/get", GetAnswer(context, list->state, views, ids,
                                                             SubmissionId, WriteSubmission)};
-}
-
-Task<MethodResponse> SubmissionChanges(CallContext& context, simdjson::dom::object arguments) {
-  Result<SubmissionList> list =
-      co_await context.services->stores->metadata->ListSubmissions(context.account_id);
-  if (!list) co_return StoreFailure(list.error());
-  co_return ChangesWithoutHistory(context, "EmailSubmission/changes", arguments, list->state);
 }
 
 Task<MethodResponse> SubmissionQuery(CallContext& context, simdjson::dom::object arguments) {

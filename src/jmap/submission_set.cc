@@ -156,10 +156,12 @@ Task<Result<std::optional<ObjectSetError>>> Send(const SubmissionCall& call,
   }
   out.authenticated_as = call.context->account_name;
   out.message = std::move(message);
-  // The queue's id of the message is not told by Outbound::Enqueue yet, so queue_id stays 0
-  // and the remote recipients show "queued" (submission_status.h follows them once it is).
-  Result<void> queued = co_await services->outbound->Enqueue(std::move(out));
+  // Delivery starts once the submission is recorded with the id (CreateOne wakes it), so its
+  // first attempt finds the submission to write its outcome into (submission_tracker.h).
+  out.wake = false;
+  Result<int64_t> queued = co_await services->outbound->Enqueue(std::move(out));
   if (!queued) co_return std::unexpected(queued.error());
+  state->queue_id = *queued;
   co_return std::nullopt;
 }
 
@@ -194,9 +196,13 @@ Task<Result<std::optional<ObjectSetError>>> CreateOne(SubmissionCall& call, std:
                           (*subject)->email.id,
                           (*subject)->email.thread_id,
                           EncodeSubmissionState(state),
-                          static_cast<int64_t>(std::time(nullptr))};
+                          static_cast<int64_t>(std::time(nullptr)),
+                          state.queue_id,
+                          0,
+                          0};
   Result<int64_t> id =
       co_await services.stores->metadata->CreateSubmission(call.context->account_id, record);
+  if (state.queue_id != 0) services.outbound->Wake();  // recorded or not: the mail must go
   if (!id) co_return std::unexpected(id.error());
   call.context->created_ids[std::string(key)] = SubmissionId(*id);
   call.sent[std::string(key)] = EmailId(record.email_id);

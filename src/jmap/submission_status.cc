@@ -59,6 +59,42 @@ bool AwaitsQueue(const SubmissionState& state) {
   return false;
 }
 
+namespace {
+
+// One recipient's attempt: `delivered` "yes", "no" or "queued" (a retry), with its reply.
+bool Apply(std::string_view delivered, std::string_view reply, RecipientDelivery* d) {
+  const std::string before = d->smtp_reply;
+  if (IsSmtpReply(reply)) d->smtp_reply = std::string(reply);
+  const bool moved = delivered != "queued";
+  if (moved) d->delivered = std::string(delivered);
+  return moved || d->smtp_reply != before;
+}
+
+std::string_view Delivered(QueueOutcomeKind kind) {
+  return kind == QueueOutcomeKind::kDelivered ? "yes"
+         : kind == QueueOutcomeKind::kFailed  ? "no"
+                                              : "queued";
+}
+
+std::string_view Delivered(QueueRecipientState state) {
+  return state == QueueRecipientState::kDelivered ? "yes"
+         : state == QueueRecipientState::kFailed  ? "no"
+                                                  : "queued";
+}
+
+}  // namespace
+
+bool ApplyOutcomes(const std::vector<QueueOutcome>& outcomes, SubmissionState* state) {
+  bool changed = false;
+  for (RecipientDelivery& d : state->delivery) {
+    if (d.delivered != "queued") continue;
+    for (const QueueOutcome& o : outcomes) {
+      if (o.address == d.address) changed = Apply(Delivered(o.kind), o.reply, &d) || changed;
+    }
+  }
+  return changed;
+}
+
 void ApplyQueueState(const QueuedMessageRecord* queued, SubmissionState* state) {
   for (RecipientDelivery& d : state->delivery) {
     if (d.delivered != "queued") continue;
@@ -67,10 +103,7 @@ void ApplyQueueState(const QueuedMessageRecord* queued, SubmissionState* state) 
       continue;
     }
     for (const QueueRecipientRecord& r : queued->recipients) {
-      if (r.address != d.address) continue;
-      if (IsSmtpReply(r.last_reply)) d.smtp_reply = r.last_reply;
-      if (r.state == QueueRecipientState::kDelivered) d.delivered = "unknown";  // relayed
-      if (r.state == QueueRecipientState::kFailed) d.delivered = "no";
+      if (r.address == d.address) Apply(Delivered(r.state), r.last_reply, &d);
     }
   }
 }

@@ -1,9 +1,11 @@
 // EmailSubmission's deliveryStatus (RFC 8621 §7): per recipient, what became of the message.
 // Local recipients get it at once (delivered "yes"); the others are "queued" in the outbound
-// queue, and EmailSubmission/get reads the queue's record of the message (by the queue id
-// kept with the submission) to follow them: a recipient the smarthost took is "unknown" (it
-// was relayed: no more is known), one that failed for good is "no", each with the last SMTP
-// reply. A message that left the queue shows what was last known, "unknown" for the queued.
+// queue. Each delivery attempt is written into the submission (jmap/submission_tracker.h,
+// ApplyOutcomes): a recipient the smarthost accepted is "yes", one that failed for good "no",
+// each with the SMTP reply; a retry stays "queued" with the last reply. EmailSubmission/get
+// also reads the queue's record of a message still queued (ApplyQueueState: the same
+// mapping), and a message that left the queue while a recipient still reads "queued" (removed
+// by `ringmail queue remove`, or an attempt whose write failed) shows "unknown" for it.
 //
 // Where it is kept: the submission row's `envelope` column holds
 // {"envelope":Envelope,"deliveryStatus":{...},"queueId":N} (docs/storage.md); rows written
@@ -47,6 +49,9 @@ bool AwaitsQueue(const SubmissionState& state);
 // Brings the queued recipients up to date from the queue's record of the message; `queued`
 // null: the message left the queue, so its queued recipients' fate is "unknown".
 void ApplyQueueState(const QueuedMessageRecord* queued, SubmissionState* state);
+
+// Applies one attempt's outcomes to the recipients still "queued"; whether anything changed.
+bool ApplyOutcomes(const std::vector<QueueOutcome>& outcomes, SubmissionState* state);
 
 // deliveryStatus: an object keyed by address, or null.
 void WriteDeliveryStatus(JsonWriter& w, const std::vector<RecipientDelivery>& delivery);

@@ -13,6 +13,7 @@
 
 #include "base/result.h"
 #include "runtime/task.h"
+#include "store/metadata_store.h"
 
 namespace ringmail {
 
@@ -33,15 +34,34 @@ struct OutboundMessage {
   bool requiretls = false;                    // RFC 8689: never send it in the clear
   std::string authenticated_as;               // the submitting principal, or ""
   std::string message;  // the whole message as it will be sent, CRLF line ends
+  // false: Enqueue does not wake the delivery at once; the caller calls Outbound::Wake once
+  // it has recorded the id (JMAP EmailSubmission: so that the first attempt finds the
+  // submission to report to). The queue's poll finds the message anyway.
+  bool wake = true;
 };
 
 class Outbound {
  public:
   virtual ~Outbound() = default;
   // Queues the message durably: success only once it is committed (the caller may answer
-  // 250 then). A store outage is kUnavailable (451 4.3.0); kLimitExceeded when the queue is
-  // full.
-  virtual Task<Result<void>> Enqueue(OutboundMessage message) = 0;
+  // 250 then); returns the queue's id of the message (`ringmail queue list`,
+  // QueuedMessageRecord::id). A store outage is kUnavailable (451 4.3.0); kLimitExceeded when
+  // the queue is full.
+  virtual Task<Result<int64_t>> Enqueue(OutboundMessage message) = 0;
+  // Wakes this node's delivery (after an Enqueue with `wake` false).
+  virtual void Wake() {}
+};
+
+// Told of each delivery attempt of a queued message, just before its outcome is recorded in
+// the queue (which may then drop the message: the observer is told first so that nothing is
+// lost in between). JMAP follows its submissions' messages this way
+// (jmap/submission_tracker.h). Called on the queue runner's core; best effort: a failure is
+// the observer's to log, the queue goes on.
+class OutboundObserver {
+ public:
+  virtual ~OutboundObserver() = default;
+  // `outcomes`: one per recipient attempted (kRetry: still queued, with the attempt's reply).
+  virtual Task<void> Attempted(int64_t queue_id, std::vector<QueueOutcome> outcomes) = 0;
 };
 
 }  // namespace ringmail

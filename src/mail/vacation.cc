@@ -185,7 +185,7 @@ Task<Result<bool>> SendVacationReply(MetadataStore* store, Outbound* outbound, i
   OutboundMessage reply;
   reply.recipients.push_back({incoming.envelope_sender, kNotifyNever, ""});
   reply.message = BuildVacationReply(*vacation, incoming, from, hostname, now);
-  Result<void> queued = co_await outbound->Enqueue(std::move(reply));
+  Result<int64_t> queued = co_await outbound->Enqueue(std::move(reply));
   if (!queued) co_return std::unexpected(queued.error());
   co_return true;
 }

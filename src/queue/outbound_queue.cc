@@ -49,7 +49,7 @@ uint32_t RetryDelayS(const std::vector<uint32_t>& schedule, uint32_t attempts) {
   return schedule[i];
 }
 
-Task<Result<void>> OutboundQueue::Enqueue(OutboundMessage message) {
+Task<Result<int64_t>> OutboundQueue::Enqueue(OutboundMessage message) {
   QueuedMessageRecord record;
   record.sender = std::move(message.sender);
   record.envid = std::move(message.envid);
@@ -64,14 +64,15 @@ Task<Result<void>> OutboundQueue::Enqueue(OutboundMessage message) {
     rec.orcpt = std::move(r.orcpt);
     record.recipients.push_back(std::move(rec));
   }
-  Result<int64_t> id = co_await EnqueueRecord(std::move(record), std::move(message.message));
-  if (!id) co_return std::unexpected(id.error());
-  co_return Result<void>{};
+  Result<int64_t> id =
+      co_await EnqueueRecord(std::move(record), std::move(message.message), message.wake);
+  co_return id;
 }
 
 // As DeliverMessage (store/delivery.h): a blob being collected is stored again only after its
 // row is gone, and a write older than its validity is stored again.
-Task<Result<int64_t>> OutboundQueue::EnqueueRecord(QueuedMessageRecord message, std::string bytes) {
+Task<Result<int64_t>> OutboundQueue::EnqueueRecord(QueuedMessageRecord message, std::string bytes,
+                                                   bool wake) {
   QueueEnqueueRequest request;
   request.message = std::move(message);
   request.message.blob = BlobKey::Of(bytes);
@@ -93,7 +94,7 @@ Task<Result<int64_t>> OutboundQueue::EnqueueRecord(QueuedMessageRecord message, 
           "recipients", request.message.recipients.size(), "size", bytes.size());
       if (options_->metrics != nullptr)
         Reactor::Current()->metrics().Inc(options_->metrics->enqueued);
-      WakeRunner();
+      if (wake) WakeRunner();
       co_return id;
     }
     if (id.error().code == ErrorCode::kTimeout && waits++ < kBlobWaitsMax) continue;

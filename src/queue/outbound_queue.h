@@ -54,6 +54,8 @@ struct QueueOptions {
   const QueueMetrics* metrics = nullptr;  // null: not counted
   // Told of each bounce placed in a local INBOX (IMAP IDLE sees it); null: nobody.
   MailboxEvents* events = nullptr;
+  // Told of each attempt's outcomes once recorded (JMAP submissions); null: nobody.
+  OutboundObserver* observer = nullptr;
   // Unix seconds; tests move time. Default: time(nullptr).
   std::function<int64_t()> clock;
 };
@@ -72,9 +74,11 @@ class OutboundQueue final : public Outbound {
   // Outbound: Put the blob, then one metadata transaction (EnqueueOutbound); then wakes the
   // runner. Errors as the stores': kUnavailable, kBusy (a blob being collected for too long),
   // kInvalidArgument for an envelope the store refuses.
-  Task<Result<void>> Enqueue(OutboundMessage message) override;
+  Task<Result<int64_t>> Enqueue(OutboundMessage message) override;
+  void Wake() override { WakeRunner(); }
   // Same, for the queue's own bounces; returns the new message's id.
-  Task<Result<int64_t>> EnqueueRecord(QueuedMessageRecord message, std::string bytes);
+  Task<Result<int64_t>> EnqueueRecord(QueuedMessageRecord message, std::string bytes,
+                                      bool wake = true);
 
   // The runner to wake after each enqueue, on `core`'s reactor (null: none). Set before the
   // first Enqueue; the runner must outlive every Enqueue.

@@ -206,6 +206,8 @@ Task<void> QueueRunner::Process(QueuedMessageRecord m) {
       }
     }
   }
+  // The observer first: once the message has left the queue, what it says is all there is.
+  if (options_->observer != nullptr) co_await options_->observer->Attempted(m.id, outcomes);
   Result<bool> recorded =
       co_await metadata_->RecordQueueAttempt(holder_, m.id, std::move(outcomes));
   if (!recorded) {

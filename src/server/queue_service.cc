@@ -32,6 +32,8 @@ Result<std::unique_ptr<QueueService>> QueueService::Create(const Config& config,
   service->metrics_ = RegisterQueueMetrics();
   o.metrics = &service->metrics_;
   o.events = events;
+  service->tracker_ = std::make_unique<jmap::SubmissionTracker>(stores->metadata.get());
+  o.observer = service->tracker_.get();  // EmailSubmission deliveryStatus
   o.hostname = config.hostname;
   o.lifetime_s = q.lifetime_s;
   o.delay_notice_s = q.delay_notice_s;

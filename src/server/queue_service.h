@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "jmap/submission_tracker.h"
 #include "queue/outbound_queue.h"
 #include "runtime/engine.h"
 #include "server/config.h"
@@ -41,6 +42,7 @@ class QueueService {
 
   QueueMetrics metrics_;
   QueueOptions options_;
+  std::unique_ptr<jmap::SubmissionTracker> tracker_;
   std::unique_ptr<OutboundQueue> queue_;
   std::unique_ptr<QueueRunner> runner_;
   std::unique_ptr<ThreadLatch> runner_done_;

@@ -260,8 +260,9 @@ Task<Result<void>> SmtpSession::Enqueue(std::string message) {
   out.requiretls = mail_params_.requiretls;
   if (principal_) out.authenticated_as = principal_->name;
   out.message = std::move(message);
-  Result<void> queued = co_await services_->outbound->Enqueue(std::move(out));
-  co_return queued;
+  Result<int64_t> queued = co_await services_->outbound->Enqueue(std::move(out));
+  if (!queued) co_return std::unexpected(queued.error());
+  co_return Result<void>{};
 }
 
 }  // namespace ringmail::smtp

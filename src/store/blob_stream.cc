@@ -30,6 +30,12 @@ class VerifiedReader final : public BlobReader {
 
   uint64_t size() const override { return header_.message_size; }
   Task<Result<bool>> Next(std::string* out) override;
+  uint64_t SeekNear(uint64_t offset) override {
+    if (dctx_ || produced_ != 0 || next_chunk_ != 0) return 0;  // zstd, or already reading
+    next_chunk_ = std::min(offset >> header_.chunk_log2, header_.chunk_count());
+    produced_ = next_chunk_ * chunk_size();
+    return produced_;
+  }
 
  private:
   uint64_t chunk_size() const { return uint64_t{1} << header_.chunk_log2; }
@@ -132,6 +138,10 @@ class MemoryReader final : public BlobReader {
  public:
   explicit MemoryReader(std::string message) : message_(std::move(message)) {}
   uint64_t size() const override { return message_.size(); }
+  uint64_t SeekNear(uint64_t offset) override {
+    pos_ = std::min<size_t>(offset, message_.size());
+    return pos_;
+  }
   Task<Result<bool>> Next(std::string* out) override {
     if (pos_ == message_.size()) co_return false;
     const size_t n = std::min(kBlobPieceMax, message_.size() - pos_);
@@ -145,7 +155,48 @@ class MemoryReader final : public BlobReader {
   size_t pos_ = 0;
 };
 
+class RangeReader final : public BlobReader {
+ public:
+  RangeReader(std::unique_ptr<BlobReader> inner, uint64_t first, uint64_t length)
+      : inner_(std::move(inner)), first_(first), end_(first + length) {}
+  uint64_t size() const override { return end_ - first_; }
+
+  Task<Result<bool>> Next(std::string* out) override {
+    if (!started_) {
+      started_ = true;
+      pos_ = inner_->SeekNear(first_);
+    }
+    while (pos_ < end_) {
+      piece_.clear();
+      Result<bool> more = co_await inner_->Next(&piece_);
+      if (!more) co_return std::unexpected(more.error());
+      if (!*more) co_return Corrupt("message ends before the range");
+      const uint64_t at = pos_;
+      pos_ += piece_.size();
+      if (pos_ <= first_) continue;  // wholly before the range
+      const uint64_t from = first_ > at ? first_ - at : 0;
+      const uint64_t to = std::min<uint64_t>(piece_.size(), end_ - at);
+      out->append(piece_, from, to - from);
+      co_return true;
+    }
+    co_return false;
+  }
+
+ private:
+  std::unique_ptr<BlobReader> inner_;
+  uint64_t first_, end_;
+  uint64_t pos_ = 0;  // message offset of the inner reader's next byte
+  bool started_ = false;
+  std::string piece_;
+};
+
 }  // namespace
+
+std::unique_ptr<BlobReader> RangeBlobReader(std::unique_ptr<BlobReader> reader, uint64_t first,
+                                            uint64_t length) {
+  CHECK(first + length <= reader->size(), "range past the blob's end");
+  return std::make_unique<RangeReader>(std::move(reader), first, length);
+}
 
 Task<Result<std::unique_ptr<BlobReader>>> OpenVerifiedReader(std::unique_ptr<ObjectSource> source,
                                                              std::optional<uint64_t> object_size) {

@@ -36,6 +36,12 @@ class BlobReader {
   // (nothing appended). kIo on corruption, the backend's error on a failed read; after an
   // error the reader must not be used again.
   virtual Task<Result<bool>> Next(std::string* out) = 0;
+  // Before the first Next: moves the reader to a message offset at or before `offset`
+  // (<= size()) from which it can start without reading what comes before, and returns it;
+  // the next Next returns bytes from there. Default: 0 (it cannot skip). A verified reader of
+  // an object stored as it is starts at the 64 KiB chunk holding `offset`; a zstd payload
+  // can only be decoded from its start.
+  virtual uint64_t SeekNear(uint64_t /*offset*/) { return 0; }
 };
 
 // The bytes of one stored object, read at offsets: what a backend provides to
@@ -51,6 +57,13 @@ class ObjectSource {
 // `object_size`, when the backend knows it, must match the header (kIo otherwise).
 Task<Result<std::unique_ptr<BlobReader>>> OpenVerifiedReader(std::unique_ptr<ObjectSource> source,
                                                              std::optional<uint64_t> object_size);
+
+// The bytes [first, first + length) of what `reader` reads (first + length <= its size):
+// skips what it can (SeekNear), drops the rest of what comes before, and stops reading once
+// the range is out, so only the chunks holding the range (and, for a zstd payload, those
+// before it) are read and verified. kIo when the reader ends before the range does.
+std::unique_ptr<BlobReader> RangeBlobReader(std::unique_ptr<BlobReader> reader, uint64_t first,
+                                            uint64_t length);
 
 // A reader over a message already in memory (BlobStore's default OpenReader).
 std::unique_ptr<BlobReader> MemoryBlobReader(std::string message);

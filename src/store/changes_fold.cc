@@ -8,10 +8,14 @@
 namespace ringmail {
 namespace {
 
-// What the folded rows say about one object.
+// What the folded rows say about one object. Only 'created' and 'destroyed' rows decide: an
+// email hidden by \Deleted is destroyed for JMAP and created again when it loses the flag
+// (docs/storage.md "Modification sequences"), and may be updated while hidden, so its first
+// row need not tell whether the client's state knew it.
 struct Fate {
-  bool created = false;    // its first row in the window is its creation
-  bool destroyed = false;  // its last row in the window is its destruction
+  bool decided = false;    // a created or destroyed row was seen
+  bool created = false;    // its first such row in the window is a creation
+  bool destroyed = false;  // its last such row in the window is a destruction
 };
 
 }  // namespace
@@ -49,9 +53,11 @@ ChangesResult FoldChanges(std::span<const ChangeRow> rows, bool complete, uint64
       break;
     }
     for (; i < end; ++i) {
-      auto [it, first] = fates.try_emplace(rows[i].object_id);
-      if (first) it->second.created = rows[i].kind == 'c';
-      it->second.destroyed = rows[i].kind == 'd';
+      Fate& fate = fates[rows[i].object_id];
+      if (rows[i].kind == 'u') continue;
+      if (!fate.decided) fate.created = rows[i].kind == 'c';
+      fate.decided = true;
+      fate.destroyed = rows[i].kind == 'd';
     }
     folded_to = rows[end - 1].modseq;
   }

@@ -375,20 +375,35 @@ struct IdentityList {
   std::vector<IdentityRecord> identities;  // ascending id
 };
 
-// A sent EmailSubmission (RFC 8621 §7); envelope is its JSON Envelope object.
+// A sent EmailSubmission (RFC 8621 §7); envelope is its JSON Envelope object (with what the
+// JMAP layer keeps beside it: jmap/submission_status.h).
 struct SubmissionRecord {
   int64_t id = 0;
   int64_t identity_id = 0;
   int64_t email_id = 0;
   int64_t thread_id = 0;
   std::string envelope;
-  int64_t send_at = 0;  // Unix seconds
+  int64_t send_at = 0;   // Unix seconds
+  int64_t queue_id = 0;  // the outbound queue's message (queue_messages.id); 0: none
+  // Read only: the submission state of its creation and of its last change (its creation,
+  // or UpdateSubmission); 0 for submissions stored before migration 14.
+  uint64_t created_state = 0;
+  uint64_t updated_state = 0;
   friend bool operator==(const SubmissionRecord&, const SubmissionRecord&) = default;
 };
 
 struct SubmissionList {
   uint64_t state = 0;
+  // The state of the last submission destroyed (DeleteSubmission, or forgotten past
+  // kSubmissionsMax), or of migration 14: changes from an earlier state cannot be calculated.
+  uint64_t destroyed_state = 0;
   std::vector<SubmissionRecord> submissions;  // ascending id
+};
+
+// A submission found by its queued message (FindQueueSubmissions).
+struct QueueSubmission {
+  int64_t account_id = 0;
+  SubmissionRecord submission;
 };
 
 // The VacationResponse (RFC 8621 §8) of an account; disabled and empty until set.
@@ -662,6 +677,17 @@ class MetadataStore {
   }
   // kNotFound when the account has no such submission.
   virtual Task<Result<void>> DeleteSubmission(int64_t /*account_id*/, int64_t /*id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "submissions are not supported");
+  }
+  // The submissions (of any account) whose message is queue message `queue_id` (> 0).
+  virtual Task<Result<std::vector<QueueSubmission>>> FindQueueSubmissions(int64_t /*queue_id*/) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "submissions are not supported");
+  }
+  // Replaces the submission's envelope column with `envelope` if it still holds `expected`
+  // (true), bumping the submission state and the row's updated_state; false when it holds
+  // something else (another writer was first: read again) or is gone.
+  virtual Task<Result<bool>> UpdateSubmission(int64_t /*account_id*/, int64_t /*id*/,
+                                              std::string /*expected*/, std::string /*envelope*/) {
     co_return MakeError(ErrorCode::kInvalidArgument, "submissions are not supported");
   }
   // The account's vacation response (disabled, state 0, when never set).

@@ -165,6 +165,34 @@ class JmapEmailTest(unittest.TestCase):
         after = [m for m in self.call("Mailbox/get", {"ids": [inbox["id"]]})["list"]][0]
         self.assertEqual(after["totalEmails"], inbox["totalEmails"] - 1)
         self.assertEqual(after["unreadEmails"], inbox["unreadEmails"] - 1)
+        thread_id = self.call("Thread/changes", {"sinceState": state})
+        self.assertEqual(len(thread_id["destroyed"]), 1, thread_id)
+        self.assertEqual((thread_id["created"], thread_id["updated"]), ([], []))
+        thread_id = thread_id["destroyed"][0]
+        self.assertEqual(self.call("Thread/get", {"ids": [thread_id]})["notFound"], [thread_id])
+        mailboxes = self.call("Mailbox/changes", {"sinceState": state})
+        self.assertIn(inbox["id"], mailboxes["updated"])
+
+        # A keyword set while hidden, then \Deleted cleared over IMAP: the email comes back
+        # as created for a client that last saw it hidden, and as updated for one that saw it
+        # before (it knew the email and knows it again).
+        hidden = self.call("Email/get", {"ids": []})["state"]
+        uid = data[0].split()[0]
+        self.assertEqual(writer.store(uid, "+FLAGS", "(\\Flagged)")[0], "OK")
+        self.assertEqual(writer.store(uid, "-FLAGS", "(\\Deleted)")[0], "OK")
+        back = self.call("Email/changes", {"sinceState": hidden})
+        self.assertEqual((back["created"], back["updated"], back["destroyed"]),
+                         ([email_id], [], []))
+        known = self.call("Email/changes", {"sinceState": state})
+        self.assertEqual((known["created"], known["updated"], known["destroyed"]),
+                         ([], [email_id], []))
+        threads = self.call("Thread/changes", {"sinceState": hidden})
+        self.assertEqual((threads["created"], threads["updated"]), ([thread_id], []))
+        got = self.call("Thread/get", {"ids": [thread_id]})["list"]
+        self.assertEqual(got, [{"id": thread_id, "emailIds": [email_id]}])
+        self.assertEqual(self.call("Email/get", {"ids": [email_id], "properties": ["keywords"]})
+                         ["list"][0]["keywords"], {"$flagged": True})
+        self.assertEqual(writer.store(uid, "+FLAGS", "(\\Deleted)")[0], "OK")
         writer.expunge()
 
     def test_errors(self):

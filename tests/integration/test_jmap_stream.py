@@ -6,7 +6,9 @@ downloads it back, byte for byte, while the daemon's peak resident memory (VmHWM
 less than the blob; uploads with curl in the chunked coding and with "Expect: 100-continue";
 checks that an upload over the limit is refused 413 before curl sends its body; and that a
 blob whose file is corrupted on disk gives an aborted download (a short body, curl exit 18),
-counted in ringmail_jmap_download_aborted_total. Prints the upload and download throughput.
+counted in ringmail_jmap_download_aborted_total; that Range downloads answer 206 / 416 (Python
+and curl, including a resumed download) and read only the chunks they need. Prints the upload
+and download throughput.
 
 Usage: /usr/bin/python3 test_jmap_stream.py PATH/TO/ringmail
 """
@@ -235,6 +237,79 @@ class JmapStreamTest(unittest.TestCase):
         with urllib.request.urlopen("http://%s:%d/metrics" % self.metrics, timeout=10) as r:
             metrics = r.read().decode()
         self.assertIn("ringmail_jmap_download_aborted_total 2", metrics)
+
+
+    def ranged(self, blob_id, headers):
+        """GET with extra headers; returns (status, headers, body, complete)."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        conn.request("GET", "/jmap/download/%s/%s/r.bin" % (self.account, blob_id),
+                     headers=dict(headers, Authorization=self.auth))
+        response = conn.getresponse()
+        complete = True
+        try:
+            body = response.read()
+        except http.client.IncompleteRead as e:
+            body, complete = e.partial, False
+        conn.close()
+        return response.status, response, body, complete
+
+    def test_5_ranges(self):
+        data = random.Random(5).randbytes(1 << 20)
+        status, answer = self.upload(data)
+        self.assertEqual(status, 201, answer)
+        blob = answer["blobId"]
+        n = len(data)
+        for field, first, last in (("bytes=100-199", 100, 199), ("bytes=-10", n - 10, n - 1),
+                                   ("bytes=700000-", 700000, n - 1),
+                                   ("bytes=65530-65545", 65530, 65545),
+                                   ("bytes=0-99999999", 0, n - 1)):
+            status, response, body, complete = self.ranged(blob, {"Range": field})
+            self.assertEqual((status, complete), (206, True), field)
+            self.assertEqual(response.getheader("Content-Range"),
+                             "bytes %d-%d/%d" % (first, last, n))
+            self.assertEqual(int(response.getheader("Content-Length")), last - first + 1)
+            self.assertTrue(body == data[first:last + 1], field)
+        status, response, body, _ = self.ranged(blob, {"Range": "bytes=%d-" % n})
+        self.assertEqual(status, 416)
+        self.assertEqual(response.getheader("Content-Range"), "bytes */%d" % n)
+        for field in ("bytes=0-1,5-9", "bytes=9-1", "lines=1-2"):  # ignored: the whole blob
+            status, response, body, _ = self.ranged(blob, {"Range": field})
+            self.assertEqual((status, len(body)), (200, n), field)
+            self.assertEqual(response.getheader("Accept-Ranges"), "bytes")
+        etag = response.getheader("ETag")
+        status, _, body, _ = self.ranged(blob, {"Range": "bytes=0-9", "If-Range": etag})
+        self.assertEqual((status, body), (206, data[:10]))
+        status, _, body, _ = self.ranged(blob, {"Range": "bytes=0-9", "If-Range": '"other"'})
+        self.assertEqual((status, len(body)), (200, n))
+        # curl: a range to a file, and a resumed download (-C: Range from the file's size).
+        path = os.path.join(self.work.name, "part.bin")
+        url = "http://%s:%d/jmap/download/%s/%s/p.bin" % (self.host, self.port, self.account,
+                                                          blob)
+        code, _ = self.curl("-r", "300000-399999", "-o", path, url)
+        self.assertEqual(code, 0)
+        with open(path, "rb") as f:
+            self.assertTrue(f.read() == data[300000:400000])
+        with open(path, "wb") as f:
+            f.write(data[:123456])
+        code, _ = self.curl("-C", "-", "-o", path, url)
+        self.assertEqual(code, 0)
+        with open(path, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), hashlib.sha256(data).hexdigest())
+
+        # Each 64 KiB chunk is verified on its own: with the first chunk spoiled on disk, a
+        # range past it is served (its chunks alone are read), one over it is cut short.
+        files = glob.glob(os.path.join(self.daemon.dir.name, "blobs", "*", "*",
+                                       hashlib.sha256(data).hexdigest()))
+        self.assertEqual(len(files), 1)
+        with open(files[0], "r+b") as f:
+            f.seek(40)  # the header is 32 bytes: a byte of chunk 0
+            byte = f.read(1)
+            f.seek(40)
+            f.write(bytes([byte[0] ^ 0xFF]))
+        status, _, body, complete = self.ranged(blob, {"Range": "bytes=500000-500999"})
+        self.assertEqual((status, complete, body), (206, True, data[500000:501000]))
+        status, _, body, complete = self.ranged(blob, {"Range": "bytes=0-999"})
+        self.assertEqual((status, complete, len(body)), (206, False, 0))
 
 
 if __name__ == "__main__":

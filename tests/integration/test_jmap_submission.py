@@ -9,6 +9,9 @@ accepts to OUTDIR/N.json), adds an account with an alias, then:
   Email/set (onSuccessUpdateEmail) removes $draft and its response follows the submission's;
   one to the account's own alias lands in its INBOX without going through the smarthost; a
   From the account does not own is forbiddenFrom;
+- deliveryStatus follows the queue: accepted "yes" with the smarthost's reply, refused "no"
+  (and bounced), greylisted "queued" until the retry takes it; EmailSubmission/changes lists
+  the submission as updated when the queue's outcome moves it on;
 - VacationResponse/set turns the vacation on; two messages from the same sender over SMTP
   (smtplib) bring one auto-reply to the smarthost, with Auto-Submitted and In-Reply-To; a
   message from a mailing list brings none.
@@ -51,6 +54,7 @@ bind = ["127.0.0.1:0"]
 [queue]
 smarthost = "127.0.0.1:@PORT@"
 poll-interval = 1
+retry-schedule = [1]
 """
 
 CORE = "urn:ietf:params:jmap:core"
@@ -150,6 +154,16 @@ class JmapSubmissionTest(unittest.TestCase):
                 out.append(json.load(f))
         return out
 
+    def delivered(self, submission, timeout=30):
+        """EmailSubmission/get of `submission` once no recipient is "queued" any more."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.call("EmailSubmission/get", {"ids": [submission]})["list"][0]
+            statuses = [s["delivered"] for s in got["deliveryStatus"].values()]
+            if "queued" not in statuses or time.monotonic() > deadline:
+                return got
+            time.sleep(0.05)
+
     def test_1_session_capabilities(self):
         self.assertIn(SUBMISSION, self.session["capabilities"])
         self.assertIn(VACATION, self.session["capabilities"])
@@ -203,14 +217,14 @@ class JmapSubmissionTest(unittest.TestCase):
         self.assertNotIn("Bcc", sent[0]["data"])
         self.assertNotIn("dave@remote.test", sent[0]["data"])
 
-        listed = self.call("EmailSubmission/get", {"ids": [created["id"]]})["list"][0]
+        listed = self.delivered(created["id"])
         self.assertEqual((listed["emailId"], listed["identityId"]), (email_id, identity))
         self.assertEqual(len(listed["envelope"]["rcptTo"]), 3)
-        # Remote recipients went to the outbound queue (Outbound::Enqueue does not tell the
-        # queue's id yet, so they stay "queued": docs/jmap_email.md).
+        # Remote recipients went through the outbound queue: the smarthost's reply after the
+        # data, as the queue recorded it.
         for status in listed["deliveryStatus"].values():
-            self.assertEqual((status["delivered"], status["smtpReply"], status["displayed"]),
-                             ("queued", "250 2.0.0 Queued", "unknown"))
+            self.assertEqual((status["delivered"], status["displayed"]), ("yes", "unknown"))
+            self.assertTrue(status["smtpReply"].startswith("250 2.0.0 Ok: queued as"), status)
         query = self.call("EmailSubmission/query", {"filter": {"emailIds": [email_id]}})
         self.assertEqual(query["ids"], [created["id"]])
 
@@ -276,6 +290,57 @@ class JmapSubmissionTest(unittest.TestCase):
             time.sleep(0.05)
         self.assertEqual(listed, "the queue is empty\n")
         self.assertEqual(len(self.relayed(0, timeout=0)), before + 1)
+
+    def test_4_delivery_status_follows_the_queue(self):
+        identity = self.call("Identity/get", {})["list"][0]["id"]
+        imap = imaplib.IMAP4(self.imap_host, self.imap_port, timeout=10)
+        self.addCleanup(imap.logout)
+        self.assertEqual(imap.login("alice", "alice-secret")[0], "OK")
+        self.assertEqual(imap.append("Drafts", None, None, DRAFT.replace(
+            b"To: bob@remote.test\r\nCc: carol@remote.test\r\nBcc: dave@remote.test",
+            b"To: ok@remote.test, reject-me@remote.test, once-more@remote.test").replace(
+            b"Sent over JMAP", b"Followed in the queue"))[0], "OK")
+        email_id = self.call("Email/query", {
+            "filter": {"subject": "Followed in the queue"}})["ids"][0]
+        before = self.call("EmailSubmission/get", {"ids": []})["state"]
+        made = self.call("EmailSubmission/set", {
+            "create": {"s": {"identityId": identity, "emailId": email_id}}})
+        submission = made["created"]["s"]["id"]
+        created = self.call("EmailSubmission/changes", {"sinceState": before})
+        self.assertEqual((created["created"], created["updated"], created["destroyed"]),
+                         ([submission], [], []))
+        self.assertEqual(created["newState"],
+                         self.call("EmailSubmission/get", {"ids": []})["state"])
+        at_creation = made["newState"]
+
+        # once-more is greylisted at the first attempt (451, retried after 1 s) and accepted at
+        # the second; reject-me is refused for good (550) and bounced to Alice.
+        got = self.delivered(submission)
+        status = got["deliveryStatus"]
+        self.assertEqual(status["ok@remote.test"]["delivered"], "yes")
+        self.assertTrue(status["ok@remote.test"]["smtpReply"].startswith("250 2.0.0 Ok"), status)
+        self.assertEqual(status["reject-me@remote.test"]["delivered"], "no")
+        self.assertTrue(status["reject-me@remote.test"]["smtpReply"].startswith("550 5.1.1"),
+                        status)
+        self.assertEqual(status["once-more@remote.test"]["delivered"], "yes")
+        bounce = self.call("Email/query", {"filter": {"inMailbox": self.mailbox("inbox"),
+                                                      "from": "MAILER-DAEMON"}})
+        self.assertGreaterEqual(len(bounce["ids"]), 1)
+
+        # The queue's outcomes moved the submission on: EmailSubmission/changes lists it.
+        changed = self.call("EmailSubmission/changes", {"sinceState": at_creation})
+        self.assertEqual((changed["created"], changed["updated"], changed["destroyed"]),
+                         ([], [submission], []))
+        paged = self.call("EmailSubmission/changes", {"sinceState": before, "maxChanges": 1})
+        self.assertEqual(paged["created"] + paged["updated"], [submission])
+        now = self.call("EmailSubmission/get", {"ids": []})["state"]
+        idle = self.call("EmailSubmission/changes", {"sinceState": now})
+        self.assertEqual((idle["created"], idle["updated"], idle["newState"]), ([], [], now))
+        gone = self.call("EmailSubmission/set", {"destroy": [submission]})
+        self.assertEqual(gone["destroyed"], [submission])
+        after = self.calls(("EmailSubmission/changes", {"sinceState": now}))[0]
+        self.assertEqual((after[0], after[1]["type"]), ("error", "cannotCalculateChanges"))
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))

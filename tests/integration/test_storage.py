@@ -1,15 +1,19 @@
 """Integration: the daemon opens and runs its stores ([storage] in docs/config.md).
 
 SQLite and a blob directory under the data directory by default; blobs on S3 (s3rver from npm,
-through tests/store/s3_server.sh); a missing bucket, an unreachable endpoint with
+through tests/store/s3_server.sh), with a 12 MB JMAP upload stored as a multipart upload and read
+back whole and by Range; a missing bucket, an unreachable endpoint with
 unavailable-at-start = "retry" and "exit"; metadata on PostgreSQL (a private cluster through
 tests/store/pg_cluster.sh), up, missing and down at start; the blob collector while serving.
 
 Usage: /usr/bin/python3 test_storage.py PATH/TO/ringmail
 """
+import base64
 import hashlib
 import http.client
+import json
 import os
+import random
 import re
 import select
 import signal
@@ -374,6 +378,60 @@ class S3StorageTest(unittest.TestCase):
                        30, "a collector pass")
             self.assertEqual(d.stop(), 0)
             self.assertTrue(any("event=stopped" in l for l in d.log))
+
+    def test_large_jmap_upload_goes_in_parts_and_ranges_read_back(self):
+        # A spooled upload over one 5 MiB part is a multipart upload (S3BlobStore::PutFile);
+        # the object reads back whole and by Range (ranged GETs of the chunks holding it).
+        with S3rver() as s3:
+            config = s3_config(s3.port) + """
+[listener.http]
+protocol = "http"
+bind = ["127.0.0.1:0"]
+
+[http]
+body-size-max = 33554432
+
+[jmap]
+max-size-upload = 33554432
+"""
+            with Daemon(BINARY, config) as d:
+                d.wait_ready()
+                for args, stdin in ((("domain", "add", "example.test"), ""),
+                                    (("account", "add", "alice", "--email",
+                                      "alice@example.test", "--password-stdin"), "pw-alice\n")):
+                    done = subprocess.run([BINARY, "--config", d.config_path, *args],
+                                          input=stdin, capture_output=True, text=True, timeout=60)
+                    self.assertEqual(done.returncode, 0, done.stderr)
+                host, port = d.listeners["http"]
+                auth = "Basic " + base64.b64encode(b"alice:pw-alice").decode()
+
+                def request(method, path, body=None, headers=None):
+                    conn = http.client.HTTPConnection(host, port, timeout=120)
+                    conn.request(method, path, body=body,
+                                 headers=dict(headers or {}, Authorization=auth))
+                    response = conn.getresponse()
+                    data = response.read()
+                    conn.close()
+                    return response.status, response, data
+
+                status, _, data = request("GET", "/jmap/session")
+                self.assertEqual(status, 200, data)
+                account = json.loads(data)["primaryAccounts"]["urn:ietf:params:jmap:mail"]
+                blob = random.Random(9).randbytes(12 << 20)
+                status, _, data = request("POST", "/jmap/upload/%s/" % account, blob,
+                                          {"Content-Type": "application/octet-stream"})
+                self.assertEqual(status, 201, data)
+                blob_id = json.loads(data)["blobId"]
+                path = "/jmap/download/%s/%s/b.bin" % (account, blob_id)
+                status, _, data = request("GET", path)
+                self.assertEqual(status, 200)
+                self.assertEqual(hashlib.sha256(data).hexdigest(), hashlib.sha256(blob).hexdigest())
+                status, response, data = request("GET", path,
+                                                 headers={"Range": "bytes=9000000-9000099"})
+                self.assertEqual((status, data), (206, blob[9000000:9000100]))
+                self.assertEqual(response.getheader("Content-Range"),
+                                 "bytes 9000000-9000099/%d" % len(blob))
+                self.assertEqual(d.stop(), 0)
 
     def test_missing_bucket_exits_2_naming_it(self):
         with S3rver() as s3, Daemon(BINARY, s3_config(s3.port, bucket="no-such-bucket")) as d:

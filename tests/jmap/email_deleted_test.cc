@@ -59,11 +59,23 @@ TEST_F(EmailMethodsTest, DeletedEmailsAreNotVisible) {
     EXPECT_TRUE(StrList(r, "updated").empty());
     EXPECT_TRUE(StrList(r, "created").empty());
 
-    // Clearing the flag shows it again: an update since a state where it was visible.
+    co_await t->Call(jmap::ThreadChanges, t->alice_, "{\"sinceState\":\"" + before + "\"}", &r);
+    EXPECT_EQ(StrList(r, "destroyed").size(), 1u) << t->last_;
+    EXPECT_TRUE(StrList(r, "updated").empty() && StrList(r, "created").empty());
+    co_await t->Call(jmap::EmailGet, t->alice_, "{\"ids\":[]}", &r);
+    const std::string hidden = Str(r, "state");
+
+    // Clearing the flag shows it again: an update since a state where it was visible, a
+    // creation since one where it was hidden (its thread too).
     co_await MarkDeleted(t, 2, false);
     co_await t->Call(jmap::EmailChanges, t->alice_, "{\"sinceState\":\"" + before + "\"}", &r);
     EXPECT_EQ(StrList(r, "updated"), Strs(deleted)) << t->last_;
     EXPECT_TRUE(StrList(r, "destroyed").empty());
+    co_await t->Call(jmap::EmailChanges, t->alice_, "{\"sinceState\":\"" + hidden + "\"}", &r);
+    EXPECT_EQ(StrList(r, "created"), Strs(deleted)) << t->last_;
+    EXPECT_TRUE(StrList(r, "updated").empty() && StrList(r, "destroyed").empty());
+    co_await t->Call(jmap::ThreadChanges, t->alice_, "{\"sinceState\":\"" + hidden + "\"}", &r);
+    EXPECT_EQ(StrList(r, "created").size(), 1u) << t->last_;
     EXPECT_EQ(co_await InboxCounts(t), "2/2");
   }(this));
 }

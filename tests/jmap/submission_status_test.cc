@@ -59,7 +59,7 @@ TEST(SubmissionStatus, FollowsTheQueue) {
   c.last_reply = "connect: refused";  // not an SMTP reply: the last one stays
   queued.recipients = {b, c};
   ApplyQueueState(&queued, &state);
-  EXPECT_EQ(state.delivery[0].delivered, "unknown");  // relayed by the smarthost
+  EXPECT_EQ(state.delivery[0].delivered, "yes");  // accepted by the smarthost
   EXPECT_EQ(state.delivery[0].smtp_reply, "250 2.0.0 Ok: queued as 1");
   EXPECT_EQ(state.delivery[1].delivered, "queued");
   EXPECT_EQ(state.delivery[1].smtp_reply, kQueuedReply);
@@ -76,6 +76,33 @@ TEST(SubmissionStatus, FollowsTheQueue) {
   ApplyQueueState(nullptr, &gone);  // the message left the queue
   EXPECT_EQ(gone.delivery[0].delivered, "unknown");
   EXPECT_EQ(gone.delivery[2].delivered, "yes");
+}
+
+// What the queue's observer writes (submission_tracker.h): one attempt's outcomes.
+TEST(SubmissionStatus, AppliesAnAttemptsOutcomes) {
+  SubmissionState state = Sent();
+  std::vector<QueueOutcome> greylisted = {
+      {"b@y.test", QueueOutcomeKind::kRetry, "451 4.2.0 greylisted", 0},
+      {"c@y.test", QueueOutcomeKind::kRetry, "connect: refused", 0}};
+  EXPECT_TRUE(ApplyOutcomes(greylisted, &state));
+  EXPECT_EQ(state.delivery[0].delivered, "queued");
+  EXPECT_EQ(state.delivery[0].smtp_reply, "451 4.2.0 greylisted");
+  EXPECT_EQ(state.delivery[1].smtp_reply, kQueuedReply);  // not an SMTP reply
+  EXPECT_FALSE(ApplyOutcomes(greylisted, &state));        // nothing new
+  std::vector<QueueOutcome> settled = {
+      {"b@y.test", QueueOutcomeKind::kDelivered, "250 2.0.0 Ok: queued as 9", 0},
+      {"c@y.test", QueueOutcomeKind::kFailed, "550 5.1.1 No such user", 0},
+      {"l@x.test", QueueOutcomeKind::kFailed, "550 5.1.1 not ours", 0}};
+  EXPECT_TRUE(ApplyOutcomes(settled, &state));
+  EXPECT_EQ(state.delivery[0].delivered, "yes");
+  EXPECT_EQ(state.delivery[0].smtp_reply, "250 2.0.0 Ok: queued as 9");
+  EXPECT_EQ(state.delivery[1].delivered, "no");
+  EXPECT_EQ(state.delivery[1].smtp_reply, "550 5.1.1 No such user");
+  EXPECT_EQ(state.delivery[2].delivered, "yes");  // settled already: left alone
+  EXPECT_EQ(state.delivery[2].smtp_reply, kLocalDeliveredReply);
+  EXPECT_FALSE(AwaitsQueue(state));
+  const SubmissionState back = DecodeSubmissionState(EncodeSubmissionState(state));
+  EXPECT_EQ(Status(back), Status(state));
 }
 
 }  // namespace

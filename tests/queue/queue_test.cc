@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -143,6 +144,61 @@ TEST_F(QueueTest, DeliversThroughTheSmarthostAndRetriesA4xx) {
   EXPECT_NE(got[0].find("\\r\\n.leading dot\\r\\n"), std::string::npos) << got[0];  // unstuffed
   EXPECT_NE(got[0].find("<bob@remote.test>"), std::string::npos);
   EXPECT_NE(got[1].find("<once@remote.test>"), std::string::npos);
+}
+
+// Records each attempt the runner reports, and whether its message was still queued then.
+class RecordingObserver : public OutboundObserver {
+ public:
+  explicit RecordingObserver(MetadataStore* metadata) : metadata_(metadata) {}
+  Task<void> Attempted(int64_t queue_id, std::vector<QueueOutcome> outcomes) override {
+    Result<std::vector<QueuedMessageRecord>> queued = co_await metadata_->ListQueue(0, 10);
+    const bool still = queued && std::any_of(queued->begin(), queued->end(),
+                                             [&](const auto& m) { return m.id == queue_id; });
+    attempts.push_back({queue_id, std::move(outcomes), still});
+  }
+  struct Attempt {
+    int64_t queue_id;
+    std::vector<QueueOutcome> outcomes;
+    bool still_queued;
+  };
+  std::vector<Attempt> attempts;
+
+ private:
+  MetadataStore* metadata_;
+};
+
+Task<void> ObserverSeesEachAttempt(QueueTest* t, MetadataStore* metadata,
+                                   RecordingObserver* observer) {
+  CO_ASSERT_OK(id, t->queue_->Enqueue(Message("alice@ringmail.test",
+                                              List("bob@remote.test", "once@remote.test"))));
+  CO_ASSERT_OK(list, metadata->ListQueue(0, 10));
+  CO_ASSERT_TRUE(list->size() == 1);
+  EXPECT_EQ((*list)[0].id, *id);  // Enqueue tells the queue's id
+  (void)co_await t->runner_->RunOnce();
+  t->now_ += 60;
+  (void)co_await t->runner_->RunOnce();
+  CO_ASSERT_TRUE(observer->attempts.size() == 2);
+  const auto& first = observer->attempts[0];
+  EXPECT_EQ(first.queue_id, *id);
+  EXPECT_TRUE(first.still_queued);
+  CO_ASSERT_TRUE(first.outcomes.size() == 2);
+  EXPECT_EQ(first.outcomes[0].kind, QueueOutcomeKind::kDelivered);
+  EXPECT_EQ(first.outcomes[1].kind, QueueOutcomeKind::kRetry);
+  EXPECT_NE(first.outcomes[1].reply.find("451 4.2.0"), std::string::npos);
+  const auto& second = observer->attempts[1];
+  // Told before the outcome is recorded: the message (leaving the queue now) is still there.
+  EXPECT_TRUE(second.still_queued);
+  CO_ASSERT_TRUE(second.outcomes.size() == 1);
+  EXPECT_EQ(second.outcomes[0].address, "once@remote.test");
+  EXPECT_EQ(second.outcomes[0].kind, QueueOutcomeKind::kDelivered);
+  CO_ASSERT_OK(empty, metadata->ListQueue(0, 10));
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST_F(QueueTest, TheObserverIsToldEachAttemptBeforeItIsRecorded) {
+  RecordingObserver observer(metadata_.get());
+  options_.observer = &observer;
+  RunOnReactor(ObserverSeesEachAttempt(this, metadata_.get(), &observer));
 }
 
 Task<void> RejectedBouncesToInbox(QueueTest* t, MetadataStore* metadata, BlobStore* blobs) {

@@ -55,9 +55,9 @@ class SwitchableBlobStore : public BlobStore {
 // Records what submission queues.
 class RecordingOutbound : public Outbound {
  public:
-  Task<Result<void>> Enqueue(OutboundMessage message) override {
+  Task<Result<int64_t>> Enqueue(OutboundMessage message) override {
     messages.push_back(std::move(message));
-    co_return Result<void>{};
+    co_return static_cast<int64_t>(messages.size());
   }
   std::vector<OutboundMessage> messages;
 };

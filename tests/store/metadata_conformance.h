@@ -127,6 +127,9 @@ TYPED_TEST_P(MetadataConformance, DeleteAccountReleasesEverything) {
 }
 TYPED_TEST_P(MetadataConformance, JmapIdentities) { this->Run(conformance::Identities); }
 TYPED_TEST_P(MetadataConformance, JmapSubmissions) { this->Run(conformance::Submissions); }
+TYPED_TEST_P(MetadataConformance, JmapSubmissionQueueUpdates) {
+  this->Run(conformance::SubmissionQueueUpdates);
+}
 TYPED_TEST_P(MetadataConformance, JmapVacationAndReplies) {
   this->Run(conformance::VacationAndReplies);
 }
@@ -142,6 +145,9 @@ TYPED_TEST_P(MetadataConformance, EmailsLoadAndList) { this->Run(conformance::Em
 TYPED_TEST_P(MetadataConformance, EmailPlacements) { this->Run(conformance::EmailPlacements); }
 TYPED_TEST_P(MetadataConformance, LoadChangesFoldsTheHistory) {
   this->Run(conformance::ChangesOfMailboxesAndEmails);
+}
+TYPED_TEST_P(MetadataConformance, DeletedFlagHidesEmailsFromChanges) {
+  this->Run(conformance::DeletedFlagHidesEmails);
 }
 
 TYPED_TEST_P(MetadataConformance, QueueEnqueueClaimRecord) {
@@ -174,7 +180,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     AccountRulesRefused, AccountUpdates, DeleteAccountReleasesEverything, SubscribeAndUnsubscribe,
     QueueEnqueueClaimRecord, QueueLeasesRetryRemove, QueueSharesBlobs, FindMailboxByName,
     LoadSummariesReturnsTheCachedForms, EmailsLoadAndList, EmailPlacements,
-    LoadChangesFoldsTheHistory, UploadsBelongToTheirAccount, UploadsAndCollection, JmapIdentities,
-    JmapSubmissions, JmapVacationAndReplies, AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
+    LoadChangesFoldsTheHistory, DeletedFlagHidesEmailsFromChanges, UploadsBelongToTheirAccount,
+    UploadsAndCollection, JmapIdentities, JmapSubmissions, JmapSubmissionQueueUpdates,
+    JmapVacationAndReplies, AccountRoles, ApiKeysLifecycle, ApiKeysRefused);
 
 }  // namespace ringmail::testing

@@ -81,4 +81,52 @@ inline Task<void> ChangesOfMailboxesAndEmails(Env env) {
   EXPECT_EQ(std::count(theirs->created.begin(), theirs->created.end(), bobs->id), 1);
 }
 
+// \Deleted as JMAP sees it (RFC 8621 §4.1.1): an email getting the flag is destroyed, one
+// losing it is created again, and so is its thread; its mailbox is updated (totalEmails).
+inline Task<void> DeletedFlagHidesEmails(Env env) {
+  CO_ASSERT_OK(alice, MakeAccount(env.store, "alice"));
+  const int64_t inbox = alice->Mailbox("INBOX");
+  CO_ASSERT_OK(placed, env.store->Deliver(MakeRequest("deleted 1", inbox)));
+  const int64_t email = (*placed)[0].email_id;
+  const uint64_t s1 = (*placed)[0].modseq;
+  auto change = [&](FlagOperation op, bool deleted, bool flagged) {
+    FlagUpdate u{inbox, {(*placed)[0].uid}, op, {}, std::nullopt};
+    u.flags.deleted = deleted;
+    u.flags.flagged = flagged;
+    return env.store->UpdateFlags(u);
+  };
+  CO_ASSERT_OK(set, change(FlagOperation::kAdd, true, false));
+  CO_ASSERT_TRUE(set->changed.size() == 1u);
+  const uint64_t s2 = set->changed[0].modseq;
+  const int64_t thread = set->changed[0].thread_id;
+  CO_ASSERT_OK(e1, env.store->LoadChanges(alice->id(), "email", s1, 100));
+  EXPECT_EQ(e1->destroyed, Ids(email));
+  EXPECT_TRUE(e1->created.empty() && e1->updated.empty());
+  CO_ASSERT_OK(t1, env.store->LoadChanges(alice->id(), "thread", s1, 100));
+  EXPECT_EQ(t1->destroyed, Ids(thread));
+  CO_ASSERT_OK(m1, env.store->LoadChanges(alice->id(), "mailbox", s1, 100));
+  EXPECT_EQ(m1->updated, Ids(inbox));
+  // A keyword changed while hidden, then \Deleted cleared: created for a client of s2.
+  CO_ASSERT_OK(flag, change(FlagOperation::kAdd, false, true));
+  EXPECT_EQ(flag->changed.size(), 1u);
+  CO_ASSERT_OK(cleared, change(FlagOperation::kRemove, true, false));
+  CO_ASSERT_OK(e2, env.store->LoadChanges(alice->id(), "email", s2, 100));
+  EXPECT_EQ(e2->created, Ids(email));
+  EXPECT_TRUE(e2->updated.empty() && e2->destroyed.empty());
+  CO_ASSERT_OK(t2, env.store->LoadChanges(alice->id(), "thread", s2, 100));
+  EXPECT_EQ(t2->created, Ids(thread));
+  // Set and cleared since s1: the client of s1 knew it and still does.
+  CO_ASSERT_OK(e3, env.store->LoadChanges(alice->id(), "email", s1, 100));
+  EXPECT_EQ(e3->updated, Ids(email));
+  EXPECT_TRUE(e3->created.empty() && e3->destroyed.empty());
+  // Other flags alone stay updates.
+  const uint64_t s3 = cleared->changed[0].modseq;
+  CO_ASSERT_OK(unflag, change(FlagOperation::kRemove, false, true));
+  EXPECT_EQ(unflag->changed.size(), 1u);
+  CO_ASSERT_OK(e4, env.store->LoadChanges(alice->id(), "email", s3, 100));
+  EXPECT_EQ(e4->updated, Ids(email));
+  CO_ASSERT_OK(t4, env.store->LoadChanges(alice->id(), "thread", s3, 100));
+  EXPECT_TRUE(t4->created.empty() && t4->updated.empty() && t4->destroyed.empty());
+}
+
 }  // namespace ringmail::testing::conformance

@@ -49,12 +49,15 @@ inline Task<void> Identities(Env env) {
 inline Task<void> Submissions(Env env) {
   CO_ASSERT_OK(alice, MakeAccount(env.store, "alice"));
   CO_ASSERT_OK(bob, MakeAccount(env.store, "bob"));
-  SubmissionRecord s{0, 7, 11, 13, R"({"mailFrom":{"email":"alice@example.com"}})", 1700000000};
+  SubmissionRecord s{0,          7,  11, 13, R"({"mailFrom":{"email":"alice@example.com"}})",
+                     1700000000, 42, 0,  0};
   CO_ASSERT_OK(id, env.store->CreateSubmission(alice->id(), s));
   s.id = *id;
   CO_ASSERT_OK(listed, env.store->ListSubmissions(alice->id()));
   CO_ASSERT_TRUE(listed->submissions.size() == 1u);
+  s.created_state = s.updated_state = listed->state;  // the state its creation made
   EXPECT_EQ(listed->submissions[0], s);
+  EXPECT_LT(listed->destroyed_state, listed->state);
   CO_ASSERT_OK(bobs, env.store->ListSubmissions(bob->id()));
   EXPECT_TRUE(bobs->submissions.empty());
   Result<void> foreign = co_await env.store->DeleteSubmission(bob->id(), s.id);
@@ -63,6 +66,42 @@ inline Task<void> Submissions(Env env) {
   CO_ASSERT_OK(after, env.store->ListSubmissions(alice->id()));
   EXPECT_TRUE(after->submissions.empty());
   EXPECT_GT(after->state, listed->state);
+  EXPECT_EQ(after->destroyed_state, after->state);
+}
+
+// A submission found by its queue id and updated by compare-and-set (the queue's outcomes).
+inline Task<void> SubmissionQueueUpdates(Env env) {
+  CO_ASSERT_OK(alice, MakeAccount(env.store, "alice"));
+  SubmissionRecord s{0, 7, 11, 13, "{\"v\":1}", 1700000000, 77, 0, 0};
+  CO_ASSERT_OK(id, env.store->CreateSubmission(alice->id(), s));
+  SubmissionRecord unqueued{0, 7, 12, 14, "{}", 1700000000, 0, 0, 0};
+  CO_ASSERT_OK(other, env.store->CreateSubmission(alice->id(), unqueued));
+  CO_ASSERT_OK(found, env.store->FindQueueSubmissions(77));
+  CO_ASSERT_TRUE(found->size() == 1u);
+  EXPECT_EQ((*found)[0].account_id, alice->id());
+  EXPECT_EQ((*found)[0].submission.id, *id);
+  CO_ASSERT_OK(none, env.store->FindQueueSubmissions(78));
+  EXPECT_TRUE(none->empty());
+  CO_ASSERT_OK(before, env.store->ListSubmissions(alice->id()));
+  CO_ASSERT_OK(stale, env.store->UpdateSubmission(alice->id(), *id, "{\"v\":0}", "{\"v\":2}"));
+  EXPECT_FALSE(*stale);
+  CO_ASSERT_OK(written, env.store->UpdateSubmission(alice->id(), *id, "{\"v\":1}", "{\"v\":2}"));
+  EXPECT_TRUE(*written);
+  CO_ASSERT_OK(gone, env.store->UpdateSubmission(alice->id(), 999999, "{}", "{}"));
+  EXPECT_FALSE(*gone);
+  CO_ASSERT_OK(after, env.store->ListSubmissions(alice->id()));
+  CO_ASSERT_TRUE(after->submissions.size() == 2u);
+  const SubmissionRecord& updated = after->submissions[0];
+  EXPECT_EQ(updated.envelope, "{\"v\":2}");
+  EXPECT_GT(after->state, before->state);
+  EXPECT_GT(updated.updated_state, before->state);
+  EXPECT_LE(updated.created_state, before->state);
+  EXPECT_EQ(after->submissions[1].updated_state, after->submissions[1].created_state);
+  EXPECT_EQ(after->submissions[1].id, *other);
+  // The account goes with its submissions (the destroyed-state trigger meets a cascade).
+  CO_ASSERT_OK(gone_account, env.store->DeleteAccount("alice"));
+  CO_ASSERT_OK(orphans, env.store->FindQueueSubmissions(77));
+  EXPECT_TRUE(orphans->empty());
 }
 
 inline Task<void> VacationAndReplies(Env env) {

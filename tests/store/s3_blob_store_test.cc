@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/worker_pool.h"
+#include "store/s3_put_file_check.h"
 #include "store/s3_test_server.h"
 #include "testing/latch.h"
 #include "testing/run_on_reactor.h"
@@ -108,6 +109,21 @@ TEST_F(S3BlobStoreTest, PutGetDeleteCompressed) {
   testing::RunOnReactor(
       RoundTrip(store.get(), "Subject: big\r\n\r\n" + std::string(5 << 20, 'x'), &done));
   EXPECT_TRUE(done);
+}
+
+// PutFile: one PUT up to a part's size; beyond it a multipart upload whose part 1 (with the
+// header) goes last; zstd that does not make it smaller stores it as it is.
+TEST_F(S3BlobStoreTest, PutFileStreamsLargeFilesInParts) {
+  for (auto compression : {blob_format::Compression::kNone, blob_format::Compression::kZstd}) {
+    auto store = OpenStore(S3TestServer::kBucket, compression);
+    for (const std::string& message :
+         {RandomBytes(100000, 5), RandomBytes(2 * kS3PartSize + 12345, 6),
+          "Subject: big\r\n\r\n" + std::string(3 * kS3PartSize, 'q')}) {
+      bool done = false;
+      testing::RunOnReactor(testing::PutFileRoundTrip(store.get(), message, &done));
+      EXPECT_TRUE(done);
+    }
+  }
 }
 
 // OpenReader: ranged GETs, each piece verified, the whole equal to what was put.

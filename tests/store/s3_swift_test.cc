@@ -1,12 +1,14 @@
 // The S3 client against OpenStack Swift's s3api (Debian's python3-swift), which recomputes
 // every SigV4 signature: requests with keys that need URI-encoding, ranges, queries and
 // bodies are accepted with the right secret and refused (403 SignatureDoesNotMatch) with a
-// wrong one. Slow to start (several seconds), so one test covers it all.
+// wrong one; a multipart upload (PutFile) too. Slow to start (several seconds), so one test
+// covers it all.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "store/s3/s3_blob_store.h"
+#include "store/s3_put_file_check.h"
 #include "store/s3_test_server.h"
 #include "testing/run_on_reactor.h"
 
@@ -109,6 +111,13 @@ TEST(S3SwiftSigV4, SwiftS3ApiAcceptsOurSignaturesAndRefusesWrongOnes) {
   auto good = OpenStore(server, server.secret_key());
   bool done = false;
   testing::RunOnReactor(Signed(good.get(), &done));
+  EXPECT_TRUE(done);
+
+  // A multipart upload (PutFile of more than one part), every request of it signed.
+  std::string large(2 * kS3PartSize + 777, '\0');
+  for (size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>((i * 7919) >> 3);
+  done = false;
+  testing::RunOnReactor(testing::PutFileRoundTrip(good.get(), large, &done));
   EXPECT_TRUE(done);
 
   auto bad = OpenStore(server, "not-the-secret");

@@ -112,14 +112,16 @@ def configure(root, ports):
               % (os.path.join(root, "node"), kind, kind, kind))
     write(os.path.join(etc, "proxy.conf"),
           common % (ports["proxy"], user, etc, "proxy") +
-          "[pipeline:main]\npipeline = catch_errors cache s3api tempauth proxy-server\n"
+          "[pipeline:main]\npipeline = catch_errors cache s3api tempauth slo proxy-server\n"
           "[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n"
           # One node per ring: never put it on the bench for errors seen while it starts.
           "error_suppression_interval = 0\n"
           "[filter:catch_errors]\nuse = egg:swift#catch_errors\n"
           "[filter:cache]\npaste.filter_factory = swift_s3api_server:cache_filter_factory\n"
           "[filter:s3api]\nuse = egg:swift#s3api\nlocation = us-east-1\n"
-          "[filter:tempauth]\nuse = egg:swift#tempauth\nuser_test_tester = testing .admin\n")
+          "[filter:tempauth]\nuse = egg:swift#tempauth\nuser_test_tester = testing .admin\n"
+          # s3api's multipart uploads are SLO manifests (S3BlobStore::PutFile sends them).
+          "[filter:slo]\nuse = egg:swift#slo\n")
     from swift.common.ring import RingBuilder
     for kind in KINDS:
         builder = RingBuilder(2, 1, 1)  # 4 partitions, 1 replica

@@ -20,6 +20,12 @@ std::span<const SchemaMigration> Migrations() {
       {8, "jmap identities, submissions, vacation responses", kSubmissionV8},
       {9, "auth: account roles, API keys", kAuthV9},
       {10, "mailbox index: one packed entry per message", kIndexEntryV10},
+      // 11-13: numbers given to other branches (their SQL replaces these when merged).
+      {11, "reserved", "SELECT 1"},
+      {12, "reserved", "SELECT 1"},
+      {13, "reserved", "SELECT 1"},
+      {14, "jmap: submissions follow the queue; \\Deleted hides emails in changes",
+       kSubmissionQueueV14},
   };
   return migrations;
 }

@@ -47,4 +47,7 @@ extern const char kAuthV9[];
 // Migration 10 (migrations_index.cc).
 extern const char kIndexEntryV10[];
 
+// Migration 14 (migrations_submission_queue.cc).
+extern const char kSubmissionQueueV14[];
+
 }  // namespace ringmail::postgres

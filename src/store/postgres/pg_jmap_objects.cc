@@ -26,6 +26,19 @@ std::optional<int64_t> OptionalInt(const PgRows& r, int row, int column) {
   return r.IsNull(row, column) ? std::nullopt : std::optional<int64_t>(r.Int(row, column));
 }
 
+// Columns 1-9 of the submission statements: id ... updated_state.
+SubmissionRecord SubmissionFromRow(const PgRows& r, int i) {
+  return {r.Int(i, 1),
+          r.Int(i, 2),
+          r.Int(i, 3),
+          r.Int(i, 4),
+          std::string(r.Text(i, 5)),
+          r.Int(i, 6),
+          r.Int(i, 7),
+          static_cast<uint64_t>(r.Int(i, 8)),
+          static_cast<uint64_t>(r.Int(i, 9))};
+}
+
 Error NoAccount(int64_t account_id) {
   return Error{ErrorCode::kNotFound, "no account " + std::to_string(account_id)};
 }
@@ -74,10 +87,10 @@ Task<Result<void>> PostgresMetadataStore::DeleteIdentity(int64_t account_id, int
 
 Task<Result<int64_t>> PostgresMetadataStore::CreateSubmission(int64_t account_id,
                                                               SubmissionRecord s) {
-  Result<PgRows> rows = co_await Run(PgStatementId::kCreateSubmission, std::to_string(account_id),
-                                     std::to_string(s.identity_id), std::to_string(s.email_id),
-                                     std::to_string(s.thread_id), s.envelope,
-                                     std::to_string(s.send_at), std::to_string(kSubmissionsMax));
+  Result<PgRows> rows = co_await Run(
+      PgStatementId::kCreateSubmission, std::to_string(account_id), std::to_string(s.identity_id),
+      std::to_string(s.email_id), std::to_string(s.thread_id), s.envelope,
+      std::to_string(s.send_at), std::to_string(kSubmissionsMax), std::to_string(s.queue_id));
   if (!rows) co_return std::unexpected(rows.error());
   co_return rows->Int(0, 0);
 }
@@ -88,12 +101,32 @@ Task<Result<SubmissionList>> PostgresMetadataStore::ListSubmissions(int64_t acco
   if (rows->size() == 0) co_return std::unexpected(NoAccount(account_id));
   SubmissionList out;
   out.state = static_cast<uint64_t>(rows->Int(0, 0));
+  out.destroyed_state = static_cast<uint64_t>(rows->Int(0, 10));
   for (int i = 0; i < rows->size(); ++i) {
     if (rows->IsNull(i, 1)) continue;
-    out.submissions.push_back({rows->Int(i, 1), rows->Int(i, 2), rows->Int(i, 3), rows->Int(i, 4),
-                               std::string(rows->Text(i, 5)), rows->Int(i, 6)});
+    out.submissions.push_back(SubmissionFromRow(*rows, i));
   }
   co_return out;
+}
+
+Task<Result<std::vector<QueueSubmission>>> PostgresMetadataStore::FindQueueSubmissions(
+    int64_t queue_id) {
+  Result<PgRows> rows =
+      co_await Run(PgStatementId::kFindQueueSubmissions, std::to_string(queue_id));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<QueueSubmission> out;
+  for (int i = 0; i < rows->size(); ++i)
+    out.push_back({rows->Int(i, 0), SubmissionFromRow(*rows, i)});
+  co_return out;
+}
+
+Task<Result<bool>> PostgresMetadataStore::UpdateSubmission(int64_t account_id, int64_t id,
+                                                           std::string expected,
+                                                           std::string envelope) {
+  Result<PgRows> rows = co_await Run(PgStatementId::kUpdateSubmission, std::to_string(account_id),
+                                     std::to_string(id), std::move(expected), std::move(envelope));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return rows->Bool(0, 0);
 }
 
 Task<Result<void>> PostgresMetadataStore::DeleteSubmission(int64_t account_id, int64_t id) {

@@ -211,13 +211,20 @@ constexpr PgStatement kStatements[] = {
      "SELECT rm_save_identity($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9},
     {kDeleteJmapObject, "rm_delete_jmap_object", "SELECT rm_delete_jmap_object($1, $2, $3)", 3},
     {kCreateSubmission, "rm_create_submission",
-     "SELECT rm_create_submission($1, $2, $3, $4, $5, $6, $7)", 7},
+     "SELECT rm_create_submission($1, $2, $3, $4, $5, $6, $7, $8)", 8},
     {kListSubmissions, "rm_list_submissions",
      "SELECT coalesce(s.state, 0), e.id, e.identity_id, e.email_id, e.thread_id, e.envelope, "
-     "rm_unix(e.send_at) FROM accounts a "
+     "rm_unix(e.send_at), e.queue_id, e.created_state, e.updated_state, "
+     "coalesce(s.destroyed_state, 0) FROM accounts a "
      "LEFT JOIN jmap_states s ON s.account_id = a.id AND s.object_type = 'submission' "
      "LEFT JOIN email_submissions e ON e.account_id = a.id WHERE a.id = $1 ORDER BY e.id",
      1},
+    {kFindQueueSubmissions, "rm_find_queue_submissions",
+     "SELECT e.account_id, e.id, e.identity_id, e.email_id, e.thread_id, e.envelope, "
+     "rm_unix(e.send_at), e.queue_id, e.created_state, e.updated_state FROM email_submissions e "
+     "WHERE e.queue_id = $1 AND e.queue_id <> 0 ORDER BY e.id",
+     1},
+    {kUpdateSubmission, "rm_update_submission", "SELECT rm_update_submission($1, $2, $3, $4)", 4},
     {kLoadVacation, "rm_load_vacation",
      "SELECT coalesce(s.state, 0), coalesce(v.is_enabled, false), rm_unix(v.from_date), "
      "rm_unix(v.to_date), v.subject, v.text_body, v.html_body FROM accounts a "

@@ -65,6 +65,8 @@ enum class PgStatementId : uint8_t {
   kDeleteJmapObject,
   kCreateSubmission,
   kListSubmissions,
+  kFindQueueSubmissions,
+  kUpdateSubmission,
   kLoadVacation,
   kSaveVacation,
   kClaimVacationReply,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,9 +40,12 @@ class S3BlobStore : public BlobStore {
   Task<Result<StoredBlob>> Put(BlobKey key, std::string_view message) override;
   Task<Result<std::string>> Get(BlobKey key) override;
   // Ranged GETs of kBlobPieceMax payload bytes each (and of the trailer in blocks), verified
-  // as they come (s3_blob_stream.cc). PutFile is BlobStore's default (the object whole in
-  // memory): a streamed PUT is not written yet.
+  // as they come (s3_blob_stream.cc).
   Task<Result<std::unique_ptr<BlobReader>>> OpenReader(BlobKey key) override;
+  // Up to kS3PartSize bytes: BlobStore's default (read whole, one PUT). Larger: encoded piece
+  // by piece and sent as a multipart upload of kS3PartSize parts (s3_blob_put_file.cc), so
+  // an upload holds about two parts in memory whatever its size.
+  Task<Result<StoredBlob>> PutFile(BlobKey key, int fd, uint64_t size) override;
   Task<Result<void>> Delete(BlobKey key) override;
   // ListObjectsV2 of the whole bucket (blob keys have no common prefix); the cursor is S3's
   // continuation token. Keys that are not ab/cd/<hex> of a blob, and entries without a
@@ -58,8 +62,16 @@ class S3BlobStore : public BlobStore {
   S3BlobStore(std::unique_ptr<s3::S3Client> client, blob_format::Compression compression)
       : client_(std::move(client)), compression_(compression) {}
 
+  // One encoding and upload of the file; nullopt (nothing stored) when zstd did not make
+  // the payload smaller than the message: the caller stores it as it is then.
+  Task<Result<std::optional<blob_format::Header>>> PutFileOnce(
+      BlobKey key, int fd, uint64_t size, blob_format::Compression compression);
+
   std::unique_ptr<s3::S3Client> client_;
   blob_format::Compression compression_;
 };
+
+// The size of a multipart upload's parts (S3's least is 5 MiB, s3::S3Client::kPartSizeMin).
+inline constexpr uint64_t kS3PartSize = s3::S3Client::kPartSizeMin;
 
 }  // namespace ringmail

@@ -84,6 +84,20 @@ class S3Client {
   Task<Result<ListPage>> List(std::string prefix, std::string continuation_token,
                               uint32_t max_keys = 1000);
 
+  // Multipart upload (s3_multipart.cc): an object sent in parts, so that it is never whole in
+  // memory. Every part but the last holds at least kPartSizeMin bytes; parts are numbered
+  // 1..kPartsMax and may be sent in any order. Create returns the upload's id; UploadPart the
+  // part's ETag; Complete takes the ETags by part number (etags[0] is part 1) and makes the
+  // object (a 200 carrying an error document is an error); Abort drops the parts sent.
+  static constexpr uint64_t kPartSizeMin = 5 << 20;
+  static constexpr uint32_t kPartsMax = 10000;
+  Task<Result<std::string>> CreateMultipartUpload(std::string key);
+  Task<Result<std::string>> UploadPart(std::string key, std::string upload_id, uint32_t number,
+                                       std::string_view body);
+  Task<Result<void>> CompleteMultipartUpload(std::string key, std::string upload_id,
+                                             std::vector<std::string> etags);
+  Task<Result<void>> AbortMultipartUpload(std::string key, std::string upload_id);
+
   // Closes this core's idle connections. REQUIRES: no call in flight on this core.
   Task<void> CloseIdleConnections();
 

@@ -9,9 +9,14 @@ namespace {
 
 #define RINGMAIL_SQL_UNIX(col) "CAST(strftime('%s', " col ") AS INTEGER)"
 
+#define RINGMAIL_SQL_SUBMISSION                                                \
+  "SELECT id, identity_id, email_id, thread_id, envelope, " RINGMAIL_SQL_UNIX( \
+      "send_at") ", queue_id, created_state, updated_state, account_id FROM email_submissions "
+
 constexpr const char* kSubmissionSelect =
-    "SELECT id, identity_id, email_id, thread_id, envelope, " RINGMAIL_SQL_UNIX(
-        "send_at") " FROM email_submissions WHERE account_id = ? ORDER BY id";
+    RINGMAIL_SQL_SUBMISSION "WHERE account_id = ? ORDER BY id";
+constexpr const char* kQueueSubmissionSelect =
+    RINGMAIL_SQL_SUBMISSION "WHERE queue_id = ? AND queue_id <> 0 ORDER BY id";
 constexpr const char* kVacationSelect =
     "SELECT is_enabled, " RINGMAIL_SQL_UNIX("from_date") ", " RINGMAIL_SQL_UNIX(
         "to_date") ", subject, text_body, html_body FROM vacation_responses WHERE account_id = ?";
@@ -35,6 +40,24 @@ Result<void> BumpState(SqliteDb& db, int64_t account_id, std::string_view type) 
       "INSERT INTO jmap_states (account_id, object_type, state) VALUES (?, ?, 1) "
       "ON CONFLICT (account_id, object_type) DO UPDATE SET state = state + 1",
       account_id, type);
+}
+
+// The state after a bump in this transaction.
+Result<uint64_t> BumpedState(SqliteDb& db, int64_t account_id, std::string_view type) {
+  TRY(BumpState(db, account_id, type));
+  return ReadState(db, account_id, type);
+}
+
+SubmissionRecord SubmissionFromRow(const Statement& st) {
+  return {st.Int(0),
+          st.Int(1),
+          st.Int(2),
+          st.Int(3),
+          st.Text(4),
+          st.Int(5),
+          st.Int(6),
+          static_cast<uint64_t>(st.Int(7)),
+          static_cast<uint64_t>(st.Int(8))};
 }
 
 std::optional<std::string> NullIfEmpty(const std::string& s) {
@@ -105,37 +128,67 @@ Result<void> DeleteIdentity(SqliteDb& db, int64_t account_id, int64_t id) {
 
 Result<int64_t> CreateSubmission(SqliteDb& db, int64_t account_id, const SubmissionRecord& s) {
   TRY(CheckAccount(db, account_id));
+  const int64_t state = static_cast<int64_t>(TRY(BumpedState(db, account_id, "submission")));
   const int64_t id = TRY(db.QueryInt(
       "INSERT INTO email_submissions (account_id, identity_id, email_id, thread_id, envelope, "
-      "send_at) VALUES (?, ?, ?, ?, ?, " RINGMAIL_SQL_ISO_PARAM ") RETURNING id",
-      account_id, s.identity_id, s.email_id, s.thread_id, s.envelope, s.send_at));
+      "send_at, queue_id, created_state, updated_state) VALUES (?, ?, ?, ?, "
+      "?, " RINGMAIL_SQL_ISO_PARAM ", ?, ?, ?) RETURNING id",
+      account_id, s.identity_id, s.email_id, s.thread_id, s.envelope, s.send_at, s.queue_id, state,
+      state));
   TRY(
       db.Run("DELETE FROM email_submissions WHERE account_id = ? AND id <= (SELECT id FROM "
              "email_submissions WHERE account_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
              account_id, account_id, static_cast<int64_t>(kSubmissionsMax)));
-  TRY(BumpState(db, account_id, "submission"));
-  return id;
+  return id;  // what that forgot set destroyed_state (trigger email_submissions_destroyed)
 }
 
 Result<SubmissionList> ListSubmissions(SqliteDb& db, int64_t account_id) {
   TRY(CheckAccount(db, account_id));
   SubmissionList out;
   out.state = TRY(ReadState(db, account_id, "submission"));
+  out.destroyed_state = static_cast<uint64_t>(TRY(db.QueryInt(
+      "SELECT coalesce((SELECT destroyed_state FROM jmap_states WHERE account_id = ? AND "
+      "object_type = 'submission'), 0)",
+      account_id)));
   Statement st = TRY(db.Query(kSubmissionSelect, account_id));
   for (;;) {
     const bool row = TRY(st.Step());
     if (!row) break;
-    out.submissions.push_back({st.Int(0), st.Int(1), st.Int(2), st.Int(3), st.Text(4), st.Int(5)});
+    out.submissions.push_back(SubmissionFromRow(st));
   }
   return out;
 }
 
+// The state is bumped first: the delete's trigger records it as destroyed_state.
 Result<void> DeleteSubmission(SqliteDb& db, int64_t account_id, int64_t id) {
+  TRY(BumpState(db, account_id, "submission"));
   TRY(db.Run("DELETE FROM email_submissions WHERE account_id = ? AND id = ?", account_id, id));
   if (db.changes() == 0) {
     return MakeError(ErrorCode::kNotFound, "no submission " + std::to_string(id));
   }
-  return BumpState(db, account_id, "submission");
+  return {};
+}
+
+Result<std::vector<QueueSubmission>> FindQueueSubmissions(SqliteDb& db, int64_t queue_id) {
+  std::vector<QueueSubmission> out;
+  Statement st = TRY(db.Query(kQueueSubmissionSelect, queue_id));
+  for (;;) {
+    const bool row = TRY(st.Step());
+    if (!row) return out;
+    out.push_back({st.Int(9), SubmissionFromRow(st)});
+  }
+}
+
+Result<bool> UpdateSubmission(SqliteDb& db, int64_t account_id, int64_t id,
+                              std::string_view expected, std::string_view envelope) {
+  const int64_t holds = TRY(db.QueryInt(
+      "SELECT count(*) FROM email_submissions WHERE account_id = ? AND id = ? AND envelope = ?",
+      account_id, id, expected));
+  if (holds == 0) return false;
+  const int64_t state = static_cast<int64_t>(TRY(BumpedState(db, account_id, "submission")));
+  TRY(db.Run("UPDATE email_submissions SET envelope = ?, updated_state = ? WHERE id = ?", envelope,
+             state, id));
+  return true;
 }
 
 Result<VacationRecord> LoadVacation(SqliteDb& db, int64_t account_id) {

@@ -341,6 +341,45 @@ CREATE TABLE api_keys (
 );
 )sql";
 
+// Migration 14 (docs/storage.md "Identities, submissions, vacation responses" and
+// "Modification sequences"): what a submission's message became in the outbound queue
+// (queue_id, and the states that let EmailSubmission/changes list created and updated
+// submissions), and \Deleted as JMAP sees it: an email (and its thread) is destroyed for JMAP
+// when it gets \Deleted and created again when it loses it, recorded by a trigger in the
+// flag change's own `changes` rows (merged: 'destroyed' over 'created' over 'updated').
+constexpr char kSubmissionQueueV14[] = R"sql(
+ALTER TABLE email_submissions ADD COLUMN queue_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE email_submissions ADD COLUMN created_state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE email_submissions ADD COLUMN updated_state INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX email_submissions_queue ON email_submissions (queue_id) WHERE queue_id <> 0;
+ALTER TABLE jmap_states ADD COLUMN destroyed_state INTEGER NOT NULL DEFAULT 0;
+UPDATE jmap_states SET destroyed_state = state WHERE object_type = 'submission';
+-- Every write bumps the state before it deletes: the state of the destruction.
+CREATE TRIGGER email_submissions_destroyed AFTER DELETE ON email_submissions
+BEGIN
+  UPDATE jmap_states SET destroyed_state = state
+   WHERE account_id = OLD.account_id AND object_type = 'submission';
+END;
+
+CREATE TRIGGER mailbox_messages_jmap_visibility AFTER UPDATE OF deleted ON mailbox_messages
+WHEN OLD.deleted <> NEW.deleted
+BEGIN
+  INSERT INTO changes (account_id, modseq, object_type, object_id, change)
+  SELECT m.account_id, NEW.modseq, o.object_type, o.object_id,
+         CASE WHEN o.object_type = 'mailbox' THEN 'updated'
+              WHEN NEW.deleted THEN 'destroyed' ELSE 'created' END
+    FROM mailboxes m,
+         (SELECT 'email' AS object_type, NEW.email_id AS object_id
+          UNION ALL SELECT 'thread', NEW.thread_id
+          UNION ALL SELECT 'mailbox', NEW.mailbox_id) o
+   WHERE m.id = NEW.mailbox_id
+  ON CONFLICT (account_id, modseq, object_type, object_id) DO UPDATE SET change =
+    CASE WHEN change = 'destroyed' OR excluded.change = 'destroyed' THEN 'destroyed'
+         WHEN change = 'created' OR excluded.change = 'created' THEN 'created'
+         ELSE 'updated' END;
+END;
+)sql";
+
 constexpr int kAnotherStep = -1;
 
 constexpr SchemaMigration kMigrations[] = {
@@ -355,6 +394,12 @@ constexpr SchemaMigration kMigrations[] = {
     {9, "auth: account roles, API keys", kAuthV9},
     // PostgreSQL's packed index entries; SQLite's index (migration 4) serves as it is.
     {10, "mailbox index: one packed entry per message", ""},
+    // 11-13: numbers given to other branches (their SQL replaces these when merged).
+    {11, "reserved", ""},
+    {12, "reserved", ""},
+    {13, "reserved", ""},
+    {14, "jmap: submissions follow the queue; \\Deleted hides emails in changes",
+     kSubmissionQueueV14},
 };
 
 // Runs inside BEGIN IMMEDIATE: the version read here cannot change before COMMIT.

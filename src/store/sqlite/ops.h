@@ -112,6 +112,9 @@ Result<void> DeleteIdentity(SqliteDb& db, int64_t account_id, int64_t id);
 Result<int64_t> CreateSubmission(SqliteDb& db, int64_t account_id, const SubmissionRecord& s);
 Result<SubmissionList> ListSubmissions(SqliteDb& db, int64_t account_id);
 Result<void> DeleteSubmission(SqliteDb& db, int64_t account_id, int64_t id);
+Result<std::vector<QueueSubmission>> FindQueueSubmissions(SqliteDb& db, int64_t queue_id);
+Result<bool> UpdateSubmission(SqliteDb& db, int64_t account_id, int64_t id,
+                              std::string_view expected, std::string_view envelope);
 Result<VacationRecord> LoadVacation(SqliteDb& db, int64_t account_id);
 Result<void> SaveVacation(SqliteDb& db, int64_t account_id, const VacationRecord& v);
 Result<bool> ClaimVacationReply(SqliteDb& db, int64_t account_id, std::string_view sender,

@@ -109,6 +109,9 @@ class SqliteMetadataStore : public MetadataStore {
   Task<Result<int64_t>> CreateSubmission(int64_t account_id, SubmissionRecord submission) override;
   Task<Result<SubmissionList>> ListSubmissions(int64_t account_id) override;
   Task<Result<void>> DeleteSubmission(int64_t account_id, int64_t id) override;
+  Task<Result<std::vector<QueueSubmission>>> FindQueueSubmissions(int64_t queue_id) override;
+  Task<Result<bool>> UpdateSubmission(int64_t account_id, int64_t id, std::string expected,
+                                      std::string envelope) override;
   Task<Result<VacationRecord>> LoadVacation(int64_t account_id) override;
   Task<Result<void>> SaveVacation(int64_t account_id, VacationRecord vacation) override;
   Task<Result<bool>> ClaimVacationReply(int64_t account_id, std::string sender, int64_t now,

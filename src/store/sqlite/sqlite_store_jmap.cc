@@ -43,6 +43,22 @@ Task<Result<void>> SqliteMetadataStore::DeleteSubmission(int64_t account_id, int
   co_return r;
 }
 
+Task<Result<std::vector<QueueSubmission>>> SqliteMetadataStore::FindQueueSubmissions(
+    int64_t queue_id) {
+  Result<std::vector<QueueSubmission>> r = co_await reader_->Call(
+      [&](sqlite::SqliteDb& db) { return sqlite::FindQueueSubmissions(db, queue_id); });
+  co_return r;
+}
+
+Task<Result<bool>> SqliteMetadataStore::UpdateSubmission(int64_t account_id, int64_t id,
+                                                         std::string expected,
+                                                         std::string envelope) {
+  Result<bool> r = co_await executor_->Call([&](sqlite::SqliteDb& db) {
+    return sqlite::UpdateSubmission(db, account_id, id, expected, envelope);
+  });
+  co_return r;
+}
+
 Task<Result<VacationRecord>> SqliteMetadataStore::LoadVacation(int64_t account_id) {
   Result<VacationRecord> r = co_await reader_->Call(
       [&](sqlite::SqliteDb& db) { return sqlite::LoadVacation(db, account_id); });
