@@ -17,6 +17,8 @@ class ByteBuffer {
   bool empty() const { return size() == 0; }
 
   void Append(std::string_view bytes) { data_.append(bytes); }
+  // Room for `more` bytes of Append without regrowing (a large write known in advance).
+  void Reserve(size_t more) { data_.reserve(data_.size() + more); }
 
   // REQUIRES: n <= size().
   void Consume(size_t n);

@@ -15,6 +15,12 @@
 namespace ringmail {
 namespace {
 thread_local uint64_t t_next_connection_seq = 0;
+constexpr int kSolTls = 282;          // SOL_TLS (linux/tls.h)
+constexpr int kTlsSetRecordType = 1;  // TLS_SET_RECORD_TYPE
+constexpr int kTlsGetRecordType = 2;  // TLS_GET_RECORD_TYPE
+constexpr uint8_t kApplicationDataRecord = 23;
+constexpr uint8_t kAlertRecord = 21;
+constexpr char kCloseNotify[2] = {1, 0};  // level warning, description close_notify
 }  // namespace
 
 Connection::Connection(Reactor& reactor, int fd, const SocketAddress& peer,
@@ -92,11 +98,10 @@ void Connection::OnRecv(Completion* c, int32_t res, uint32_t flags) {
 
 void Connection::HandleRecv(int32_t res, uint32_t flags) {
   const bool more = (flags & IORING_CQE_F_MORE) != 0;
-  if (res > 0 && ktls_ != nullptr && KernelTlsControlRecord()) {
-    // An alert (close_notify or worse) or a handshake message (KeyUpdate) the kernel cannot
-    // act on: the session ends as on a close.
-    reactor_.buffers().Recycle(static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT));
-    eof_ = true;
+  const uint8_t record_type = res > 0 && ktls_ != nullptr ? KernelTlsRecordType() : 0;
+  if (record_type != 0 && record_type != kApplicationDataRecord) {
+    CHECK((flags & IORING_CQE_F_BUFFER) != 0);
+    OnKernelTlsRecord(record_type, static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT), res);
   } else if (res > 0) {
     CHECK((flags & IORING_CQE_F_BUFFER) != 0);
     uint16_t bid = static_cast<uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
@@ -175,6 +180,7 @@ Result<std::string_view> Connection::TakeRead() {
   }
   if (forced_) return MakeError(ErrorCode::kShutdown, "connection closed by shutdown");
   if (recv_error_ != 0) return SysError("recv", recv_error_);
+  if (ktls_ != nullptr && ktls_->ended_with_error) return std::unexpected(ktls_->error);
   if (eof_) return MakeError(ErrorCode::kClosed, "peer closed the connection");
   if (shutdown_) return MakeError(ErrorCode::kShutdown, "server shutting down");
   if (wake == Wake::kInterrupt) return MakeError(ErrorCode::kCancelled, "read interrupted");
@@ -215,10 +221,12 @@ void Connection::ResumeReceive() {
   }
 }
 
-void Connection::StartKernelTls(std::string_view plaintext, std::string summary) {
+void Connection::StartKernelTls(std::string_view plaintext, std::string summary,
+                                KernelTlsRecordHandler on_record) {
   CHECK(recv_held_ && !recv_armed_ && input_.empty());
   ktls_ = std::make_unique<KernelTls>();
   ktls_->summary = std::move(summary);
+  ktls_->on_record = on_record;
   input_.Append(plaintext);
   returned_ = 0;
   ResumeReceive();
@@ -236,16 +244,71 @@ void Connection::PrepareKernelTlsRecv(io_uring_sqe* sqe) {
   io_uring_prep_recvmsg(sqe, fd_, &ktls_->msg, 0);
 }
 
-bool Connection::KernelTlsControlRecord() {
-  constexpr int kSolTls = 282;          // SOL_TLS
-  constexpr int kTlsGetRecordType = 2;  // TLS_GET_RECORD_TYPE
-  constexpr unsigned char kApplicationData = 23;
+uint8_t Connection::KernelTlsRecordType() {
   for (cmsghdr* c = CMSG_FIRSTHDR(&ktls_->msg); c != nullptr; c = CMSG_NXTHDR(&ktls_->msg, c)) {
     if (c->cmsg_level == kSolTls && c->cmsg_type == kTlsGetRecordType) {
-      return *CMSG_DATA(c) != kApplicationData;
+      return static_cast<uint8_t>(*CMSG_DATA(c));
     }
   }
-  return false;
+  return kApplicationDataRecord;
+}
+
+void Connection::OnKernelTlsRecord(uint8_t type, uint16_t bid, int32_t size) {
+  Result<void> verdict =
+      ktls_->on_record(peer_, type, reactor_.buffers().Data(bid, static_cast<uint32_t>(size)));
+  reactor_.buffers().Recycle(bid);
+  if (verdict) return;  // ignored: the receive is re-armed
+  // The input ends here: records after a KeyUpdate or an alert are not read (the first would
+  // not decrypt under the kernel's unchanged key).
+  eof_ = true;
+  if (verdict.error().code != ErrorCode::kClosed) {
+    ktls_->ended_with_error = true;
+    ktls_->error = std::move(verdict.error());
+  }
+}
+
+Task<void> Connection::SendKernelTlsCloseNotify() {
+  CHECK(!reader_ && !flusher_);
+  if (ktls_ == nullptr || ktls_->close_notify_sent || ktls_->send_failed || forced_ || aborted_) {
+    co_return;
+  }
+  ktls_->close_notify_sent = true;
+  if (!out_.empty()) {
+    Result<void> flushed = co_await Flush();
+    if (!flushed) co_return;
+  }
+  Result<void> sent = co_await SendKernelTlsRecord(kAlertRecord, {kCloseNotify, 2});
+  (void)sent;  // best effort: the peer may be gone
+}
+
+Task<Result<void>> Connection::SendKernelTlsRecord(uint8_t type, std::string_view payload) {
+  // The record type travels as a control message; the kernel encrypts the payload as one
+  // record of that type.
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof type)] = {};
+  iovec iov{const_cast<char*>(payload.data()), payload.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = kSolTls;
+  c->cmsg_type = kTlsSetRecordType;
+  c->cmsg_len = CMSG_LEN(sizeof type);
+  *CMSG_DATA(c) = type;
+  ResumeCompletion op;
+  io_uring_sqe* sqe = reactor_.Prepare(&op);
+  io_uring_prep_sendmsg(sqe, fd_, &msg, MSG_NOSIGNAL);
+  PrepareFd(sqe);
+  sqe->flags |= IOSQE_IO_LINK;
+  const uint32_t ms = options_.write_timeout_ms;
+  __kernel_timespec ts{static_cast<int64_t>(ms / 1000),
+                       static_cast<long long>(ms % 1000) * 1000000};
+  io_uring_prep_link_timeout(reactor_.Prepare(nullptr), &ts, 0);
+  const int32_t res = co_await WaitFor(op);
+  if (res < 0) co_return SysError("sendmsg TLS record", res);
+  if (static_cast<size_t>(res) != payload.size()) co_return SysError("sendmsg TLS record", EIO);
+  co_return Result<void>{};
 }
 
 // ---- Send ----
@@ -324,6 +387,7 @@ Result<void> Connection::TakeFlushResult() {
   out_.Clear();
   send_offset_ = 0;
   if (err == 0 && complete) return {};
+  if (ktls_ != nullptr) ktls_->send_failed = true;  // no close_notify after a failed send
   if (wake_ == Wake::kTimeout) {
     wake_ = Wake::kNone;
     reactor_.metrics().Inc(GetRuntimeMetrics().timeouts);

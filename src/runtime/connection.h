@@ -70,6 +70,7 @@ class Connection final : public Stream {
   void Consume(size_t n) override;
   void Write(std::string_view bytes) override;
   size_t pending_output() const override { return out_.size(); }
+  void ReserveOutput(size_t bytes) override { out_.Reserve(bytes); }
   const SocketAddress& peer() const override { return peer_; }
   void set_read_timeout_ms(uint32_t ms) override { read_timeout_ms_ = ms; }
   bool shutdown_requested() const override { return shutdown_; }
@@ -90,12 +91,23 @@ class Connection final : public Stream {
   Task<void> PauseReceive();
   // Receives again after PauseReceive (the switch to the kernel did not happen).
   void ResumeReceive();
+  // What to do with a record of another content type than application data (alert,
+  // handshake) and its plaintext: ok keeps reading, kClosed ends the input as a clean close,
+  // any other error ends it with that error (tls/ktls_records.h).
+  using KernelTlsRecordHandler = Result<void> (*)(const SocketAddress& peer, uint8_t type,
+                                                  std::string_view payload);
   // The kernel now holds the TLS record layer of this socket. `plaintext` (what userspace TLS
-  // decrypted and the session has not read) becomes the input; receives go through recvmsg
-  // and a control record (alert, close_notify, KeyUpdate) ends the input as a close; sends
-  // never use SEND_ZC. encrypted() is true and tls_summary() is `summary`.
+  // decrypted and the session has not read) becomes the input; receives go through recvmsg,
+  // one record at a time, and a control record goes to `on_record`; sends never use SEND_ZC.
+  // encrypted() is true and tls_summary() is `summary`.
   // REQUIRES: after PauseReceive, with no input buffered.
-  void StartKernelTls(std::string_view plaintext, std::string summary);
+  void StartKernelTls(std::string_view plaintext, std::string summary,
+                      KernelTlsRecordHandler on_record);
+  // Flushes what is queued, then sends a close_notify alert record through the kernel
+  // (TLS_SET_RECORD_TYPE), bounded by write_timeout_ms. Best effort and once: nothing after a
+  // failed flush, a forced close, or when the kernel does not hold the session.
+  // REQUIRES: no Read or Flush waiting.
+  Task<void> SendKernelTlsCloseNotify();
   bool encrypted() const override { return ktls_ != nullptr; }
   std::string_view tls_summary() const override {
     return ktls_ != nullptr ? std::string_view(ktls_->summary) : std::string_view();
@@ -148,15 +160,25 @@ class Connection final : public Stream {
     Connection* owner;
   };
 
-  // Kernel TLS receive state: recvmsg's header and the record type's control message.
+  // Kernel TLS receive state: recvmsg's header and the record type's control message; the
+  // error a control record ended the input with.
   struct KernelTls {
     msghdr msg{};
     iovec iov{};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(unsigned char))];
     std::string summary;
+    KernelTlsRecordHandler on_record = nullptr;
+    bool ended_with_error = false;
+    bool close_notify_sent = false;
+    bool send_failed = false;
+    Error error;
   };
   void PrepareKernelTlsRecv(io_uring_sqe* sqe);
-  bool KernelTlsControlRecord();
+  // The content type of the record just received (application data when no control message).
+  uint8_t KernelTlsRecordType();
+  // A control record received into buffer `bid`: its handler's verdict; recycles the buffer.
+  void OnKernelTlsRecord(uint8_t type, uint16_t bid, int32_t size);
+  Task<Result<void>> SendKernelTlsRecord(uint8_t type, std::string_view payload);
 
   // Receive side.
   Op recv_op_;

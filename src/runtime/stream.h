@@ -43,6 +43,9 @@ class Stream {
   // Queues bytes for the next Flush. REQUIRES: no Flush in progress.
   virtual void Write(std::string_view bytes) = 0;
   virtual size_t pending_output() const = 0;
+  // A hint that about `bytes` more are going to be written: the stream may grow its output
+  // buffer once rather than step by step. No effect by default.
+  virtual void ReserveOutput(size_t bytes) { (void)bytes; }
 
   struct FlushAwaiter {
     Stream* s;

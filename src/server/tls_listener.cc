@@ -56,7 +56,9 @@ class ImplicitTlsHandler final : public ProtocolHandler {
     Result<Stream*> stream = co_await Handshake(&tls, &connection, name_, idle_timeout_ms_);
     if (!stream) co_return;
     co_await session_->Serve(**stream, nullptr);
-    co_await tls.Close();  // close_notify in userspace; nothing once the kernel has the session
+    // close_notify: from wolfSSL in userspace, else through the kernel (each a no-op otherwise).
+    co_await tls.Close();
+    co_await connection.SendKernelTlsCloseNotify();
   }
 
  private:
@@ -82,9 +84,11 @@ class ConnectionUpgrader final : public StreamUpgrader {
     co_return *stream;
   }
 
-  // close_notify when the session ran over TLS.
+  // close_notify when the session ran over TLS (userspace or kernel).
   Task<void> Close() {
-    if (handshaken_) co_await stream_->Close();
+    if (!handshaken_) co_return;
+    co_await stream_->Close();
+    co_await connection_.SendKernelTlsCloseNotify();
   }
 
  private:

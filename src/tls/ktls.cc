@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "tls/ktls_records.h"
+
 #ifndef SOL_TLS
 #define SOL_TLS 282
 #endif
@@ -158,7 +160,8 @@ Task<Result<bool>> MoveToKernel(TlsStream* tls, Connection* connection, std::str
     *why = installed.error().message;
     co_return false;
   }
-  connection->StartKernelTls(tls->TakePlaintext(), std::string(tls->tls_summary()));
+  connection->StartKernelTls(tls->TakePlaintext(), std::string(tls->tls_summary()),
+                             &HandleKernelTlsRecord);
   tls->ReleaseSession();
   co_return true;
 }

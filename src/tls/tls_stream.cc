@@ -38,6 +38,10 @@ struct HandOff {
 };
 
 constexpr size_t kDecryptChunk = 16 * 1024;  // one TLS record's plaintext at most
+constexpr size_t kRecordPayloadMax = 16 * 1024;
+// Header (5) plus the AEAD's additions: TLS 1.2 GCM's explicit nonce (8) and tag (16); TLS 1.3
+// adds the inner content type (1) and the tag (16) instead.
+constexpr size_t kRecordOverheadMax = 5 + 8 + 16;
 
 // A handshake error as a short reason for the one log line and the failure metric.
 Error HandshakeError(int err) {
@@ -197,7 +201,7 @@ bool TlsStream::DrainForKernel() {
 
 std::string TlsStream::TakePlaintext() {
   std::string out(plain_.readable());
-  plain_.Clear();
+  plain_ = ByteBuffer();  // Clear would keep up to 1 KiB: the stream reads nothing after this
   returned_ = 0;
   return out;
 }
@@ -294,6 +298,12 @@ void TlsStream::Consume(size_t n) {
 // ---- Writing ----
 
 void TlsStream::Write(std::string_view bytes) {
+  if (bytes.size() >= kRecordPayloadMax && !write_failed_) {
+    // A large write (a FETCH literal): its records go into the transport's output buffer one
+    // by one; growing that once up front spares its regrowths (copies, fresh pages).
+    const size_t records = (bytes.size() + kRecordPayloadMax - 1) / kRecordPayloadMax;
+    transport_.ReserveOutput(bytes.size() + records * kRecordOverheadMax);
+  }
   while (!bytes.empty() && !write_failed_) {
     const size_t size = std::min(bytes.size(), size_t{1} << 30);
     const int n = wolfSSL_write(ssl_, bytes.data(), static_cast<int>(size));

@@ -36,6 +36,19 @@ TEST(BaseByteBuffer, DrainingReleasesLargeCapacity) {
   EXPECT_LE(b.capacity(), 1024u);  // an idle buffer costs little
 }
 
+TEST(BaseByteBuffer, ReserveMakesRoomForTheAppendsAnnounced) {
+  ByteBuffer b;
+  b.Append("head");
+  b.Reserve(40 * 16384);
+  const size_t capacity = b.capacity();
+  EXPECT_GE(capacity, 4u + 40 * 16384);
+  const std::string record(16384, 'r');
+  for (int i = 0; i < 40; ++i) b.Append(record);  // a large write's records, one by one
+  EXPECT_EQ(b.capacity(), capacity);              // no regrowth
+  EXPECT_EQ(b.size(), 4u + 40 * 16384);
+  EXPECT_EQ(b.readable().substr(0, 5), "headr");
+}
+
 TEST(BaseByteBuffer, SmallCapacityIsKeptForReuse) {
   ByteBuffer b;
   b.Append("abc");

@@ -4,8 +4,9 @@ imaplib.IMAP4_SSL and smtplib.SMTP_SSL with certificate verification, `openssl s
 TLS 1.2 and 1.3 and each AEAD suite (and the refusal of TLS 1.1 and of non-AEAD suites),
 `gnutls-cli`, an RSA-2048 certificate (TLS 1.2 ECDHE-RSA with PKCS#1 v1.5 and RSA-PSS
 signatures, TLS 1.3 RSA-PSS: the signatures libcrypto makes, docs/tls.md), `curl` over HTTPS to the metrics listener, SNI (exact, wildcard, default),
-handshakes that fail (garbage, a client that stops mid-handshake), and certificate reload on
-SIGHUP (a bad new certificate keeps the old one).
+handshakes that fail (garbage, a client that stops mid-handshake), close_notify both ways
+(Python ssl without ragged EOFs), and certificate reload on SIGHUP (a bad new certificate keeps
+the old one).
 
 Usage: /usr/bin/python3 test_tls.py PATH/TO/ringmail
 """
@@ -17,6 +18,7 @@ import shutil
 import signal
 import smtplib
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -152,6 +154,27 @@ class TlsTest(unittest.TestCase):
         typ, data = imap.select("INBOX")
         self.assertEqual(typ, "OK")
         imap.logout()
+
+    def test_close_notify_both_ways(self):
+        # Userspace wolfSSL or the kernel (tests/tls/run_ktls, image/test-boot): a LOGOUT ends
+        # with the server's close_notify, and the client's is answered with one. With
+        # suppress_ragged_eofs=False a close without close_notify raises SSLEOFError.
+        for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+            for who in ("server", "client"):
+                context = self.ca.client_context()
+                context.minimum_version = context.maximum_version = version
+                raw = socket.create_connection(("127.0.0.1", self.imaps), timeout=10)
+                with context.wrap_socket(raw, server_hostname="localhost",
+                                         suppress_ragged_eofs=False) as s:
+                    self.assertTrue(s.recv(4096).startswith(b"* OK"))
+                    if who == "client":
+                        s.unwrap()  # returns once the server's close_notify is in
+                        continue
+                    s.sendall(b"a LOGOUT\r\n")
+                    data = b""
+                    while chunk := s.recv(4096):
+                        data += chunk
+                    self.assertIn(b"a OK", data, (version, who))
 
     def test_smtps_with_verification(self):
         with smtplib.SMTP_SSL("localhost", self.submissions, context=self.ca.client_context(),

@@ -12,11 +12,13 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "memory_client.h"
 #include "test_certs.h"
 #include "testing/run_on_reactor.h"
 #include "testing/script_stream.h"
+#include "tls/ktls_records.h"
 #include "tls/server_context.h"
 #include "tls/tls_stream.h"
 
@@ -179,6 +181,58 @@ TEST_F(KernelTlsKeysTest, KernelAcceptsTheKeysOfEachVersion) {
     Result<void> installed = InstallKernelTls(pair.server, *keys);
     EXPECT_TRUE(installed.has_value()) << installed.error().message;
   }
+}
+
+// Control records after the handoff (tls/ktls_records.h): pure, so they run on any kernel.
+KernelTlsRecordVerdict::Kind Kind(uint8_t type, std::string_view payload) {
+  return ClassifyKernelTlsRecord(type, payload).kind;
+}
+
+TEST(KernelTlsRecordTest, CloseNotifyEndsCleanlyOtherAlertsAreErrors) {
+  using V = KernelTlsRecordVerdict;
+  EXPECT_EQ(Kind(kTlsRecordAlert, std::string_view(kTlsCloseNotify, 2)), V::kCloseNotify);
+  EXPECT_EQ(Kind(kTlsRecordAlert, std::string_view("\x02\x00", 2)), V::kCloseNotify);
+  EXPECT_EQ(Kind(kTlsRecordAlert, std::string_view("\x01\x5a", 2)), V::kIgnore);  // user_canceled
+  // user_canceled then close_notify in one record.
+  EXPECT_EQ(Kind(kTlsRecordAlert, std::string_view("\x01\x5a\x01\x00", 4)), V::kCloseNotify);
+  KernelTlsRecordVerdict bad = ClassifyKernelTlsRecord(kTlsRecordAlert, "\x02\x28");
+  EXPECT_EQ(bad.kind, V::kAlert);
+  EXPECT_EQ(bad.code, 40);  // handshake_failure
+  EXPECT_EQ(Kind(kTlsRecordAlert, ""), V::kUnexpected);
+  EXPECT_EQ(Kind(kTlsRecordAlert, std::string_view("\x01", 1)), V::kUnexpected);
+}
+
+TEST(KernelTlsRecordTest, KeyUpdateIsRecognisedAndOtherHandshakeMessagesAreNot) {
+  using V = KernelTlsRecordVerdict;
+  for (uint8_t request : {0, 1}) {
+    const char message[] = {24, 0, 0, 1, static_cast<char>(request)};
+    KernelTlsRecordVerdict v = ClassifyKernelTlsRecord(kTlsRecordHandshake, {message, 5});
+    EXPECT_EQ(v.kind, V::kKeyUpdate);
+    EXPECT_EQ(v.code, request);
+  }
+  EXPECT_EQ(Kind(kTlsRecordHandshake, std::string_view("\x18\x00\x00\x01\x02", 5)),
+            V::kUnexpected);  // request_update out of range
+  EXPECT_EQ(Kind(kTlsRecordHandshake, std::string_view("\x18\x00\x00\x02\x00\x00", 6)),
+            V::kUnexpected);  // wrong length
+  EXPECT_EQ(Kind(kTlsRecordHandshake, std::string_view("\x18\x00\x00\x01", 4)),
+            V::kUnexpected);  // truncated
+  EXPECT_EQ(Kind(kTlsRecordHandshake, std::string_view("\x04\x00\x00\x00", 4)),
+            V::kUnexpected);  // NewSessionTicket from a client
+  EXPECT_EQ(Kind(20, std::string_view("\x01", 1)), V::kUnexpected);  // change_cipher_spec
+  EXPECT_EQ(Kind(99, "x"), V::kUnexpected);
+}
+
+TEST(KernelTlsRecordTest, TheHandlersErrorsAreWhatTheConnectionActsOn) {
+  const SocketAddress peer;
+  Result<void> closed = HandleKernelTlsRecord(peer, kTlsRecordAlert, {kTlsCloseNotify, 2});
+  ASSERT_FALSE(closed.has_value());
+  EXPECT_EQ(closed.error().code, ErrorCode::kClosed);
+  EXPECT_TRUE(HandleKernelTlsRecord(peer, kTlsRecordAlert, "\x01\x5a").has_value());
+  Result<void> update =
+      HandleKernelTlsRecord(peer, kTlsRecordHandshake, std::string_view("\x18\0\0\x01\x01", 5));
+  ASSERT_FALSE(update.has_value());
+  EXPECT_EQ(update.error().code, ErrorCode::kIo);
+  EXPECT_NE(update.error().message.find("KeyUpdate"), std::string::npos);
 }
 
 TEST(KernelTlsTest, WithoutKernelTlsInstallIsUnavailable) {
