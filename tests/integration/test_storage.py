@@ -125,7 +125,18 @@ class S3rver:
 class PostgresCluster:
     """A private PostgreSQL on 127.0.0.1 (tests/store/pg_cluster.sh run), stopped fast."""
 
-    def __init__(self, port=0, timeout=120.0):
+    def __init__(self, port=0, timeout=120.0, attempts=3):
+        # A start can fail for reasons of the moment (a free port taken before the postmaster
+        # binds it while other tests run): tried again, up to `attempts` times.
+        for attempt in range(attempts):
+            try:
+                self._start(port, timeout)
+                return
+            except AssertionError:
+                if attempt == attempts - 1:
+                    raise
+
+    def _start(self, port, timeout):
         self.dir = tempfile.mkdtemp(prefix="ringmail-it-pg-")
         script = os.path.join(SOURCE_DIR, "tests", "store", "pg_cluster.sh")
         self.proc = subprocess.Popen(["/bin/bash", script, "run", self.dir, str(port)],
