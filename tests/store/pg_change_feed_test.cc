@@ -62,10 +62,8 @@ class PgChangeFeedTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string why_not;
-    const std::string base = SharedPostgresUri(&why_not);
-    ASSERT_FALSE(base.empty()) << "no PostgreSQL for the tests: " << why_not;
-    schema_ = std::make_unique<TestSchema>(base);
-    ASSERT_EQ(schema_->error(), "");
+    schema_ = NewTestSchema(&why_not);
+    ASSERT_NE(schema_, nullptr) << why_not;
     for (auto* node : {&a_, &b_}) {
       PostgresStoreOptions options;
       options.uri = schema_->uri();

@@ -21,10 +21,8 @@ class PgGroupCommitTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string why_not;
-    const std::string base = SharedPostgresUri(&why_not);
-    ASSERT_FALSE(base.empty()) << "no PostgreSQL for the tests: " << why_not;
-    schema_ = std::make_unique<TestSchema>(base);
-    ASSERT_EQ(schema_->error(), "");
+    schema_ = NewTestSchema(&why_not);
+    ASSERT_NE(schema_, nullptr) << why_not;
     PostgresStoreOptions options;
     options.uri = schema_->uri();
     options.connections_per_core = 1;

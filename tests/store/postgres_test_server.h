@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -214,6 +215,22 @@ class TestSchema {
   std::string error_;
   bool created_ = false;
 };
+
+// A fresh TestSchema in the shared test cluster (a fixture's SetUp), or null with `*why_not`
+// said: no PostgreSQL for the tests, or the schema could not be made.
+inline std::unique_ptr<TestSchema> NewTestSchema(std::string* why_not) {
+  const std::string base = SharedPostgresUri(why_not);
+  if (base.empty()) {
+    *why_not = "no PostgreSQL for the tests: " + *why_not;
+    return nullptr;
+  }
+  auto schema = std::make_unique<TestSchema>(base);
+  if (!schema->error().empty()) {
+    *why_not = schema->error();
+    return nullptr;
+  }
+  return schema;
+}
 
 // A private PostgreSQL cluster in a temporary directory, for tests that break the server.
 // Start() runs `pg_cluster.sh run` (the postmaster is our child) and waits for it to accept
